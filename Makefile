@@ -1,0 +1,53 @@
+# Jaring: two commands for a newcomer.
+#   make demo   install everything, load regions and demo data, serve http://127.0.0.1:8000
+#   make test   the whole suite (SQLite by default; PostgreSQL when DATABASE_URL says so)
+
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+JARING := $(BIN)/jaring
+HOST   ?= 127.0.0.1:8000
+
+.PHONY: install demo serve test lint format bench clean
+
+install: $(VENV)/.installed var/vendor/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+var/vendor/.installed: package.json package-lock.json scripts/copy_vendor_assets.sh
+	npm ci --no-audit --no-fund --loglevel=error
+	scripts/copy_vendor_assets.sh
+	touch $@
+
+demo: install
+	$(JARING) migrate --noinput
+	$(JARING) load_regions
+	$(JARING) seed_demo
+	@echo "Jaring berjalan di http://$(HOST)  (Ctrl-C untuk berhenti)"
+	$(JARING) runserver $(HOST)
+
+serve: install
+	$(JARING) runserver $(HOST)
+
+test: install
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src tests bench scripts
+
+format: install
+	$(BIN)/ruff format src tests bench scripts
+	$(BIN)/ruff check --fix src tests bench scripts
+
+bench: install
+	$(BIN)/python bench/load_regions.py
+
+clean:
+	rm -rf $(VENV) node_modules var/vendor var/static

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Copy the front-end libraries installed by `npm ci` into var/vendor, where Django's
+# staticfiles finds them under static/vendor/. Nothing third-party is committed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dest=var/vendor
+rm -rf "$dest"
+mkdir -p "$dest/bootstrap" "$dest/bootstrap-icons" "$dest/htmx"
+cp node_modules/bootstrap/dist/css/bootstrap.min.css "$dest/bootstrap/"
+cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$dest/bootstrap/"
+cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css "$dest/bootstrap-icons/"
+cp -r node_modules/bootstrap-icons/font/fonts "$dest/bootstrap-icons/"
+cp node_modules/htmx.org/dist/htmx.min.js "$dest/htmx/"
+echo "front-end assets copied to $dest"

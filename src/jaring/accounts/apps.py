@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "jaring.accounts"
+    verbose_name = "Organisasi dan pengguna"

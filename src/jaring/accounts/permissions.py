@@ -1,0 +1,45 @@
+"""What a role may do. Jurisdiction (what a user may see) lives in scoping.py."""
+
+from __future__ import annotations
+
+from jaring.accounts.rules import SUBORDINATE_KINDS, OrgKind, Role
+
+
+def is_platform(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def can_edit_data(user) -> bool:
+    """Operators and admins enter and change data; viewers only read."""
+    if is_platform(user):
+        return True
+    return bool(user and user.is_authenticated and user.is_active and user.role in {Role.ADMIN, Role.OPERATOR})
+
+
+def can_read_audit(user) -> bool:
+    if is_platform(user):
+        return True
+    return bool(user and user.is_authenticated and user.is_active and user.can_audit)
+
+
+def can_administer(user) -> bool:
+    """Admins manage their organization's users (and subordinate organizations)."""
+    if is_platform(user):
+        return True
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and user.role == Role.ADMIN
+        and user.organization_id
+        and user.organization.is_active
+    )
+
+
+def creatable_kinds(user) -> set[OrgKind]:
+    """Organization kinds a user may create."""
+    if is_platform(user):
+        return set(OrgKind)
+    if not can_administer(user):
+        return set()
+    return set(SUBORDINATE_KINDS.get(OrgKind(user.organization.kind), set()))

@@ -1,0 +1,71 @@
+"""Pure rules about organizations and their jurisdictions (no Django import)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from jaring.errors import InvalidInput
+from jaring.regions import codes
+from jaring.regions.codes import Level
+
+
+class OrgKind(StrEnum):
+    PROVINCE = "province"
+    REGENCY = "regency"
+    VILLAGE = "village"
+    BPJS_BRANCH = "bpjs_branch"
+    BPJS_REGIONAL = "bpjs_regional"
+    DONOR = "donor"
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    OPERATOR = "operator"
+    VIEWER = "viewer"
+
+
+# Which region levels a jurisdiction of each kind is made of, and how many codes.
+JURISDICTION_SHAPE: dict[OrgKind, tuple[set[Level], bool]] = {
+    OrgKind.PROVINCE: ({Level.PROVINCE}, False),
+    OrgKind.REGENCY: ({Level.REGENCY}, False),
+    OrgKind.VILLAGE: ({Level.VILLAGE}, False),
+    OrgKind.BPJS_BRANCH: ({Level.REGENCY}, True),
+    OrgKind.BPJS_REGIONAL: ({Level.PROVINCE}, True),
+    OrgKind.DONOR: (set(Level), True),
+}
+
+LEVEL_LABEL = {
+    Level.PROVINCE: "provinsi",
+    Level.REGENCY: "kabupaten/kota",
+    Level.DISTRICT: "kecamatan",
+    Level.VILLAGE: "desa/kelurahan",
+}
+
+# A government admin may set up the organizations of the levels beneath it.
+SUBORDINATE_KINDS: dict[OrgKind, set[OrgKind]] = {
+    OrgKind.PROVINCE: {OrgKind.REGENCY, OrgKind.VILLAGE},
+    OrgKind.REGENCY: {OrgKind.VILLAGE},
+}
+
+
+def validate_jurisdiction(kind: OrgKind | str, raw_codes: list[str]) -> list[str]:
+    """Normalise a jurisdiction and check it fits the organization kind."""
+    kind = OrgKind(kind)
+    normalized = [codes.normalize(code) for code in raw_codes if str(code).strip()]
+    if not normalized:
+        raise InvalidInput("Wilayah kerja wajib diisi: minimal satu kode wilayah.", field="regions")
+    levels, many = JURISDICTION_SHAPE[kind]
+    for code in normalized:
+        if codes.level_of(code) not in levels:
+            wanted = " atau ".join(LEVEL_LABEL[level] for level in sorted(levels, key=codes.LEVEL_ORDER.index))
+            raise InvalidInput(
+                f"Kode {codes.dotted(code)} bukan kode {wanted}; organisasi jenis ini "
+                f"hanya boleh berwilayah kerja {wanted}.",
+                field="regions",
+            )
+    collapsed = codes.collapse(normalized)
+    if not many and len(collapsed) != 1:
+        raise InvalidInput(
+            "Organisasi jenis ini hanya boleh memiliki satu wilayah kerja.", field="regions"
+        )
+    return collapsed

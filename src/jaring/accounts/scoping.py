@@ -1,0 +1,101 @@
+"""Jurisdiction scoping: the one place where a query is limited to what a user may see.
+
+Every selector that returns data about regions' people, money or claims calls
+``scope_to_jurisdiction``; every page, API endpoint, export and report reads through
+such a selector. A record outside the jurisdiction is simply absent from the queryset,
+so a lookup by id answers 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from jaring.regions import codes
+
+_CACHE_ATTR = "_jaring_jurisdiction"
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    """A set of region codes (collapsed, no code inside another), or everything."""
+
+    codes: tuple[str, ...] = ()
+    unrestricted: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.unrestricted and not self.codes
+
+    def contains(self, code: str | None) -> bool:
+        if self.unrestricted:
+            return True
+        if not code:
+            return False
+        return any(code.startswith(root) for root in self.codes)
+
+    def q(self, field: str) -> Q:
+        """A filter keeping rows whose ``field`` (a region code) lies in the jurisdiction.
+
+        Each root becomes an index-friendly range ``root <= field < upper(root)``.
+        """
+        if self.unrestricted:
+            return Q()
+        if not self.codes:
+            return Q(pk__in=[])
+        parts = []
+        for root in self.codes:
+            upper = codes.prefix_upper_bound(root)
+            part = Q(**{f"{field}__gte": root})
+            if upper:
+                part &= Q(**{f"{field}__lt": upper})
+            parts.append(part)
+        return reduce(or_, parts)
+
+
+EVERYTHING = Jurisdiction(unrestricted=True)
+NOTHING = Jurisdiction()
+
+
+def jurisdiction_of(user) -> Jurisdiction:
+    """The jurisdiction of a user: a platform superuser sees everything; a user of an
+    active organization sees its regions; anyone else sees nothing."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    if user.is_superuser:
+        result = EVERYTHING
+    elif user.organization_id is None or not user.organization.is_active:
+        result = NOTHING
+    else:
+        region_codes = user.organization.regions.values_list("code", flat=True)
+        result = Jurisdiction(codes=tuple(codes.collapse(list(region_codes))))
+    setattr(user, _CACHE_ATTR, result)
+    return result
+
+
+def forget_jurisdiction(user) -> None:
+    """Drop the per-request cache (after a user's organization changed)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def scope_to_jurisdiction(queryset: QuerySet, user, *, field: str) -> QuerySet:
+    """Limit ``queryset`` to rows whose region code ``field`` lies in the user's jurisdiction."""
+    jurisdiction = jurisdiction_of(user)
+    if jurisdiction.unrestricted:
+        return queryset
+    if jurisdiction.is_empty:
+        return queryset.none()
+    return queryset.filter(jurisdiction.q(field))
+
+
+def get_visible_or_404(queryset: QuerySet, user, *, field: str, **lookup):
+    """Fetch one record through the jurisdiction scope; outside it is a 404."""
+    return get_object_or_404(scope_to_jurisdiction(queryset, user, field=field), **lookup)

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from jaring.accounts.permissions import can_read_audit
+from jaring.audit.selectors import audit_events_filtered
+
+router = Router(tags=["Audit"])
+
+
+class AuditEventOut(Schema):
+    id: int
+    at: datetime
+    actor_username: str
+    action: str
+    target_type: str
+    target_id: str
+    target_repr: str
+    region_code: str
+    changes: dict
+
+
+@router.get("", response=list[AuditEventOut], summary="Jejak audit (hanya pengguna berakses audit)")
+@paginate(PageNumberPagination, page_size=50)
+def list_audit_events(request, action: str = "", target_type: str = "", actor: str = "", target_id: str = ""):
+    if not can_read_audit(request.user):
+        raise PermissionDenied("Jejak audit hanya dapat dibaca pengguna berakses audit.")
+    return audit_events_filtered(
+        request.user, action=action, target_type=target_type, actor=actor, target_id=target_id
+    )

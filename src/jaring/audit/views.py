@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from jaring.accounts.permissions import can_read_audit
+from jaring.audit.selectors import audit_events_filtered
+from jaring.web.helpers import paginate, querystring_without_page
+
+TARGET_TYPES = [
+    ("", _("Semua")),
+    ("organization", _("Organisasi")),
+    ("user", _("Pengguna")),
+    ("api_token", _("Token API")),
+    ("region", _("Wilayah")),
+]
+
+
+@login_required
+def audit_list(request):
+    if not can_read_audit(request.user):
+        raise PermissionDenied(_("Jejak audit hanya dapat dibaca pengguna berakses audit."))
+    filters = {
+        "action": request.GET.get("tindakan", "").strip(),
+        "target_type": request.GET.get("jenis", "").strip(),
+        "actor": request.GET.get("pelaku", "").strip(),
+    }
+    events = audit_events_filtered(request.user, **filters)
+    return render(
+        request,
+        "audit/list.html",
+        {
+            "page": paginate(request, events),
+            "filters": filters,
+            "target_types": TARGET_TYPES,
+            "querystring": querystring_without_page(request),
+        },
+    )

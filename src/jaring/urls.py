@@ -1,0 +1,30 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from jaring.accounts import views as accounts
+from jaring.api import api
+from jaring.audit import views as audit
+from jaring.regions import views as regions
+from jaring.web import views as web
+
+urlpatterns = [
+    path("", web.home, name="home"),
+    path("masuk/", accounts.LoginView.as_view(), name="login"),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("wilayah/", regions.region_search, name="region_search"),
+    path("wilayah/<str:code>/", regions.region_detail, name="region_detail"),
+    path("organisasi/", accounts.organization_list, name="organization_list"),
+    path("organisasi/baru/", accounts.organization_create, name="organization_create"),
+    path("organisasi/<int:pk>/", accounts.organization_detail, name="organization_detail"),
+    path("organisasi/<int:org_pk>/pengguna/baru/", accounts.user_create, name="user_create"),
+    path("pengguna/<int:pk>/", accounts.user_detail, name="user_detail"),
+    path("pengguna/<int:pk>/kata-sandi/", accounts.user_reset_password, name="user_reset_password"),
+    path("akun/", accounts.account, name="account"),
+    path("akun/token/<int:pk>/cabut/", accounts.api_token_revoke, name="api_token_revoke"),
+    path("audit/", audit.audit_list, name="audit_list"),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "jaring.web.views.forbidden"
+handler404 = "jaring.web.views.not_found"

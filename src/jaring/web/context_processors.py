@@ -1,0 +1,24 @@
+from django.utils.translation import gettext_lazy as _
+
+from jaring.accounts.permissions import can_administer, can_read_audit
+
+# The navigation shell; later capabilities replace `url_name=None` with their pages.
+MODULES = [
+    ("peserta", _("Peserta"), None),
+    ("program", _("Program"), None),
+    ("dana", _("Dana"), None),
+    ("iuran", _("Iuran"), None),
+    ("klaim", _("Klaim"), None),
+    ("monev", _("Monev"), None),
+]
+
+
+def shell(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_modules": MODULES}
+    return {
+        "nav_modules": MODULES,
+        "nav_can_admin": can_administer(user),
+        "nav_can_audit": can_read_audit(user),
+    }
