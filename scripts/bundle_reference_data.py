@@ -31,9 +31,10 @@ def main() -> None:
     with gzip.GzipFile(OUT / "wilayah.csv.gz", "wb", mtime=0) as gz:
         gz.write(buffer.getvalue().encode("utf-8"))
     for name in ("regencies_simplified", "regencies_jambi_bengkulu"):
-        with open(shared / "boundaries" / f"{name}.geojson", "rb") as src, gzip.GzipFile(
-            OUT / f"{name}.geojson.gz", "wb", mtime=0
-        ) as gz:
+        with (
+            open(shared / "boundaries" / f"{name}.geojson", "rb") as src,
+            gzip.GzipFile(OUT / f"{name}.geojson.gz", "wb", mtime=0) as gz,
+        ):
             shutil.copyfileobj(src, gz)
     for path in sorted(OUT.iterdir()):
         print(f"{path.relative_to(ROOT)}: {path.stat().st_size:,} bytes")

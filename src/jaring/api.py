@@ -60,7 +60,10 @@ def on_not_found(request, exc):
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
     return _error(
-        request, 401, "unauthorized", "Perlu autentikasi: kirim header 'Authorization: Bearer <token>'."
+        request,
+        401,
+        "unauthorized",
+        "Perlu autentikasi: kirim header 'Authorization: Bearer <token>'.",
     )
 
 
@@ -71,9 +74,7 @@ def on_forbidden(request, exc):
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
-    return _error(
-        request, 422, "validation_error", "Data yang dikirim tidak valid.", detail=exc.errors
-    )
+    return _error(request, 422, "validation_error", "Data yang dikirim tidak valid.", detail=exc.errors)
 
 
 @api.exception_handler(HttpError)

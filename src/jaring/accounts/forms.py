@@ -9,7 +9,11 @@ def split_codes(text: str) -> list[str]:
 
 
 class OrganizationCreateForm(forms.Form):
-    code = forms.SlugField(label=_("Kode organisasi"), max_length=50, help_text=_("Huruf kecil, angka dan tanda minus, mis. pemkab-batanghari."))
+    code = forms.SlugField(
+        label=_("Kode organisasi"),
+        max_length=50,
+        help_text=_("Huruf kecil, angka dan tanda minus, mis. pemkab-batanghari."),
+    )
     name = forms.CharField(label=_("Nama"), max_length=200)
     kind = forms.ChoiceField(label=_("Jenis"), choices=OrganizationKind.choices)
     regions = forms.CharField(
@@ -73,4 +77,8 @@ class PasswordChangeForm(PasswordSetForm):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("Nama token"), max_length=100, help_text=_("Untuk apa token ini, mis. 'sinkron SIPD'."))
+    name = forms.CharField(
+        label=_("Nama token"),
+        max_length=100,
+        help_text=_("Untuk apa token ini, mis. 'sinkron SIPD'."),
+    )

@@ -13,7 +13,9 @@ def can_edit_data(user) -> bool:
     """Operators and admins enter and change data; viewers only read."""
     if is_platform(user):
         return True
-    return bool(user and user.is_authenticated and user.is_active and user.role in {Role.ADMIN, Role.OPERATOR})
+    return bool(
+        user and user.is_authenticated and user.is_active and user.role in {Role.ADMIN, Role.OPERATOR}
+    )
 
 
 def can_read_audit(user) -> bool:

@@ -57,7 +57,9 @@ def validate_jurisdiction(kind: OrgKind | str, raw_codes: list[str]) -> list[str
     levels, many = JURISDICTION_SHAPE[kind]
     for code in normalized:
         if codes.level_of(code) not in levels:
-            wanted = " atau ".join(LEVEL_LABEL[level] for level in sorted(levels, key=codes.LEVEL_ORDER.index))
+            wanted = " atau ".join(
+                LEVEL_LABEL[level] for level in sorted(levels, key=codes.LEVEL_ORDER.index)
+            )
             raise InvalidInput(
                 f"Kode {codes.dotted(code)} bukan kode {wanted}; organisasi jenis ini "
                 f"hanya boleh berwilayah kerja {wanted}.",
@@ -65,7 +67,5 @@ def validate_jurisdiction(kind: OrgKind | str, raw_codes: list[str]) -> list[str
             )
     collapsed = codes.collapse(normalized)
     if not many and len(collapsed) != 1:
-        raise InvalidInput(
-            "Organisasi jenis ini hanya boleh memiliki satu wilayah kerja.", field="regions"
-        )
+        raise InvalidInput("Organisasi jenis ini hanya boleh memiliki satu wilayah kerja.", field="regions")
     return collapsed

@@ -128,7 +128,9 @@ def organization_update(
     if region_codes is not None:
         regions = _resolve_regions(org.kind, region_codes)
         if actor is not None and actor.organization_id == org.pk and not is_platform(actor):
-            raise PermissionDeniedError("Wilayah kerja organisasi sendiri hanya dapat diubah oleh admin platform.")
+            raise PermissionDeniedError(
+                "Wilayah kerja organisasi sendiri hanya dapat diubah oleh admin platform."
+            )
         _check_jurisdiction_inside_actor(actor, regions)
         org.regions.set(regions)
         org.scope_code = codes.common_ancestor([r.code for r in regions]) or ""

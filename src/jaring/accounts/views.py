@@ -172,7 +172,12 @@ def user_detail(request, pk: int):
     return render(
         request,
         "accounts/user_form.html",
-        {"form": form, "target": target, "organization": target.organization, "password_form": password_form},
+        {
+            "form": form,
+            "target": target,
+            "organization": target.organization,
+            "password_form": password_form,
+        },
     )
 
 
@@ -184,20 +189,32 @@ def user_reset_password(request, pk: int):
     password_form = forms.PasswordSetForm(request.POST, prefix="pw")
     if password_form.is_valid():
         try:
-            services.user_set_password(actor=request.user, user=target, password=password_form.cleaned_data["password1"])
+            services.user_set_password(
+                actor=request.user, user=target, password=password_form.cleaned_data["password1"]
+            )
         except DomainError as exc:
             add_domain_error(password_form, exc)
         else:
             messages.success(request, _("Kata sandi %(username)s diganti.") % {"username": target.username})
             return redirect("user_detail", pk=target.pk)
     form = forms.UserEditForm(
-        initial={"full_name": target.full_name, "email": target.email, "role": target.role,
-                 "can_audit": target.can_audit, "is_active": target.is_active}
+        initial={
+            "full_name": target.full_name,
+            "email": target.email,
+            "role": target.role,
+            "can_audit": target.can_audit,
+            "is_active": target.is_active,
+        }
     )
     return render(
         request,
         "accounts/user_form.html",
-        {"form": form, "target": target, "organization": target.organization, "password_form": password_form},
+        {
+            "form": form,
+            "target": target,
+            "organization": target.organization,
+            "password_form": password_form,
+        },
         status=400,
     )
 
@@ -215,7 +232,9 @@ def account(request):
             else:
                 try:
                     user = services.user_set_password(
-                        actor=request.user, user=request.user, password=password_form.cleaned_data["password1"]
+                        actor=request.user,
+                        user=request.user,
+                        password=password_form.cleaned_data["password1"],
                     )
                 except DomainError as exc:
                     add_domain_error(password_form, exc)
@@ -253,5 +272,3 @@ def api_token_revoke(request, pk: int):
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("Token %(name)s dicabut.") % {"name": token.name})
     return redirect("account")
-
-

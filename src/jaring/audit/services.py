@@ -12,7 +12,11 @@ def _plain(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, list | tuple | set | frozenset):
-        return sorted(_plain(v) for v in value) if isinstance(value, set | frozenset) else [_plain(v) for v in value]
+        return (
+            sorted(_plain(v) for v in value)
+            if isinstance(value, set | frozenset)
+            else [_plain(v) for v in value]
+        )
     return str(value)
 
 

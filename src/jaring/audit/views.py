@@ -4,17 +4,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jaring.accounts.permissions import can_read_audit
 from jaring.audit.selectors import audit_events_filtered
 from jaring.web.helpers import paginate, querystring_without_page
 
 TARGET_TYPES = [
-    ("", _("Semua")),
-    ("organization", _("Organisasi")),
-    ("user", _("Pengguna")),
-    ("api_token", _("Token API")),
-    ("region", _("Wilayah")),
+    ("", gettext_lazy("Semua")),
+    ("organization", gettext_lazy("Organisasi")),
+    ("user", gettext_lazy("Pengguna")),
+    ("api_token", gettext_lazy("Token API")),
+    ("region", gettext_lazy("Wilayah")),
 ]
 
 

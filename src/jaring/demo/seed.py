@@ -14,7 +14,7 @@ from jaring.accounts.models import Organization, User
 from jaring.accounts.services import organization_create, user_create
 from jaring.errors import DomainError
 
-DEMO_PASSWORD = "Jaring-Demo-2026"  # noqa: S105 - demo data only, refused in production
+DEMO_PASSWORD = "Jaring-Demo-2026"
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,11 @@ def seed_demo() -> list[tuple[DemoUser, bool]]:
     for org in ORGANIZATIONS:
         if not Organization.objects.filter(code=org.code).exists():
             organization_create(
-                actor=None, code=org.code, name=org.name, kind=org.kind, region_codes=list(org.regions)
+                actor=None,
+                code=org.code,
+                name=org.name,
+                kind=org.kind,
+                region_codes=list(org.regions),
             )
     created = []
     for demo in USERS:

@@ -67,7 +67,9 @@ def read_region_rows(source: Path | None = None) -> list[RegionRow]:
             if code in seen:
                 raise InvalidInput(f"Kode {code} muncul dua kali (baris {line_no}).", code="region_duplicate")
             seen.add(code)
-            rows.append(RegionRow(code=code, name=" ".join(record["name"].split()), kind=record.get("type") or ""))
+            rows.append(
+                RegionRow(code=code, name=" ".join(record["name"].split()), kind=record.get("type") or "")
+            )
     return rows
 
 

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,24 +15,50 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='waktu')),
-                ('actor_username', models.CharField(blank=True, max_length=150, verbose_name='nama pengguna pelaku')),
-                ('action', models.CharField(db_index=True, max_length=64, verbose_name='tindakan')),
-                ('target_type', models.CharField(max_length=64, verbose_name='jenis data')),
-                ('target_id', models.CharField(max_length=64, verbose_name='ID data')),
-                ('target_repr', models.CharField(max_length=255, verbose_name='data')),
-                ('region_code', models.CharField(blank=True, db_index=True, max_length=10, verbose_name='kode wilayah')),
-                ('changes', models.JSONField(default=dict, verbose_name='perubahan')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='pelaku')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="waktu"
+                    ),
+                ),
+                (
+                    "actor_username",
+                    models.CharField(blank=True, max_length=150, verbose_name="nama pengguna pelaku"),
+                ),
+                ("action", models.CharField(db_index=True, max_length=64, verbose_name="tindakan")),
+                ("target_type", models.CharField(max_length=64, verbose_name="jenis data")),
+                ("target_id", models.CharField(max_length=64, verbose_name="ID data")),
+                ("target_repr", models.CharField(max_length=255, verbose_name="data")),
+                (
+                    "region_code",
+                    models.CharField(blank=True, db_index=True, max_length=10, verbose_name="kode wilayah"),
+                ),
+                ("changes", models.JSONField(default=dict, verbose_name="perubahan")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="pelaku",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'catatan audit',
-                'verbose_name_plural': 'jejak audit',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['target_type', 'target_id'], name='audit_target')],
+                "verbose_name": "catatan audit",
+                "verbose_name_plural": "jejak audit",
+                "ordering": ["-at", "-id"],
+                "indexes": [models.Index(fields=["target_type", "target_id"], name="audit_target")],
             },
         ),
     ]

@@ -5,29 +5,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=10, primary_key=True, serialize=False, verbose_name='kode')),
-                ('level', models.CharField(choices=[('province', 'Provinsi'), ('regency', 'Kabupaten/Kota'), ('district', 'Kecamatan'), ('village', 'Desa/Kelurahan')], max_length=10, verbose_name='tingkat')),
-                ('name', models.CharField(max_length=150, verbose_name='nama')),
-                ('kind', models.CharField(blank=True, choices=[('', '-'), ('kabupaten', 'Kabupaten'), ('kota', 'Kota'), ('desa', 'Desa'), ('kelurahan', 'Kelurahan'), ('desa_adat', 'Desa Adat')], max_length=10, verbose_name='jenis')),
-                ('district_count', models.PositiveIntegerField(default=0, verbose_name='jumlah kecamatan')),
-                ('village_count', models.PositiveIntegerField(default=0, verbose_name='jumlah desa/kelurahan')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.region')),
+                (
+                    "code",
+                    models.CharField(max_length=10, primary_key=True, serialize=False, verbose_name="kode"),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "Provinsi"),
+                            ("regency", "Kabupaten/Kota"),
+                            ("district", "Kecamatan"),
+                            ("village", "Desa/Kelurahan"),
+                        ],
+                        max_length=10,
+                        verbose_name="tingkat",
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, verbose_name="nama")),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "-"),
+                            ("kabupaten", "Kabupaten"),
+                            ("kota", "Kota"),
+                            ("desa", "Desa"),
+                            ("kelurahan", "Kelurahan"),
+                            ("desa_adat", "Desa Adat"),
+                        ],
+                        max_length=10,
+                        verbose_name="jenis",
+                    ),
+                ),
+                (
+                    "district_count",
+                    models.PositiveIntegerField(default=0, verbose_name="jumlah kecamatan"),
+                ),
+                (
+                    "village_count",
+                    models.PositiveIntegerField(default=0, verbose_name="jumlah desa/kelurahan"),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="regions.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'wilayah',
-                'verbose_name_plural': 'wilayah',
-                'ordering': ['code'],
-                'indexes': [models.Index(fields=['level', 'code'], name='region_level_code')],
+                "verbose_name": "wilayah",
+                "verbose_name_plural": "wilayah",
+                "ordering": ["code"],
+                "indexes": [models.Index(fields=["level", "code"], name="region_level_code")],
             },
         ),
     ]

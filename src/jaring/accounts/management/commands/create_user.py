@@ -14,7 +14,9 @@ class Command(BaseCommand):
         parser.add_argument("--password", required=True)
         parser.add_argument("--organization", required=True, help="Kode organisasi")
         parser.add_argument("--role", required=True, choices=[r.value for r in Role])
-        parser.add_argument("--audit", action="store_true", help="Beri akses membaca jejak audit (peran viewer).")
+        parser.add_argument(
+            "--audit", action="store_true", help="Beri akses membaca jejak audit (peran viewer)."
+        )
         parser.add_argument("--full-name", default="")
         parser.add_argument("--email", default="")
 

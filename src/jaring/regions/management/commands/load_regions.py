@@ -18,7 +18,9 @@ class Command(BaseCommand):
             type=Path,
             help="Edisi lain: berkas CSV(.gz) code,name,type atau folder berisi provinces.csv dst.",
         )
-        parser.add_argument("--province", action="append", default=[], help="Batasi ke provinsi ini (kode 2 angka).")
+        parser.add_argument(
+            "--province", action="append", default=[], help="Batasi ke provinsi ini (kode 2 angka)."
+        )
 
     def handle(self, *args, **options):
         started = time.perf_counter()
@@ -42,4 +44,6 @@ class Command(BaseCommand):
                 )
             )
         else:
-            self.stdout.write(f"Tidak ada perubahan: {result.unchanged:,} wilayah sudah mutakhir ({elapsed:.1f} detik).")
+            self.stdout.write(
+                f"Tidak ada perubahan: {result.unchanged:,} wilayah sudah mutakhir ({elapsed:.1f} detik)."
+            )

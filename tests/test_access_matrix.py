@@ -1,0 +1,203 @@
+"""Role x organization kind x endpoint: who can reach what, in and out of jurisdiction.
+
+Every page and API endpoint that exists is listed here; a new one must be added
+(test_every_url_is_in_the_matrix fails otherwise). Outside one's jurisdiction a
+record answers 404, as if it did not exist; a role that may not use a page at all
+gets 403; an anonymous visitor is sent to the login page (web) or gets 401 (API).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import get_resolver
+
+from jaring.accounts.models import Organization, User
+from jaring.accounts.services import user_create
+
+# Hand-chosen regions per organization kind: one inside its jurisdiction, one outside.
+ORGS = {
+    "province": ("pemprov-jambi", "1504012003", "17"),
+    "regency": ("pemkab-batanghari", "150401", "1571"),  # Kota Jambi: same province, other regency
+    "village": ("desa-sengkati-gedang", "1504012003", "1504012002"),  # the next village
+    "bpjs_branch": ("bpjstk-kc-tanjabbar", "1507", "1504"),
+    "bpjs_regional": ("bpjstk-kanwil-sumbagsel", "17", "31"),
+    "donor": ("csr-lingkaran-jambi", "1571", "1505"),
+}
+ROLES = ["admin", "operator", "viewer", "auditor"]
+FOREIGN_ORG = "pemprov-bengkulu"  # managed by nobody in ORGS
+
+REGION_URLS = [
+    "/wilayah/{code}/",
+    "/api/v1/regions/{code}",
+    "/api/v1/regions/{code}/children",
+]
+
+# path -> expected status per role (admin, operator, viewer, auditor)
+ROLE_URLS = {
+    "/": (200, 200, 200, 200),
+    "/akun/": (200, 200, 200, 200),
+    "/wilayah/?q=Jambi": (200, 200, 200, 200),
+    "/api/v1/me": (200, 200, 200, 200),
+    "/api/v1/regions?q=Jambi": (200, 200, 200, 200),
+    "/organisasi/": (200, 403, 403, 403),
+    "/organisasi/baru/": None,  # depends on the kind, see CREATE_ORG
+    "/organisasi/{own}/": (200, 403, 403, 403),
+    "/organisasi/{own}/pengguna/baru/": (200, 403, 403, 403),
+    "/organisasi/{foreign}/": (404, 403, 403, 403),
+    "/organisasi/{foreign}/pengguna/baru/": (404, 403, 403, 403),
+    "/pengguna/{own_user}/": (200, 403, 403, 403),
+    "/pengguna/{foreign_user}/": (404, 403, 403, 403),
+    "/audit/": (403, 403, 403, 200),
+    "/api/v1/audit-events": (403, 403, 403, 200),
+}
+# Only province and regency governments set up subordinate organizations.
+CREATE_ORG = {
+    "province": 200,
+    "regency": 200,
+    "village": 403,
+    "bpjs_branch": 403,
+    "bpjs_regional": 403,
+    "donor": 403,
+}
+
+CASES = [(kind, role) for kind in ORGS for role in ROLES]
+
+
+@pytest.fixture
+def matrix(demo):
+    users = {}
+    for kind, (org_code, _in, _out) in ORGS.items():
+        org = Organization.objects.get(code=org_code)
+        for role in ROLES:
+            users[(kind, role)] = user_create(
+                actor=None,
+                organization=org,
+                username=f"m.{kind}.{role}",
+                password="matrix-Password-2026",
+                role="viewer" if role == "auditor" else role,
+                can_audit=role == "auditor",
+            )
+    return users
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _fill(path: str, kind: str, matrix) -> str:
+    own_org = Organization.objects.get(code=ORGS[kind][0])
+    foreign_org = Organization.objects.get(code=FOREIGN_ORG)
+    return path.format(
+        own=own_org.pk,
+        foreign=foreign_org.pk,
+        own_user=matrix[(kind, "operator")].pk,
+        foreign_user=User.objects.get(username="bengkulu.admin").pk,
+    )
+
+
+@pytest.mark.parametrize(("kind", "role"), CASES)
+@pytest.mark.parametrize("url", REGION_URLS)
+def test_regions_inside_answer_and_outside_are_not_found(matrix, kind, role, url):
+    _org, inside, outside = ORGS[kind]
+    client = _client(matrix[(kind, role)])
+    assert client.get(url.format(code=inside)).status_code == 200
+    assert client.get(url.format(code=outside)).status_code == 404
+
+
+@pytest.mark.parametrize(("kind", "role"), CASES)
+def test_search_never_returns_a_region_outside(matrix, kind, role):
+    _org, inside, outside = ORGS[kind]
+    client = _client(matrix[(kind, role)])
+    found_in = {r["code"] for r in client.get(f"/api/v1/regions?q={inside}").json()}
+    found_out = client.get(f"/api/v1/regions?q={outside}").json()
+    assert inside in found_in
+    assert found_out == []
+    page = client.get(f"/wilayah/?q={outside}")
+    assert page.status_code == 200
+    assert f'href="/wilayah/{outside}/"' not in page.content.decode()
+
+
+@pytest.mark.parametrize(("kind", "role"), CASES)
+@pytest.mark.parametrize("path", list(ROLE_URLS))
+def test_role_gated_pages(matrix, kind, role, path):
+    expected = ROLE_URLS[path]
+    status = CREATE_ORG[kind] if role == "admin" else 403
+    if expected is not None:
+        status = expected[ROLES.index(role)]
+    response = _client(matrix[(kind, role)]).get(_fill(path, kind, matrix))
+    assert response.status_code == status, (kind, role, path)
+
+
+@pytest.mark.parametrize("path", [*REGION_URLS, *ROLE_URLS])
+def test_platform_superuser_reaches_everything(matrix, path):
+    admin = User.objects.get(username="admin")
+    response = _client(admin).get(_fill(path.replace("{code}", "31"), "province", matrix))
+    assert response.status_code == 200, path
+
+
+@pytest.mark.parametrize("path", [*REGION_URLS, *ROLE_URLS])
+def test_anonymous_is_sent_to_login_or_gets_401(matrix, path):
+    response = Client().get(_fill(path.replace("{code}", "15"), "province", matrix))
+    if "/api/" in path:
+        assert response.status_code == 401
+        assert response.json()["code"] == "unauthorized"
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/masuk/")
+
+
+@pytest.mark.parametrize(("kind", "role"), CASES)
+def test_only_admins_create_users_and_only_in_organizations_they_manage(matrix, kind, role):
+    client = _client(matrix[(kind, role)])
+    form = {
+        "username": f"new.{kind}.{role}",
+        "role": "operator",
+        "password1": "Another-Secret-2026",
+        "password2": "Another-Secret-2026",
+    }
+    own = client.post(_fill("/organisasi/{own}/pengguna/baru/", kind, matrix), form)
+    foreign = client.post(
+        _fill("/organisasi/{foreign}/pengguna/baru/", kind, matrix),
+        {**form, "username": "x" + form["username"]},
+    )
+    if role == "admin":
+        assert own.status_code == 302
+        assert User.objects.filter(username=form["username"]).exists()
+        assert foreign.status_code == 404
+    else:
+        assert own.status_code == 403
+        assert foreign.status_code == 403
+        assert not User.objects.filter(username=form["username"]).exists()
+    assert not User.objects.filter(username="x" + form["username"]).exists()
+
+
+def test_every_url_is_in_the_matrix():
+    """A new page or endpoint must be added to this matrix."""
+    covered = {
+        "",
+        "masuk/",
+        "keluar/",
+        "i18n/",
+        "wilayah/",
+        "wilayah/<str:code>/",
+        "organisasi/",
+        "organisasi/baru/",
+        "organisasi/<int:pk>/",
+        "organisasi/<int:org_pk>/pengguna/baru/",
+        "pengguna/<int:pk>/",
+        "pengguna/<int:pk>/kata-sandi/",
+        "akun/",
+        "akun/token/<int:pk>/cabut/",
+        "audit/",
+        "api/v1/",
+    }
+    api_paths = {"/regions", "/regions/{code}", "/regions/{code}/children", "/me", "/audit-events"}
+    top = {str(p.pattern) for p in get_resolver().url_patterns}
+    assert top == covered
+    from jaring.api import api
+
+    schema_paths = {p.removeprefix("/api/v1") for p in api.get_openapi_schema()["paths"]}
+    assert schema_paths == api_paths

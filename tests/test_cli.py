@@ -1,0 +1,110 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from jaring.accounts.models import ApiToken, Organization, User
+from jaring.accounts.services import api_token_authenticate
+
+
+def _run(*args) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_create_organization_and_user_from_the_cli():
+    _run(
+        "create_organization",
+        "--code",
+        "kc-muarabungo",
+        "--name",
+        "BPJS KC Muara Bungo",
+        "--kind",
+        "bpjs_branch",
+        "--regions",
+        "15.08,15.09",
+    )
+    org = Organization.objects.get(code="kc-muarabungo")
+    assert org.region_codes() == ["1508", "1509"]
+    _run(
+        "create_user",
+        "--username",
+        "kc.op",
+        "--password",
+        "Muara-Bungo-2026",
+        "--organization",
+        "kc-muarabungo",
+        "--role",
+        "viewer",
+        "--audit",
+    )
+    user = User.objects.get(username="kc.op")
+    assert (user.role, user.can_audit, user.organization_id) == ("viewer", True, org.pk)
+
+
+@pytest.mark.django_db
+def test_cli_errors_print_code_and_message():
+    with pytest.raises(CommandError, match=r"invalid_input: Kode 15\.04 bukan kode provinsi"):
+        _run(
+            "create_organization",
+            "--code",
+            "x",
+            "--name",
+            "X",
+            "--kind",
+            "province",
+            "--regions",
+            "15.04",
+        )
+    with pytest.raises(CommandError, match="not_found"):
+        _run(
+            "create_user",
+            "--username",
+            "u",
+            "--password",
+            "Pass-Word-2026",
+            "--organization",
+            "nope",
+            "--role",
+            "viewer",
+        )
+
+
+@pytest.mark.django_db
+def test_create_api_token_prints_a_working_token(demo):
+    raw = _run("create_api_token", "jambi.viewer").strip()
+    assert api_token_authenticate(raw) == demo.user("jambi.viewer")
+    assert ApiToken.objects.filter(user__username="jambi.viewer").count() == 1
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_lists_credentials(demo):
+    users_before = User.objects.count()
+    out = _run("seed_demo")
+    assert User.objects.count() == users_before
+    assert "desa.operator" in out
+    assert "sudah ada" in out
+
+
+@pytest.mark.django_db
+def test_load_regions_text_output_says_nothing_changed():
+    out = _run("load_regions", "--province", "15")
+    assert "Tidak ada perubahan" in out
+
+
+def test_jaring_console_script_is_the_django_cli():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "jaring"), "help", "load_regions"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0
+    assert "--json" in result.stdout
