@@ -233,7 +233,7 @@ def user_update(
     full_name: str | None = None,
     email: str | None = None,
 ) -> User:
-    target = User.objects.select_for_update().select_related("organization").get(pk=user.pk)
+    target = User.objects.select_for_update(of=("self",)).select_related("organization").get(pk=user.pk)
     if target.is_superuser and actor is not None and not is_platform(actor):
         raise NotFound("Pengguna tidak ditemukan.")
     if target.organization_id:
@@ -271,7 +271,7 @@ def user_update(
 
 @transaction.atomic
 def user_set_password(*, actor: User | None, user: User, password: str) -> User:
-    target = User.objects.select_for_update().select_related("organization").get(pk=user.pk)
+    target = User.objects.select_for_update(of=("self",)).select_related("organization").get(pk=user.pk)
     if actor is not None and actor.pk != target.pk:
         if target.is_superuser and not is_platform(actor):
             raise NotFound("Pengguna tidak ditemukan.")
@@ -321,7 +321,7 @@ def api_token_create(*, actor: User | None, user: User, name: str) -> tuple[ApiT
 
 @transaction.atomic
 def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
-    token = ApiToken.objects.select_for_update().select_related("user__organization").get(pk=token.pk)
+    token = ApiToken.objects.select_for_update(of=("self",)).select_related("user__organization").get(pk=token.pk)
     if actor.pk != token.user_id and not is_platform(actor):
         raise NotFound("Token tidak ditemukan.")
     if token.revoked_at is None:
