@@ -321,7 +321,9 @@ def api_token_create(*, actor: User | None, user: User, name: str) -> tuple[ApiT
 
 @transaction.atomic
 def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
-    token = ApiToken.objects.select_for_update(of=("self",)).select_related("user__organization").get(pk=token.pk)
+    token = (
+        ApiToken.objects.select_for_update(of=("self",)).select_related("user__organization").get(pk=token.pk)
+    )
     if actor.pk != token.user_id and not is_platform(actor):
         raise NotFound("Token tidak ditemukan.")
     if token.revoked_at is None:
