@@ -2,7 +2,7 @@
 #   make demo   install everything, load regions and demo data, serve http://127.0.0.1:8000
 #   make test   the whole suite (SQLite by default; PostgreSQL when DATABASE_URL says so)
 
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 JARING := $(BIN)/jaring
@@ -13,7 +13,7 @@ HOST   ?= 127.0.0.1:8000
 install: $(VENV)/.installed var/vendor/.installed
 
 $(VENV)/.installed: pyproject.toml
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null || { echo "Python 3.11 is required (found: $(PYTHON))"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -29,7 +29,7 @@ demo: install
 	$(JARING) load_regions
 	$(JARING) seed_demo
 	@echo "Jaring berjalan di http://$(HOST)  (Ctrl-C untuk berhenti)"
-	$(JARING) runserver $(HOST)
+	DEBUG=false $(JARING) runserver --insecure $(HOST)
 
 serve: install
 	$(JARING) runserver $(HOST)
