@@ -92,3 +92,11 @@ def test_audit_api_lists_events_for_auditors(demo, event):
     refused = demo.client("jambi.admin").get("/api/v1/audit-events")
     assert refused.status_code == 403
     assert refused.json()["code"] == "permission_denied"
+
+
+def test_audit_page_shows_booleans_and_empty_values_in_words(demo):
+    from jaring.accounts.services import user_update
+
+    user_update(actor=demo.user("jambi.admin"), user=demo.user("jambi.viewer"), can_audit=True)
+    html = demo.client("auditor").get("/audit/?tindakan=user.update").content.decode()
+    assert "can_audit</span>: tidak → ya" in html

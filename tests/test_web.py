@@ -154,3 +154,17 @@ def test_user_can_change_own_password(demo):
 
 def test_anonymous_home_redirects_to_login():
     assert Client().get("/")["Location"].startswith("/masuk/")
+
+
+def test_indonesian_is_the_default_even_for_an_english_browser(demo):
+    client = demo.client("jambi.viewer")
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="id"' in html
+    assert "Keluar" in html
+
+
+def test_count_columns_are_plural_in_english(demo):
+    client = demo.client("jambi.viewer")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/").content.decode()
+    assert '<th class="num">Districts</th>' in html
