@@ -168,3 +168,29 @@ def test_count_columns_are_plural_in_english(demo):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get("/").content.decode()
     assert '<th class="num">Districts</th>' in html
+
+
+def test_mismatched_passwords_are_refused_on_the_second_field(demo):
+    client = demo.client("jambi.admin")
+    org = demo.org("pemprov-jambi")
+    response = client.post(
+        f"/organisasi/{org.pk}/pengguna/baru/",
+        {
+            "username": "x2",
+            "role": "operator",
+            "password1": "Desa-Kecil-2026",
+            "password2": "Desa-Kecil-2027",
+        },
+    )
+    assert "Kedua kata sandi tidak sama" in response.content.decode()
+    assert not org.users.filter(username="x2").exists()
+
+
+def test_admin_resets_a_users_password_from_the_web(demo):
+    target = demo.user("jambi.viewer")
+    response = demo.client("jambi.admin").post(
+        f"/pengguna/{target.pk}/kata-sandi/",
+        {"pw-password1": "Reset-Oleh-Admin-1", "pw-password2": "Reset-Oleh-Admin-1"},
+    )
+    assert response.status_code == 302
+    assert demo.user("jambi.viewer").check_password("Reset-Oleh-Admin-1")

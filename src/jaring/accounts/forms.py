@@ -36,7 +36,17 @@ class OrganizationEditForm(forms.Form):
     is_active = forms.BooleanField(label=_("Aktif"), required=False)
 
 
-class UserCreateForm(forms.Form):
+class _PasswordPair:
+    """Two password fields that must match (password1, password2)."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("Kedua kata sandi tidak sama."))
+        return data
+
+
+class UserCreateForm(_PasswordPair, forms.Form):
     username = forms.CharField(label=_("Nama pengguna"), max_length=150)
     full_name = forms.CharField(label=_("Nama lengkap"), max_length=150, required=False)
     email = forms.EmailField(label=_("Surel"), required=False)
@@ -44,12 +54,6 @@ class UserCreateForm(forms.Form):
     can_audit = forms.BooleanField(label=_("Akses audit (hanya untuk pemantau)"), required=False)
     password1 = forms.CharField(label=_("Kata sandi"), widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(label=_("Ulangi kata sandi"), widget=forms.PasswordInput, strip=False)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("password1") and data.get("password1") != data.get("password2"):
-            self.add_error("password2", _("Kedua kata sandi tidak sama."))
-        return data
 
 
 class UserEditForm(forms.Form):
@@ -60,15 +64,9 @@ class UserEditForm(forms.Form):
     is_active = forms.BooleanField(label=_("Aktif"), required=False)
 
 
-class PasswordSetForm(forms.Form):
+class PasswordSetForm(_PasswordPair, forms.Form):
     password1 = forms.CharField(label=_("Kata sandi baru"), widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(label=_("Ulangi kata sandi baru"), widget=forms.PasswordInput, strip=False)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("password1") and data.get("password1") != data.get("password2"):
-            self.add_error("password2", _("Kedua kata sandi tidak sama."))
-        return data
 
 
 class PasswordChangeForm(PasswordSetForm):

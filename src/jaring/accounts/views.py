@@ -146,20 +146,16 @@ def user_create(request, org_pk: int):
     return render(request, "accounts/user_form.html", {"form": form, "organization": org, "creating": True})
 
 
+def _user_edit_form(target, data=None) -> forms.UserEditForm:
+    fields = ("full_name", "email", "role", "can_audit", "is_active")
+    return forms.UserEditForm(data, initial={name: getattr(target, name) for name in fields})
+
+
 @login_required
 def user_detail(request, pk: int):
     _require_admin(request.user)
     target = get_object_or_404(users_managed_by(request.user), pk=pk)
-    form = forms.UserEditForm(
-        request.POST or None,
-        initial={
-            "full_name": target.full_name,
-            "email": target.email,
-            "role": target.role,
-            "can_audit": target.can_audit,
-            "is_active": target.is_active,
-        },
-    )
+    form = _user_edit_form(target, request.POST or None)
     password_form = forms.PasswordSetForm(prefix="pw")
     if request.method == "POST" and form.is_valid():
         try:
@@ -197,15 +193,7 @@ def user_reset_password(request, pk: int):
         else:
             messages.success(request, _("Kata sandi %(username)s diganti.") % {"username": target.username})
             return redirect("user_detail", pk=target.pk)
-    form = forms.UserEditForm(
-        initial={
-            "full_name": target.full_name,
-            "email": target.email,
-            "role": target.role,
-            "can_audit": target.can_audit,
-            "is_active": target.is_active,
-        }
-    )
+    form = _user_edit_form(target)
     return render(
         request,
         "accounts/user_form.html",

@@ -8,7 +8,7 @@ register = template.Library()
 def audit_value(value):
     """Show an audited value the way an officer reads it."""
     if value is None:
-        return "–"
+        return "\u2013"  # en dash
     if value is True:
         return _("ya")
     if value is False:
