@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -29,8 +30,6 @@ class LoginView(auth_views.LoginView):
 
 def locked_out(request, response=None, credentials=None, *args, **kwargs):
     """Shown by django-axes when a username has failed too often."""
-    from django.conf import settings
-
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(
         request,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from jaring.accounts.scoping import get_visible_or_404, jurisdiction_of, scope_to_jurisdiction
 from jaring.regions import codes
@@ -19,8 +20,6 @@ def region_get(user, raw_code: str) -> Region:
     """One region by code (dotted or not); outside the jurisdiction it is a 404."""
     code = codes.try_normalize(raw_code)
     if code is None:
-        from django.http import Http404
-
         raise Http404
     return get_visible_or_404(Region.objects.select_related("parent"), user, field="code", code=code)
 
