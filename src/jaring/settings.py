@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "jaring.accounts",
     "jaring.audit",
     "jaring.web",
+    "jaring.registry",
     "jaring.demo",
 ]
 

@@ -1,0 +1,85 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jaring.registry.vocab import (
+    CATEGORY_LABELS,
+    OCCUPATION_LABELS,
+    STATUS_LABELS,
+    Category,
+    Occupation,
+    Status,
+)
+
+OCCUPATION_CHOICES = [(m.value, OCCUPATION_LABELS[m]) for m in Occupation]
+CATEGORY_CHOICES = [(m.value, CATEGORY_LABELS[m]) for m in Category]
+STATUS_CHOICES = [(m.value, STATUS_LABELS[m]) for m in Status]
+SEX_CHOICES = [("L", _("Laki-laki")), ("P", _("Perempuan"))]
+
+
+class Participant(models.Model):
+    """A person protected (or to be protected) by a funding program. One per NIK.
+
+    ``village`` is the domicile; jurisdiction scoping filters on its code. Status
+    changes go through ``participant_set_status`` and are kept in StatusChange.
+    """
+
+    nik = models.CharField(_("NIK"), max_length=16, unique=True)
+    full_name = models.CharField(_("nama lengkap"), max_length=150)
+    birth_date = models.DateField(_("tanggal lahir"))
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=SEX_CHOICES)
+    village = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="participants",
+        verbose_name=_("desa/kelurahan"),
+    )
+    address = models.CharField(_("alamat"), max_length=255, blank=True)
+    phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
+    occupation = models.CharField(_("pekerjaan"), max_length=20, choices=OCCUPATION_CHOICES)
+    category = models.CharField(_("kategori"), max_length=20, choices=CATEGORY_CHOICES)
+    dtsen_ref = models.CharField(_("ID DTSEN/P3KE"), max_length=40, blank=True)
+    welfare_decile = models.PositiveSmallIntegerField(_("desil"), null=True, blank=True)
+    kpj_number = models.CharField(_("nomor KPJ"), max_length=11, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=STATUS_CHOICES, default=Status.REGISTERED.value
+    )
+    created_at = models.DateTimeField(_("didaftarkan"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("peserta")
+        verbose_name_plural = _("peserta")
+        indexes = [
+            models.Index(fields=["village", "id"], name="participant_village_id"),
+            models.Index(fields=["birth_date", "village"], name="participant_birth_village"),
+            models.Index(fields=["full_name"], name="participant_name"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(welfare_decile__isnull=True)
+                | models.Q(welfare_decile__gte=1, welfare_decile__lte=10),
+                name="participant_decile_1_to_10",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.nik[:4]}…{self.nik[-4:]})"
+
+
+class StatusChange(models.Model):
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=12, choices=STATUS_CHOICES, blank=True)
+    to_status = models.CharField(max_length=12, choices=STATUS_CHOICES)
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id}: {self.from_status or '-'} -> {self.to_status}"

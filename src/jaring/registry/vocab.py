@@ -1,0 +1,145 @@
+"""The registry's controlled vocabularies and how spreadsheet values map onto them.
+
+Values match case-insensitively with surrounding spaces ignored; either the code or
+the Indonesian label (or a listed alias) is accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from jaring.errors import InvalidInput
+
+
+class Occupation(StrEnum):
+    PETANI = "petani"
+    PEKEBUN = "pekebun"
+    NELAYAN = "nelayan"
+    PEDAGANG = "pedagang"
+    BURUH_HARIAN = "buruh_harian"
+    OJEK_PENGEMUDI = "ojek_pengemudi"
+    KETUA_RT_RW = "ketua_rt_rw"
+    PERANGKAT_DESA = "perangkat_desa"
+    MARBOT_GURU_NGAJI = "marbot_guru_ngaji"
+    LAINNYA = "lainnya"
+
+
+OCCUPATION_LABELS = {
+    Occupation.PETANI: "Petani",
+    Occupation.PEKEBUN: "Pekebun",
+    Occupation.NELAYAN: "Nelayan",
+    Occupation.PEDAGANG: "Pedagang",
+    Occupation.BURUH_HARIAN: "Buruh harian",
+    Occupation.OJEK_PENGEMUDI: "Ojek/pengemudi",
+    Occupation.KETUA_RT_RW: "Ketua RT/RW",
+    Occupation.PERANGKAT_DESA: "Perangkat desa",
+    Occupation.MARBOT_GURU_NGAJI: "Marbot/guru ngaji",
+    Occupation.LAINNYA: "Lainnya",
+}
+
+
+class Category(StrEnum):
+    MISKIN_EKSTREM = "miskin_ekstrem"
+    PEKERJA_RENTAN = "pekerja_rentan"
+    PERANGKAT_DESA = "perangkat_desa"
+    RT_RW = "rt_rw"
+    LAINNYA = "lainnya"
+
+
+CATEGORY_LABELS = {
+    Category.MISKIN_EKSTREM: "Miskin ekstrem",
+    Category.PEKERJA_RENTAN: "Pekerja rentan",
+    Category.PERANGKAT_DESA: "Perangkat desa",
+    Category.RT_RW: "RT/RW",
+    Category.LAINNYA: "Lainnya",
+}
+
+
+class Status(StrEnum):
+    REGISTERED = "registered"
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    DECEASED = "deceased"
+    EXITED = "exited"
+
+
+STATUS_LABELS = {
+    Status.REGISTERED: "Terdaftar",
+    Status.ACTIVE: "Aktif",
+    Status.INACTIVE: "Tidak aktif",
+    Status.DECEASED: "Meninggal",
+    Status.EXITED: "Keluar",
+}
+
+# Which status may follow which. Deceased is final; exited may re-register.
+TRANSITIONS: dict[Status, set[Status]] = {
+    Status.REGISTERED: {Status.ACTIVE, Status.INACTIVE, Status.DECEASED, Status.EXITED},
+    Status.ACTIVE: {Status.INACTIVE, Status.DECEASED, Status.EXITED},
+    Status.INACTIVE: {Status.ACTIVE, Status.DECEASED, Status.EXITED},
+    Status.EXITED: {Status.REGISTERED},
+    Status.DECEASED: set(),
+}
+
+_FOLD = re.compile(r"[\s_/\-]+")
+
+
+def _key(text: str) -> str:
+    return _FOLD.sub("", text.strip().lower())
+
+
+def _lookup(labels: dict, aliases: dict[str, StrEnum]) -> dict[str, StrEnum]:
+    table = {}
+    for member, label in labels.items():
+        table[_key(member.value)] = member
+        table[_key(label)] = member
+    table.update({_key(alias): member for alias, member in aliases.items()})
+    return table
+
+
+_OCCUPATIONS = _lookup(
+    OCCUPATION_LABELS,
+    {
+        "ojek": Occupation.OJEK_PENGEMUDI,
+        "pengemudi": Occupation.OJEK_PENGEMUDI,
+        "ketua rt": Occupation.KETUA_RT_RW,
+        "ketua rw": Occupation.KETUA_RT_RW,
+        "marbot": Occupation.MARBOT_GURU_NGAJI,
+        "guru ngaji": Occupation.MARBOT_GURU_NGAJI,
+        "buruh": Occupation.BURUH_HARIAN,
+    },
+)
+_CATEGORIES = _lookup(CATEGORY_LABELS, {"rt": Category.RT_RW, "rw": Category.RT_RW})
+
+
+def parse_occupation(raw: object) -> Occupation:
+    member = _OCCUPATIONS.get(_key(str(raw or "")))
+    if member is None:
+        allowed = ", ".join(OCCUPATION_LABELS.values())
+        raise InvalidInput(
+            f"Pekerjaan '{raw}' tidak dikenal. Pilih salah satu: {allowed}.",
+            code="occupation_unknown",
+            field="PEKERJAAN",
+        )
+    return member
+
+
+def parse_category(raw: object) -> Category:
+    member = _CATEGORIES.get(_key(str(raw or "")))
+    if member is None:
+        allowed = ", ".join(CATEGORY_LABELS.values())
+        raise InvalidInput(
+            f"Kategori '{raw}' tidak dikenal. Pilih salah satu: {allowed}.",
+            code="category_unknown",
+            field="KATEGORI",
+        )
+    return member
+
+
+def check_transition(current: Status, new: Status) -> None:
+    if new not in TRANSITIONS[current]:
+        raise InvalidInput(
+            f"Status tidak dapat diubah dari {STATUS_LABELS[current]} ke {STATUS_LABELS[new]}.",
+            code="status_transition_refused",
+            field="status",
+        )

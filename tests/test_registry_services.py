@@ -1,0 +1,70 @@
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from jaring.audit.models import AuditEvent
+from jaring.errors import InvalidInput
+from jaring.registry.models import Participant
+from jaring.registry.rows import ParticipantRecord
+from jaring.registry.services import participant_register, participant_set_status, participants_upsert
+
+RECORD = ParticipantRecord(
+    nik="1504011203850001",
+    full_name="Ahmad Yani",
+    birth_date=date(1985, 3, 12),
+    sex="L",
+    village_code="1504012003",
+    address="RT 03",
+    phone="081234567890",
+    occupation="petani",
+    category="miskin_ekstrem",
+    kpj_number="",
+    dtsen_ref="",
+    welfare_decile=1,
+)
+
+
+def test_register_creates_once_then_is_a_no_op_then_updates(demo):
+    operator = demo.user("desa.operator")
+    person, outcome = participant_register(actor=operator, record=RECORD)
+    assert outcome == "created"
+    assert person.status == "registered"
+    assert person.status_changes.get().to_status == "registered"
+    assert participant_register(actor=operator, record=RECORD)[1] == "unchanged"
+    moved = replace(RECORD, address="RT 04", phone="081200000000")
+    assert participant_register(actor=operator, record=moved)[1] == "updated"
+    assert Participant.objects.filter(nik=RECORD.nik).count() == 1
+    events = AuditEvent.objects.filter(target_type="participant", target_id=str(person.pk)).order_by("id")
+    assert [e.action for e in events] == ["participant.create", "participant.update"]
+    assert events[1].changes == {"address": ["RT 03", "RT 04"], "phone": ["081234567890", "081200000000"]}
+    assert events[0].region_code == "1504012003"
+    assert events[0].actor_username == "desa.operator"
+
+
+def test_a_nik_known_in_another_jurisdiction_is_refused_not_moved(demo):
+    participant_register(actor=None, record=replace(RECORD, village_code="1571011001"))  # Kota Jambi
+    with pytest.raises(InvalidInput) as excinfo:
+        participant_register(actor=demo.user("desa.operator"), record=RECORD)
+    assert excinfo.value.code == "nik_registered_elsewhere"
+    assert Participant.objects.get(nik=RECORD.nik).village_id == "1571011001"
+
+
+def test_batch_reports_counts_and_refused_indexes(demo):
+    other = replace(RECORD, nik="1504015203850002", sex="P", full_name="Siti")
+    participant_register(actor=None, record=replace(RECORD, village_code="1571011001"))
+    result = participants_upsert(actor=demo.user("batanghari.operator"), records=[RECORD, other])
+    assert (result.created, result.updated, result.unchanged) == (1, 0, 0)
+    assert [index for index, _exc in result.refused] == [0]
+
+
+def test_status_changes_follow_the_rules_and_keep_history(demo):
+    person, _ = participant_register(actor=None, record=RECORD)
+    actor = demo.user("desa.operator")
+    participant_set_status(actor=actor, participant=person, status="active")
+    participant_set_status(actor=actor, participant=person, status="deceased", reason="Akta kematian 12/2026")
+    with pytest.raises(InvalidInput, match="Meninggal ke Aktif"):
+        participant_set_status(actor=actor, participant=person, status="active")
+    history = [(c.from_status, c.to_status) for c in person.status_changes.all()]
+    assert history == [("", "registered"), ("registered", "active"), ("active", "deceased")]
+    assert Participant.objects.get(pk=person.pk).status == "deceased"
