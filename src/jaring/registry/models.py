@@ -83,3 +83,61 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("Menunggu")
+    VALIDATING = "validating", _("Memeriksa")
+    VALIDATED = "validated", _("Siap disimpan")
+    COMMITTING = "committing", _("Menyimpan")
+    COMMITTED = "committed", _("Selesai")
+    FAILED = "failed", _("Gagal")
+
+
+class ImportRun(models.Model):
+    """One upload of a participant file: who, which file (name and SHA-256), when,
+    its counts and its rejected rows. Dry runs are recorded too."""
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    scope_code = models.CharField(max_length=10, blank=True, db_index=True)
+    file_name = models.CharField(_("nama berkas"), max_length=255)
+    file_sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    stored_file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    dry_run = models.BooleanField(_("uji coba"), default=False)
+    status = models.CharField(max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    failure = models.CharField(max_length=500, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("impor peserta")
+        verbose_name_plural = _("impor peserta")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+class ImportRowError(models.Model):
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="errors")
+    row = models.PositiveIntegerField()
+    column = models.CharField(max_length=20)
+    code = models.CharField(max_length=40)
+    message = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["row", "id"]
+
+    def __str__(self) -> str:
+        return f"baris {self.row} {self.column}: {self.code}"
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
