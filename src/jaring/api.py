@@ -16,6 +16,8 @@ from jaring.accounts.services import api_token_authenticate
 from jaring.audit.api import router as audit_router
 from jaring.errors import DomainError
 from jaring.regions.api import router as regions_router
+from jaring.registry.api import imports_router
+from jaring.registry.api import router as participants_router
 
 
 class BearerToken(HttpBearer):
@@ -85,3 +87,5 @@ def on_http_error(request, exc: HttpError):
 api.add_router("/regions", regions_router)
 api.add_router("/", accounts_router)
 api.add_router("/audit-events", audit_router)
+api.add_router("/participants", participants_router)
+api.add_router("/imports", imports_router)

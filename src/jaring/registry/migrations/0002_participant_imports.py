@@ -6,52 +6,91 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0001_participant_registry'),
+        ("registry", "0001_participant_registry"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope_code', models.CharField(blank=True, db_index=True, max_length=10)),
-                ('file_name', models.CharField(max_length=255, verbose_name='nama berkas')),
-                ('file_sha256', models.CharField(db_index=True, max_length=64, verbose_name='SHA-256')),
-                ('stored_file', models.FileField(blank=True, upload_to='imports/%Y/%m/')),
-                ('dry_run', models.BooleanField(default=False, verbose_name='uji coba')),
-                ('status', models.CharField(choices=[('pending', 'Menunggu'), ('validating', 'Memeriksa'), ('validated', 'Siap disimpan'), ('committing', 'Menyimpan'), ('committed', 'Selesai'), ('failed', 'Gagal')], default='pending', max_length=12)),
-                ('total_rows', models.PositiveIntegerField(default=0)),
-                ('processed_rows', models.PositiveIntegerField(default=0)),
-                ('created', models.PositiveIntegerField(default=0)),
-                ('updated', models.PositiveIntegerField(default=0)),
-                ('unchanged', models.PositiveIntegerField(default=0)),
-                ('rejected', models.PositiveIntegerField(default=0)),
-                ('failure', models.CharField(blank=True, max_length=500)),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("scope_code", models.CharField(blank=True, db_index=True, max_length=10)),
+                ("file_name", models.CharField(max_length=255, verbose_name="nama berkas")),
+                ("file_sha256", models.CharField(db_index=True, max_length=64, verbose_name="SHA-256")),
+                ("stored_file", models.FileField(blank=True, upload_to="imports/%Y/%m/")),
+                ("dry_run", models.BooleanField(default=False, verbose_name="uji coba")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Menunggu"),
+                            ("validating", "Memeriksa"),
+                            ("validated", "Siap disimpan"),
+                            ("committing", "Menyimpan"),
+                            ("committed", "Selesai"),
+                            ("failed", "Gagal"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                    ),
+                ),
+                ("total_rows", models.PositiveIntegerField(default=0)),
+                ("processed_rows", models.PositiveIntegerField(default=0)),
+                ("created", models.PositiveIntegerField(default=0)),
+                ("updated", models.PositiveIntegerField(default=0)),
+                ("unchanged", models.PositiveIntegerField(default=0)),
+                ("rejected", models.PositiveIntegerField(default=0)),
+                ("failure", models.CharField(blank=True, max_length=500)),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'impor peserta',
-                'verbose_name_plural': 'impor peserta',
-                'ordering': ['-started_at', '-id'],
+                "verbose_name": "impor peserta",
+                "verbose_name_plural": "impor peserta",
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ImportRowError',
+            name="ImportRowError",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row', models.PositiveIntegerField()),
-                ('column', models.CharField(max_length=20)),
-                ('code', models.CharField(max_length=40)),
-                ('message', models.CharField(max_length=500)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='errors', to='registry.importrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("row", models.PositiveIntegerField()),
+                ("column", models.CharField(max_length=20)),
+                ("code", models.CharField(max_length=40)),
+                ("message", models.CharField(max_length=500)),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="errors",
+                        to="registry.importrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['row', 'id'],
+                "ordering": ["row", "id"],
             },
         ),
     ]

@@ -16,7 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="Periksa saja; tidak ada yang disimpan.")
         parser.add_argument("--json", action="store_true", help="Cetak hasil sebagai satu objek JSON.")
-        parser.add_argument("--as", dest="username", help="Jalankan dengan hak dan wilayah kerja pengguna ini.")
+        parser.add_argument(
+            "--as", dest="username", help="Jalankan dengan hak dan wilayah kerja pengguna ini."
+        )
 
     def handle(self, *args, **options):
         path: Path = options["file"]
@@ -26,7 +28,9 @@ class Command(BaseCommand):
         if options["username"]:
             actor = User.objects.select_related("organization").filter(username=options["username"]).first()
             if actor is None or not actor.is_active:
-                raise CommandError(f"not_found: Pengguna '{options['username']}' tidak ditemukan atau tidak aktif.")
+                raise CommandError(
+                    f"not_found: Pengguna '{options['username']}' tidak ditemukan atau tidak aktif."
+                )
         try:
             run = import_participants(actor=actor, path=path, dry_run=options["dry_run"])
         except DomainError as exc:

@@ -1,0 +1,249 @@
+from __future__ import annotations
+
+import re
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from jaring.accounts.permissions import can_edit_data, can_read_audit
+from jaring.errors import InvalidInput
+from jaring.registry import selectors
+from jaring.registry.imports import import_participants, row_context
+from jaring.registry.rows import validate_row
+from jaring.registry.services import participants_upsert
+
+router = Router(tags=["Peserta"])
+imports_router = Router(tags=["Impor peserta"])
+_NIK_IN_TEXT = re.compile(r"\b\d{16}\b")
+
+
+class ParticipantOut(Schema):
+    id: int
+    nik: str
+    full_name: str
+    birth_date: date
+    sex: str
+    village_code: str
+    village_name: str
+    address: str
+    phone: str
+    occupation: str
+    category: str
+    kpj_number: str
+    dtsen_ref: str
+    welfare_decile: int | None
+    status: str
+
+
+class ParticipantPage(Schema):
+    items: list[ParticipantOut]
+    next_after: int | None
+
+
+class ParticipantIn(Schema):
+    nik: str
+    full_name: str
+    birth_date: str
+    sex: str
+    village_code: str
+    address: str = ""
+    phone: str = ""
+    occupation: str
+    category: str
+    kpj_number: str = ""
+    dtsen_ref: str = ""
+    welfare_decile: int | None = None
+
+
+class ParticipantPatch(Schema):
+    full_name: str | None = None
+    birth_date: str | None = None
+    sex: str | None = None
+    village_code: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    occupation: str | None = None
+    category: str | None = None
+    kpj_number: str | None = None
+    dtsen_ref: str | None = None
+    welfare_decile: int | None = None
+
+
+_COLUMN_OF = {
+    "nik": "NIK",
+    "full_name": "NAMA",
+    "birth_date": "TANGGAL_LAHIR",
+    "sex": "JENIS_KELAMIN",
+    "village_code": "KODE_DESA",
+    "address": "ALAMAT",
+    "phone": "NO_HP",
+    "occupation": "PEKERJAAN",
+    "category": "KATEGORI",
+    "kpj_number": "NO_KPJ",
+    "dtsen_ref": "ID_DTSEN",
+    "welfare_decile": "DESIL",
+}
+
+
+class ParticipantInvalid(InvalidInput):
+    """All problems of one participant record, each with its column and code."""
+
+    code = "participant_invalid"
+
+    def __init__(self, errors):
+        super().__init__("; ".join(f"{e.column}: {e.message}" for e in errors), field=errors[0].column)
+        self.errors = errors
+
+    def as_dict(self) -> dict:
+        data = super().as_dict()
+        data["errors"] = [{"column": e.column, "code": e.code, "message": e.message} for e in self.errors]
+        return data
+
+
+def _out(user, p) -> dict:
+    return {
+        "id": p.id,
+        "nik": selectors.nik_for(user, p.nik),
+        "full_name": p.full_name,
+        "birth_date": p.birth_date,
+        "sex": p.sex,
+        "village_code": p.village_id,
+        "village_name": p.village.name,
+        "address": p.address,
+        "phone": p.phone,
+        "occupation": p.occupation,
+        "category": p.category,
+        "kpj_number": p.kpj_number,
+        "dtsen_ref": p.dtsen_ref,
+        "welfare_decile": p.welfare_decile,
+        "status": p.status,
+    }
+
+
+def _save(request, data: dict):
+    if not can_edit_data(request.user):
+        raise PermissionDenied("Hanya operator dan admin yang dapat mengubah data peserta.")
+    values = {_COLUMN_OF[k]: v for k, v in data.items() if k in _COLUMN_OF}
+    outcome = validate_row(values, row=1, ctx=row_context(request.user))
+    if isinstance(outcome, list):
+        raise ParticipantInvalid(outcome)
+    result = participants_upsert(actor=request.user, records=[outcome], source="api")
+    if result.refused:
+        raise result.refused[0][1]
+    return selectors.participant_get(request.user, result.participants[0].pk)
+
+
+@router.get("", response=ParticipantPage, summary="Daftar peserta (halaman berbasis kursor)")
+def list_participants(
+    request,
+    region: str = "",
+    category: str = "",
+    occupation: str = "",
+    status: str = "",
+    q: str = "",
+    after: int | None = None,
+    limit: int = selectors.PAGE_SIZE,
+):
+    filters = selectors.ParticipantFilters(
+        region=region, category=category, occupation=occupation, status=status, q=q
+    )
+    rows, next_after = selectors.participants_page(request.user, filters, after=after, limit=limit)
+    return {"items": [_out(request.user, p) for p in rows], "next_after": next_after}
+
+
+@router.get("/{int:participant_id}", response=ParticipantOut, summary="Satu peserta")
+def get_participant(request, participant_id: int):
+    return _out(request.user, selectors.participant_get(request.user, participant_id))
+
+
+@router.post("", response={201: ParticipantOut}, summary="Daftarkan peserta (atau perbarui menurut NIK)")
+def create_participant(request, payload: ParticipantIn):
+    return Status(201, _out(request.user, _save(request, payload.dict())))
+
+
+@router.patch("/{int:participant_id}", response=ParticipantOut, summary="Ubah data peserta")
+def update_participant(request, participant_id: int, payload: ParticipantPatch):
+    current = selectors.participant_get(request.user, participant_id)
+    data = {
+        "nik": current.nik,
+        "full_name": current.full_name,
+        "birth_date": current.birth_date.isoformat(),
+        "sex": current.sex,
+        "village_code": current.village_id,
+        "address": current.address,
+        "phone": current.phone,
+        "occupation": current.occupation,
+        "category": current.category,
+        "kpj_number": current.kpj_number,
+        "dtsen_ref": current.dtsen_ref,
+        "welfare_decile": current.welfare_decile,
+    }
+    data.update(payload.dict(exclude_unset=True))
+    return _out(request.user, _save(request, data))
+
+
+class ImportOut(Schema):
+    id: int
+    file_name: str
+    file_sha256: str
+    dry_run: bool
+    status: str
+    processed_rows: int
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    failure: str
+
+
+class ImportErrorOut(Schema):
+    row: int
+    column: str
+    code: str
+    message: str
+
+
+def _visible_import(request, import_id: int):
+    if not (can_edit_data(request.user) or can_read_audit(request.user)):
+        raise PermissionDenied("Impor hanya untuk operator, admin dan auditor.")
+    return get_object_or_404(selectors.imports_visible_to(request.user), pk=import_id)
+
+
+@imports_router.post("", response={201: ImportOut}, summary="Unggah berkas peserta (XLSX/CSV)")
+def upload_import(request, file: File[UploadedFile], dry_run: Form[bool] = False):
+    if not can_edit_data(request.user):
+        raise PermissionDenied("Hanya operator dan admin yang dapat mengimpor peserta.")
+    suffix = Path(file.name or "upload").suffix[:8]
+    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+        for chunk in file.chunks():
+            tmp.write(chunk)
+        tmp.flush()
+        run = import_participants(
+            actor=request.user, path=Path(tmp.name), file_name=file.name, dry_run=dry_run
+        )
+    return Status(201, run)
+
+
+@imports_router.get("/{int:import_id}", response=ImportOut, summary="Status impor")
+def get_import(request, import_id: int):
+    return _visible_import(request, import_id)
+
+
+@imports_router.get("/{int:import_id}/errors", response=list[ImportErrorOut], summary="Baris yang ditolak")
+def import_errors(request, import_id: int):
+    run = _visible_import(request, import_id)
+    full = selectors.sees_full_nik(request.user)
+    return [
+        {
+            **e.as_dict(),
+            "message": e.message
+            if full
+            else _NIK_IN_TEXT.sub(lambda m: selectors.mask_nik(m.group()), e.message),
+        }
+        for e in run.errors.all()[:10_000]
+    ]

@@ -1,0 +1,95 @@
+"""Reads of the registry, always through the jurisdiction scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from jaring.accounts.permissions import is_platform
+from jaring.accounts.rules import OrgKind, Role
+from jaring.accounts.scoping import get_visible_or_404, scope_to_jurisdiction
+from jaring.regions import codes
+from jaring.registry.models import ImportRun, Participant
+from jaring.registry.nik import mask_nik
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+
+
+def participants_visible_to(user) -> QuerySet[Participant]:
+    return scope_to_jurisdiction(Participant.objects.all(), user, field="village_id")
+
+
+def participant_get(user, pk: int) -> Participant:
+    return get_visible_or_404(Participant.objects.select_related("village"), user, field="village_id", pk=pk)
+
+
+@dataclass(frozen=True)
+class ParticipantFilters:
+    region: str = ""
+    category: str = ""
+    occupation: str = ""
+    status: str = ""
+    q: str = ""
+
+
+def participants_filtered(user, filters: ParticipantFilters) -> QuerySet[Participant]:
+    people = participants_visible_to(user)
+    if filters.region:
+        region = codes.try_normalize(filters.region)
+        if region is None:
+            return people.none()
+        upper = codes.prefix_upper_bound(region)
+        people = people.filter(Q(village_id__gte=region) & (Q(village_id__lt=upper) if upper else Q()))
+    if filters.category:
+        people = people.filter(category=filters.category)
+    if filters.occupation:
+        people = people.filter(occupation=filters.occupation)
+    if filters.status:
+        people = people.filter(status=filters.status)
+    query = " ".join(filters.q.split())
+    if query:
+        compact = query.replace(" ", "").replace(".", "")
+        if compact.isdigit() and len(compact) == 16:
+            people = people.filter(nik=compact)
+        elif compact.isdigit():
+            people = people.filter(nik__startswith=compact)
+        else:
+            people = people.filter(full_name__icontains=query)
+    return people
+
+
+def participants_page(
+    user, filters: ParticipantFilters, *, after: int | None = None, limit: int = PAGE_SIZE
+) -> tuple[list[Participant], int | None]:
+    """Keyset pagination by id: no COUNT over the table, no OFFSET scan."""
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    people = participants_filtered(user, filters).select_related("village").order_by("id")
+    if after:
+        people = people.filter(id__gt=after)
+    rows = list(people[: limit + 1])
+    next_after = rows[limit - 1].id if len(rows) > limit else None
+    return rows[:limit], next_after
+
+
+def sees_full_nik(user) -> bool:
+    """The full NIK is for those who need it: operators and admins of village and
+    regency governments (the person lies in their jurisdiction) and BPJS officers.
+    Everyone else sees it masked."""
+    if is_platform(user):
+        return True
+    if not user or not user.is_authenticated or not user.organization_id:
+        return False
+    kind = user.organization.kind
+    if kind in (OrgKind.BPJS_BRANCH, OrgKind.BPJS_REGIONAL):
+        return True
+    return kind in (OrgKind.VILLAGE, OrgKind.REGENCY) and user.role in (Role.OPERATOR, Role.ADMIN)
+
+
+def nik_for(user, nik: str) -> str:
+    return nik if sees_full_nik(user) else mask_nik(nik)
+
+
+def imports_visible_to(user) -> QuerySet[ImportRun]:
+    return scope_to_jurisdiction(ImportRun.objects.all(), user, field="scope_code")
