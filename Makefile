@@ -29,9 +29,12 @@ demo: install
 	$(JARING) load_regions
 	$(JARING) seed_demo
 	@echo "Jaring berjalan di http://$(HOST)  (Ctrl-C untuk berhenti)"
+	DEBUG=false $(JARING) db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=false $(JARING) runserver --insecure $(HOST)
 
 serve: install
+	$(JARING) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(JARING) runserver $(HOST)
 
 test: install

@@ -49,6 +49,12 @@ ROLE_URLS = {
     "/pengguna/{own_user}/": (200, 403, 403, 403),
     "/pengguna/{foreign_user}/": (404, 403, 403, 403),
     "/audit/": (403, 403, 403, 200),
+    "/peserta/": (200, 200, 200, 200),
+    "/peserta/ekspor.csv": (200, 200, 200, 200),
+    "/peserta/ekspor.xlsx": (200, 200, 200, 200),
+    "/peserta/templat.xlsx": (200, 200, 200, 200),
+    "/peserta/templat.csv": (200, 200, 200, 200),
+    "/peserta/impor/": (200, 200, 403, 403),
     "/api/v1/audit-events": (403, 403, 403, 200),
 }
 # Only province and regency governments set up subordinate organizations.
@@ -193,6 +199,15 @@ def test_every_url_is_in_the_matrix():
         "akun/token/<int:pk>/cabut/",
         "audit/",
         "api/v1/",
+        # participant and import pages: here and in tests/test_registry_api.py
+        "peserta/",
+        "peserta/<int:pk>/",
+        "peserta/ekspor.<str:fmt>",
+        "peserta/templat.<str:fmt>",
+        "peserta/impor/",
+        "peserta/impor/<int:pk>/",
+        "peserta/impor/<int:pk>/simpan/",
+        "peserta/impor/<int:pk>/ditolak.xlsx",
     }
     api_paths = {
         "/regions",

@@ -227,3 +227,45 @@ def test_import_upload_status_and_errors_over_the_api(demo, tmp_path):
     assert demo.client("kotajambi.operator").get(f"/api/v1/imports/{run['id']}").status_code == 404
     masked = demo.client("auditor").get(f"/api/v1/imports/{run['id']}/errors").json()
     assert "1504********0001" in masked[0]["message"]
+
+
+@pytest.mark.parametrize(("kind", "role"), CASES)
+def test_participant_pages_inside_answer_and_outside_are_not_found(people, kind, role):
+    inside, outside = people[kind]
+    client = _client(kind, role)
+    assert client.get(f"/peserta/{inside.pk}/").status_code == 200
+    assert client.get(f"/peserta/{outside.pk}/").status_code == 404
+    listing = client.get("/peserta/").content.decode()
+    assert f'href="/peserta/{inside.pk}/"' in listing
+    assert f'href="/peserta/{outside.pk}/"' not in listing
+
+
+@pytest.mark.parametrize(("kind", "role"), CASES)
+def test_import_pages_by_role_and_jurisdiction(demo, kind, role):
+    from jaring.registry.models import ImportRun
+
+    org = Organization.objects.get(code=ORGS[kind][0])
+    inside = ImportRun.objects.create(
+        file_name="a.csv",
+        file_sha256="0" * 64,
+        organization=org,
+        scope_code=org.scope_code,
+        status="committed",
+    )
+    outside = ImportRun.objects.create(
+        file_name="b.csv", file_sha256="1" * 64, scope_code="31", status="committed"
+    )
+    client = _client(kind, role)
+    readers = {"admin": 200, "operator": 200, "auditor": 200, "viewer": 403}
+    for path in (
+        "/peserta/impor/{pk}/",
+        "/peserta/impor/{pk}/ditolak.xlsx",
+        "/api/v1/imports/{pk}",
+        "/api/v1/imports/{pk}/errors",
+    ):
+        assert client.get(path.format(pk=inside.pk)).status_code == readers[role], path
+        assert client.get(path.format(pk=outside.pk)).status_code == (403 if role == "viewer" else 404), path
+    save = client.post(f"/peserta/impor/{inside.pk}/simpan/")
+    assert save.status_code == (302 if role in ("admin", "operator") else 403)
+    inside.refresh_from_db()
+    assert inside.status == "committed"  # a committed import cannot be saved twice

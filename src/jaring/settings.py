@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "jaring.regions",
     "jaring.accounts",
     "jaring.audit",
@@ -202,6 +204,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# Background work (imports, later reports): Django's tasks API (the django-tasks
+# backport) with a database queue, so it needs no extra service; run `jaring db_worker`.
+TASKS = {"default": {"BACKEND": env.str("JARING_TASK_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+JARING_AGE_MIN = env.int("JARING_AGE_MIN", default=15)
+JARING_AGE_MAX = env.int("JARING_AGE_MAX", default=65)
 
 NINJA_PAGINATION_PER_PAGE = 50
 JARING_PAGE_SIZE = 50

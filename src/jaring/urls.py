@@ -5,6 +5,7 @@ from jaring.accounts import views as accounts
 from jaring.api import api
 from jaring.audit import views as audit
 from jaring.regions import views as regions
+from jaring.registry import views as registry
 from jaring.web import views as web
 
 urlpatterns = [
@@ -23,6 +24,16 @@ urlpatterns = [
     path("akun/", accounts.account, name="account"),
     path("akun/token/<int:pk>/cabut/", accounts.api_token_revoke, name="api_token_revoke"),
     path("audit/", audit.audit_list, name="audit_list"),
+    path("peserta/", registry.participant_list, name="participant_list"),
+    path("peserta/<int:pk>/", registry.participant_detail, name="participant_detail"),
+    path("peserta/ekspor.<str:fmt>", registry.participant_export, name="participant_export"),
+    path("peserta/templat.<str:fmt>", registry.template_download, name="template_download"),
+    path("peserta/impor/", registry.import_start, name="import_start"),
+    path("peserta/impor/<int:pk>/", registry.import_detail, name="import_detail"),
+    path("peserta/impor/<int:pk>/simpan/", registry.import_save, name="import_save"),
+    path(
+        "peserta/impor/<int:pk>/ditolak.xlsx", registry.import_errors_download, name="import_errors_download"
+    ),
     path("api/v1/", api.urls),
 ]
 

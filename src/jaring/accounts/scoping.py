@@ -96,6 +96,18 @@ def scope_to_jurisdiction(queryset: QuerySet, user, *, field: str) -> QuerySet:
     return queryset.filter(jurisdiction.q(field))
 
 
+def scope_to_jurisdiction_or_own(
+    queryset: QuerySet, user, *, field: str, organization_field: str
+) -> QuerySet:
+    """Like scope_to_jurisdiction, plus the records that belong to the user's own
+    organization (e.g. its uploads), whose region may span its jurisdiction."""
+    scoped = scope_to_jurisdiction(queryset, user, field=field)
+    if jurisdiction_of(user).is_empty or not getattr(user, "organization_id", None):
+        return scoped
+    own = queryset.filter(**{organization_field: user.organization_id})
+    return queryset.filter(pk__in=scoped.values("pk")) | own
+
+
 def get_visible_or_404(queryset: QuerySet, user, *, field: str, **lookup):
     """Fetch one record through the jurisdiction scope; outside it is a 404."""
     return get_object_or_404(scope_to_jurisdiction(queryset, user, field=field), **lookup)

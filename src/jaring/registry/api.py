@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -19,7 +18,6 @@ from jaring.registry.services import participants_upsert
 
 router = Router(tags=["Peserta"])
 imports_router = Router(tags=["Impor peserta"])
-_NIK_IN_TEXT = re.compile(r"\b\d{16}\b")
 
 
 class ParticipantOut(Schema):
@@ -237,13 +235,7 @@ def get_import(request, import_id: int):
 @imports_router.get("/{int:import_id}/errors", response=list[ImportErrorOut], summary="Baris yang ditolak")
 def import_errors(request, import_id: int):
     run = _visible_import(request, import_id)
-    full = selectors.sees_full_nik(request.user)
     return [
-        {
-            **e.as_dict(),
-            "message": e.message
-            if full
-            else _NIK_IN_TEXT.sub(lambda m: selectors.mask_nik(m.group()), e.message),
-        }
+        {**e.as_dict(), "message": selectors.mask_text(request.user, e.message)}
         for e in run.errors.all()[:10_000]
     ]

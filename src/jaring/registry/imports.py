@@ -17,10 +17,10 @@ from django.utils import timezone
 from jaring.accounts.permissions import can_edit_data
 from jaring.accounts.scoping import jurisdiction_of
 from jaring.audit.services import audit_record
-from jaring.errors import DomainError, PermissionDeniedError
+from jaring.errors import DomainError, InvalidInput, PermissionDeniedError
 from jaring.regions.models import Region
 from jaring.registry.models import ImportRowError, ImportRun, ImportStatus
-from jaring.registry.readers import FileProblem, read_rows
+from jaring.registry.readers import FileProblem, read_rows, sniff_kind
 from jaring.registry.rows import (
     COLUMN_BY_KEY,
     REQUIRED,
@@ -42,6 +42,76 @@ def file_sha256(path: Path) -> str:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def estimate_rows(path: Path) -> int:
+    """Data rows in a file, for the progress bar (cheap: counts lines or reads the
+    sheet's dimensions)."""
+    try:
+        kind = sniff_kind(path)
+    except FileProblem:
+        return 0
+    if kind == "csv":
+        lines = 0
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                lines += chunk.count(b"\n")
+        return max(lines - 1, 0)
+    try:
+        from python_calamine import CalamineWorkbook
+
+        return max(CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).height - 1, 0)
+    except Exception:  # an unreadable workbook is reported by the import itself
+        return 0
+
+
+@transaction.atomic
+def import_upload(*, actor, uploaded_file) -> ImportRun:
+    """Store an uploaded file and queue its validation (a dry run)."""
+    from django.core.files.base import File
+
+    from jaring.registry.tasks import run_import
+
+    if not can_edit_data(actor):
+        raise PermissionDeniedError("Hanya operator dan admin yang dapat mengimpor peserta.")
+    digest = hashlib.sha256()
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    run = ImportRun(
+        uploaded_by=actor,
+        organization=actor.organization if actor.organization_id else None,
+        scope_code=actor.organization.scope_code if actor.organization_id else "",
+        file_name=Path(uploaded_file.name or "berkas").name[:255],
+        file_sha256=digest.hexdigest(),
+        dry_run=True,
+    )
+    run.stored_file.save(run.file_name, File(uploaded_file), save=False)
+    run.total_rows = estimate_rows(Path(run.stored_file.path))
+    run.save()
+    transaction.on_commit(lambda: run_import.enqueue(run.pk))
+    return run
+
+
+@transaction.atomic
+def import_commit(*, actor, run: ImportRun) -> ImportRun:
+    """Save the valid rows of a validated upload (queued)."""
+    from jaring.registry.tasks import run_import
+
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if not can_edit_data(actor):
+        raise PermissionDeniedError("Hanya operator dan admin yang dapat mengimpor peserta.")
+    if run.status != ImportStatus.VALIDATED or not run.dry_run:
+        raise InvalidInput(
+            "Impor ini belum selesai diperiksa atau sudah disimpan.", code="import_not_validated"
+        )
+    run.errors.all().delete()
+    run.dry_run = False
+    run.status = ImportStatus.PENDING
+    run.processed_rows = run.created = run.updated = run.unchanged = run.rejected = 0
+    run.save()
+    transaction.on_commit(lambda: run_import.enqueue(run.pk))
+    return run
 
 
 def row_context(actor, *, today: date | None = None) -> RowContext:
@@ -101,6 +171,7 @@ def import_participants(
     if run is None:
         run = ImportRun.objects.create(
             uploaded_by=actor if actor is not None and actor.pk else None,
+            organization=actor.organization if actor is not None and actor.organization_id else None,
             scope_code=(actor.organization.scope_code if actor is not None and actor.organization_id else ""),
             file_name=file_name or path.name,
             file_sha256=file_sha256(path),

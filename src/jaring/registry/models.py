@@ -101,6 +101,9 @@ class ImportRun(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     scope_code = models.CharField(max_length=10, blank=True, db_index=True)
     file_name = models.CharField(_("nama berkas"), max_length=255)
     file_sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)

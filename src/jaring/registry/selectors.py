@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
 from jaring.accounts.permissions import is_platform
 from jaring.accounts.rules import OrgKind, Role
-from jaring.accounts.scoping import get_visible_or_404, scope_to_jurisdiction
+from jaring.accounts.scoping import get_visible_or_404, scope_to_jurisdiction, scope_to_jurisdiction_or_own
 from jaring.regions import codes
 from jaring.registry.models import ImportRun, Participant
 from jaring.registry.nik import mask_nik
@@ -91,5 +92,17 @@ def nik_for(user, nik: str) -> str:
     return nik if sees_full_nik(user) else mask_nik(nik)
 
 
+_NIK_IN_TEXT = re.compile(r"\b\d{16}\b")
+
+
+def mask_text(user, text: str) -> str:
+    """Mask every NIK inside a message for roles that see masked NIKs."""
+    if sees_full_nik(user):
+        return text
+    return _NIK_IN_TEXT.sub(lambda match: mask_nik(match.group()), text)
+
+
 def imports_visible_to(user) -> QuerySet[ImportRun]:
-    return scope_to_jurisdiction(ImportRun.objects.all(), user, field="scope_code")
+    return scope_to_jurisdiction_or_own(
+        ImportRun.objects.all(), user, field="scope_code", organization_field="organization"
+    )

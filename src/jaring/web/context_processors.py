@@ -4,7 +4,7 @@ from jaring.accounts.permissions import can_administer, can_read_audit
 
 # The navigation shell; later capabilities replace `url_name=None` with their pages.
 MODULES = [
-    ("peserta", _("Peserta"), None),
+    ("peserta", _("Peserta"), "participant_list"),
     ("program", _("Program"), None),
     ("dana", _("Dana"), None),
     ("iuran", _("Iuran"), None),

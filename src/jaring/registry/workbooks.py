@@ -1,0 +1,178 @@
+"""Workbooks officers download: the import template and the rejected-rows report."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from pathlib import Path
+
+import xlsxwriter
+
+from jaring.registry.readers import FileProblem, read_rows
+from jaring.registry.rows import COLUMNS, REQUIRED
+from jaring.registry.vocab import CATEGORY_LABELS, OCCUPATION_LABELS
+
+EXAMPLE = [
+    "1504011203850001",
+    "Ahmad Yani",
+    "12/03/1985",
+    "L",
+    "15.04.01.2003",
+    "RT 003 Dusun II",
+    "081234567890",
+    "Petani",
+    "Miskin ekstrem",
+    "",
+    "",
+    "1",
+]
+INSTRUCTIONS = [
+    (
+        "NIK",
+        "16 angka sesuai KTP. Kolom ini berformat Teks: jangan ubah menjadi Angka, karena Excel hanya "
+        "menyimpan 15 digit dan digit terakhir NIK akan hilang.",
+    ),
+    ("NAMA", "Nama lengkap sesuai KTP."),
+    ("TANGGAL_LAHIR", "dd/mm/yyyy, mis. 12/03/1985. Harus sama dengan tanggal lahir pada NIK."),
+    ("JENIS_KELAMIN", "L (laki-laki) atau P (perempuan). Harus sama dengan NIK (perempuan: tanggal + 40)."),
+    (
+        "KODE_DESA",
+        "Kode Kemendagri 10 angka desa/kelurahan domisili, boleh dengan titik (15.04.01.2003). "
+        "Hanya desa di wilayah kerja Anda.",
+    ),
+    ("ALAMAT", "Boleh kosong."),
+    ("NO_HP", "Boleh kosong. Angka saja, mis. 081234567890."),
+    ("PEKERJAAN", "Pilih dari daftar: " + ", ".join(OCCUPATION_LABELS.values()) + "."),
+    ("KATEGORI", "Pilih dari daftar: " + ", ".join(CATEGORY_LABELS.values()) + "."),
+    ("NO_KPJ", "Boleh kosong. 11 angka nomor kartu peserta BPJS Ketenagakerjaan."),
+    ("ID_DTSEN", "Boleh kosong. ID DTSEN/P3KE."),
+    ("DESIL", "Boleh kosong. Desil kesejahteraan 1-10."),
+]
+
+
+def template_xlsx() -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = book.add_format({"bold": True, "bg_color": "#D9EAD3", "border": 1})
+    required = book.add_format({"bold": True, "bg_color": "#FCE5CD", "border": 1})
+    text = book.add_format({"num_format": "@"})
+    sheet = book.add_worksheet("Peserta")
+    lists = book.add_worksheet("Daftar")
+    for index, column in enumerate(COLUMNS):
+        sheet.write_string(0, index, column, required if column in REQUIRED else bold)
+        sheet.set_column(index, index, 18)
+    # Every column is text: NIK, codes, phone and KPJ keep their digits and leading zeros.
+    sheet.set_column(0, len(COLUMNS) - 1, 18, text)
+    for index, value in enumerate(EXAMPLE):
+        sheet.write_string(1, index, value, text)
+    sheet.freeze_panes(1, 0)
+    for col, values in enumerate(
+        [list(OCCUPATION_LABELS.values()), list(CATEGORY_LABELS.values()), ["L", "P"]]
+    ):
+        for row, value in enumerate(values):
+            lists.write_string(row, col, value)
+    lists.hide()
+    last = 10_000
+    validations = {
+        "PEKERJAAN": f"=Daftar!$A$1:$A${len(OCCUPATION_LABELS)}",
+        "KATEGORI": f"=Daftar!$B$1:$B${len(CATEGORY_LABELS)}",
+        "JENIS_KELAMIN": "=Daftar!$C$1:$C$2",
+    }
+    for column, source in validations.items():
+        index = COLUMNS.index(column)
+        sheet.data_validation(
+            1,
+            index,
+            last,
+            index,
+            {
+                "validate": "list",
+                "source": source,
+                "error_title": "Nilai tidak dikenal",
+                "error_message": f"Pilih {column} dari daftar.",
+            },
+        )
+    guide = book.add_worksheet("Petunjuk")
+    guide.set_column(0, 0, 18)
+    guide.set_column(1, 1, 110, book.add_format({"text_wrap": True, "valign": "top"}))
+    guide.write_string(0, 0, "Kolom", bold)
+    guide.write_string(0, 1, "Cara mengisi (kolom berwarna jingga wajib diisi)", bold)
+    for row, (column, note) in enumerate(INSTRUCTIONS, start=1):
+        guide.write_string(row, 0, column)
+        guide.write_string(row, 1, note)
+    guide.write_string(
+        len(INSTRUCTIONS) + 2, 1, "Hapus baris contoh (Ahmad Yani) sebelum mengunggah. Baris kosong dilewati."
+    )
+    book.close()
+    return buffer.getvalue()
+
+
+def template_csv() -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerow(EXAMPLE)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _safe_cell(value: object) -> object:
+    """Spreadsheet cells never start a formula (CSV/Excel injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def _rejected_rows(path: Path, wanted: set[int]):
+    for number, cells in read_rows(path):
+        if number == 1 or number in wanted:
+            yield number, cells
+
+
+def errors_xlsx(path: Path, errors: list[dict]) -> bytes:
+    """The original rows that were rejected, plus the field, the problem and the fix."""
+    by_row: dict[int, list[dict]] = defaultdict(list)
+    for error in errors:
+        by_row[error["row"]].append(error)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False}
+    )
+    bold = book.add_format({"bold": True, "bg_color": "#F4CCCC", "border": 1})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    sheet = book.add_worksheet("Baris ditolak")
+    header: list[object] = []
+    out_row = 1
+    try:
+        rows = list(_rejected_rows(path, set(by_row)))
+    except FileProblem:
+        rows = []
+    for number, cells in rows:
+        if number == 1:
+            header = list(cells)
+            continue
+        if number not in by_row:
+            continue
+        sheet.write_number(out_row, 0, number)
+        for index, cell in enumerate(cells, start=1):
+            value = _safe_cell(cell)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                sheet.write_number(out_row, index, value)
+            else:
+                sheet.write_string(out_row, index, "" if value is None else str(value))
+        problems = "\n".join(f"{e['column']}: {e['message']}" for e in by_row[number])
+        sheet.write_string(out_row, len(header) + 1, problems, wrap)
+        out_row += 1
+    sheet.write_string(0, 0, "BARIS", bold)
+    for index, cell in enumerate(header, start=1):
+        sheet.write_string(0, index, str(cell), bold)
+    sheet.write_string(0, len(header) + 1, "MASALAH DAN PERBAIKAN", bold)
+    sheet.set_column(len(header) + 1, len(header) + 1, 90)
+    sheet.freeze_panes(1, 1)
+    file_level = [e for e in errors if e["row"] <= 1]
+    if file_level:
+        summary = book.add_worksheet("Berkas")
+        for row, error in enumerate(file_level):
+            summary.write_string(row, 0, f"{error['column'] or 'berkas'}: {error['message']}")
+    book.close()
+    return buffer.getvalue()
