@@ -55,6 +55,7 @@ ROLE_URLS = {
     "/peserta/templat.xlsx": (200, 200, 200, 200),
     "/peserta/templat.csv": (200, 200, 200, 200),
     "/peserta/impor/": (200, 200, 403, 403),
+    "/peserta/duplikat/": (200, 200, 200, 200),
     "/api/v1/audit-events": (403, 403, 403, 200),
 }
 # Only province and regency governments set up subordinate organizations.
@@ -204,6 +205,8 @@ def test_every_url_is_in_the_matrix():
         "peserta/<int:pk>/",
         "peserta/ekspor.<str:fmt>",
         "peserta/templat.<str:fmt>",
+        "peserta/duplikat/",
+        "peserta/duplikat/<int:pk>/",
         "peserta/impor/",
         "peserta/impor/<int:pk>/",
         "peserta/impor/<int:pk>/simpan/",

@@ -44,6 +44,14 @@ class Participant(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=STATUS_CHOICES, default=Status.REGISTERED.value
     )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        verbose_name=_("digabung ke"),
+    )
     created_at = models.DateTimeField(_("didaftarkan"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
 
@@ -144,3 +152,37 @@ class ImportRowError(models.Model):
 
     def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", _("Perlu ditinjau")
+    SAME = "same", _("Orang yang sama (digabung)")
+    DIFFERENT = "different", _("Orang berbeda")
+
+
+class DuplicateCandidate(models.Model):
+    """Two people under different NIKs who may be one: same birth date, same district,
+    very similar names. An officer decides."""
+
+    first = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    district_code = models.CharField(max_length=6, db_index=True)
+    score = models.FloatField()
+    status = models.CharField(max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    found_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_pair_once"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="duplicate_pair_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ~ {self.second_id} ({self.score:.0f})"

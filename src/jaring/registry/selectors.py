@@ -106,3 +106,18 @@ def imports_visible_to(user) -> QuerySet[ImportRun]:
     return scope_to_jurisdiction_or_own(
         ImportRun.objects.all(), user, field="scope_code", organization_field="organization"
     )
+
+
+def duplicates_visible_to(user, *, status: str = "open"):
+    from jaring.registry.models import DuplicateCandidate
+
+    pairs = DuplicateCandidate.objects.filter(status=status).select_related(
+        "first__village", "second__village"
+    )
+    return scope_to_jurisdiction(pairs, user, field="first__village_id")
+
+
+def duplicates_of(user, participant):
+    from django.db.models import Q
+
+    return duplicates_visible_to(user).filter(Q(first=participant) | Q(second=participant))

@@ -4,8 +4,10 @@ from pathlib import Path
 
 from django_tasks import task
 
+from jaring.accounts.scoping import jurisdiction_of
+from jaring.registry.duplicates import duplicates_scan
 from jaring.registry.imports import import_participants
-from jaring.registry.models import ImportRun
+from jaring.registry.models import ImportRun, ImportStatus
 
 
 @task()
@@ -14,4 +16,6 @@ def run_import(run_id: int) -> str:
     run = ImportRun.objects.select_related("uploaded_by__organization").get(pk=run_id)
     actor = run.uploaded_by
     run = import_participants(actor=actor, path=Path(run.stored_file.path), run=run, dry_run=run.dry_run)
+    if run.status == ImportStatus.COMMITTED and (run.created or run.updated):
+        duplicates_scan(within=jurisdiction_of(actor) if actor is not None else None)
     return run.status

@@ -16,6 +16,7 @@ from jaring.accounts.permissions import can_edit_data, can_read_audit
 from jaring.audit.models import AuditEvent
 from jaring.errors import DomainError
 from jaring.registry import exports, selectors, workbooks
+from jaring.registry.duplicates import duplicate_decide
 from jaring.registry.imports import import_commit, import_upload
 from jaring.registry.models import CATEGORY_CHOICES, OCCUPATION_CHOICES, STATUS_CHOICES, ImportStatus
 
@@ -79,6 +80,7 @@ def participant_detail(request, pk: int):
             "timeline": person.status_changes.select_related("actor").all(),
             "history": history,
             "full_nik": selectors.sees_full_nik(request.user),
+            "duplicates": selectors.duplicates_of(request.user, person),
         },
     )
 
@@ -191,3 +193,44 @@ def import_errors_download(request, pk: int):
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="baris-ditolak-impor-{run.pk}.xlsx"'
     return response
+
+
+@login_required
+def duplicate_list(request):
+    pairs = list(selectors.duplicates_visible_to(request.user)[:100])
+    rows = [
+        (
+            pair,
+            selectors.nik_for(request.user, pair.first.nik),
+            selectors.nik_for(request.user, pair.second.nik),
+        )
+        for pair in pairs
+    ]
+    return render(
+        request, "registry/duplicates.html", {"rows": rows, "can_edit": can_edit_data(request.user)}
+    )
+
+
+@login_required
+@require_POST
+def duplicate_resolve(request, pk: int):
+    _require_editor(request.user)
+    pair = get_object_or_404(selectors.duplicates_visible_to(request.user), pk=pk)
+    decision = request.POST.get("keputusan")
+    keep = None
+    if decision == "sama":
+        keep_id = request.POST.get("pertahankan")
+        keep = (
+            pair.first
+            if keep_id == str(pair.first_id)
+            else pair.second
+            if keep_id == str(pair.second_id)
+            else None
+        )
+    try:
+        duplicate_decide(actor=request.user, candidate=pair, same=decision == "sama", keep=keep)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Keputusan disimpan."))
+    return redirect("duplicate_list")
