@@ -34,7 +34,7 @@ def _fast_hashing(settings):
 @pytest.fixture
 def demo(db):
     """The demo organizations and users (one per role), created through the services."""
-    seed_demo()
+    seed_demo(people=False)
     return Demo()
 
 

@@ -108,3 +108,19 @@ def test_jaring_console_script_is_the_django_cli():
     )
     assert result.returncode == 0
     assert "--json" in result.stdout
+
+
+@pytest.mark.django_db
+def test_seed_demo_registers_realistic_people_once(demo):
+    from jaring.registry.models import DuplicateCandidate, Participant
+
+    _run("seed_demo")
+    count = Participant.objects.count()
+    assert count > 500
+    bkbk = Participant.objects.filter(village_id="1504012003", category="miskin_ekstrem")
+    assert bkbk.exclude(nik__endswith="0999").count() == 50  # plus one registered twice (the 0999 twin)
+    assert Participant.objects.filter(village_id="1504012003", category="pekerja_rentan").count() == 25
+    assert Participant.objects.filter(village__code__startswith="17").exists()  # Bengkulu
+    assert DuplicateCandidate.objects.count() == 1
+    _run("seed_demo")
+    assert Participant.objects.count() == count

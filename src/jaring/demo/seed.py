@@ -12,7 +12,10 @@ from django.db import transaction
 
 from jaring.accounts.models import Organization, User
 from jaring.accounts.services import organization_create, user_create
+from jaring.demo.people import demo_people
 from jaring.errors import DomainError
+from jaring.registry.duplicates import duplicates_scan
+from jaring.registry.services import participants_upsert
 
 DEMO_PASSWORD = "Jaring-Demo-2026"
 
@@ -78,7 +81,7 @@ class DemoRefused(DomainError):
 
 
 @transaction.atomic
-def seed_demo() -> list[tuple[DemoUser, bool]]:
+def seed_demo(*, people: bool = True) -> list[tuple[DemoUser, bool]]:
     """Create the demo organizations and users; returns each user and whether it is new."""
     if getattr(settings, "PRODUCTION", False):
         raise DemoRefused("Data demo tidak boleh dimuat di lingkungan produksi.")
@@ -110,4 +113,7 @@ def seed_demo() -> list[tuple[DemoUser, bool]]:
                     full_name=demo.full_name,
                 )
         created.append((demo, not exists))
+    if people:
+        participants_upsert(actor=None, records=demo_people(), source="data demo")
+        duplicates_scan()
     return created
