@@ -37,11 +37,11 @@ class AuditEvent(models.Model):
         verbose_name=_("pelaku"),
     )
     actor_username = models.CharField(_("nama pengguna pelaku"), max_length=150, blank=True)
-    action = models.CharField(_("tindakan"), max_length=64, db_index=True)
+    action = models.CharField(_("tindakan"), max_length=64)
     target_type = models.CharField(_("jenis data"), max_length=64)
     target_id = models.CharField(_("ID data"), max_length=64)
     target_repr = models.CharField(_("data"), max_length=255)
-    region_code = models.CharField(_("kode wilayah"), max_length=10, blank=True, db_index=True)
+    region_code = models.CharField(_("kode wilayah"), max_length=10, blank=True)
     changes = models.JSONField(_("perubahan"), default=dict)
 
     objects = AuditEventQuerySet.as_manager()
@@ -50,7 +50,12 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("catatan audit")
         verbose_name_plural = _("jejak audit")
-        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target")]
+        # Plain b-tree indexes: scoping uses ranges, never LIKE, so no *_like twins.
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target"),
+            models.Index(fields=["region_code", "at"], name="audit_region_at"),
+            models.Index(fields=["action"], name="audit_action"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username or 'sistem'} {self.action} {self.target_repr}"

@@ -28,11 +28,13 @@ class Participant(models.Model):
     full_name = models.CharField(_("nama lengkap"), max_length=150)
     birth_date = models.DateField(_("tanggal lahir"))
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=SEX_CHOICES)
+    # Indexed by participant_village_id (village, id), which also serves village lookups.
     village = models.ForeignKey(
         "regions.Region",
         on_delete=models.PROTECT,
         related_name="participants",
         verbose_name=_("desa/kelurahan"),
+        db_index=False,
     )
     address = models.CharField(_("alamat"), max_length=255, blank=True)
     phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
@@ -62,7 +64,6 @@ class Participant(models.Model):
         indexes = [
             models.Index(fields=["village", "id"], name="participant_village_id"),
             models.Index(fields=["birth_date", "village"], name="participant_birth_village"),
-            models.Index(fields=["full_name"], name="participant_name"),
         ]
         constraints = [
             models.CheckConstraint(
