@@ -100,3 +100,37 @@ def test_audit_page_shows_booleans_and_empty_values_in_words(demo):
     user_update(actor=demo.user("jambi.admin"), user=demo.user("jambi.viewer"), can_audit=True)
     html = demo.client("auditor").get("/audit/?tindakan=user.update").content.decode()
     assert "can_audit</span>: tidak → ya" in html
+
+
+def test_auditors_read_participant_changes_with_the_nik_masked(demo):
+    from datetime import date
+
+    from jaring.registry.rows import ParticipantRecord
+    from jaring.registry.services import participants_upsert
+
+    record = ParticipantRecord(
+        nik="1504011203850001",
+        full_name="Ahmad",
+        birth_date=date(1985, 3, 12),
+        sex="L",
+        village_code="1504012003",
+        address="",
+        phone="",
+        occupation="petani",
+        category="lainnya",
+        kpj_number="",
+        dtsen_ref="",
+        welfare_decile=None,
+    )
+    participants_upsert(actor=demo.user("desa.operator"), records=[record])
+    page = demo.client("auditor").get("/audit/?jenis=participant").content.decode()
+    assert "1504********0001" in page
+    assert "1504011203850001" not in page
+    api = demo.client("auditor").get("/api/v1/audit-events?target_type=participant").json()
+    assert api["count"] == 1
+    assert api["items"][0]["changes"]["nik"] == [None, "1504********0001"]
+    from django.test import Client
+
+    platform = Client()
+    platform.force_login(demo.user("admin"))
+    assert "1504011203850001" in platform.get("/audit/?jenis=participant").content.decode()

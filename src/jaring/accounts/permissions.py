@@ -45,3 +45,17 @@ def creatable_kinds(user) -> set[OrgKind]:
     if not can_administer(user):
         return set()
     return set(SUBORDINATE_KINDS.get(OrgKind(user.organization.kind), set()))
+
+
+def sees_full_nik(user) -> bool:
+    """The full NIK is for those who need it: operators and admins of village and
+    regency governments (the people lie in their jurisdiction) and BPJS officers.
+    Everyone else sees it masked (1504********0001)."""
+    if is_platform(user):
+        return True
+    if not user or not user.is_authenticated or not user.organization_id:
+        return False
+    kind = user.organization.kind
+    if kind in (OrgKind.BPJS_BRANCH, OrgKind.BPJS_REGIONAL):
+        return True
+    return kind in (OrgKind.VILLAGE, OrgKind.REGENCY) and user.role in (Role.OPERATOR, Role.ADMIN)

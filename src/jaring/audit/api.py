@@ -7,9 +7,28 @@ from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from jaring.accounts.permissions import can_read_audit
-from jaring.audit.selectors import audit_events_filtered
+from jaring.audit.selectors import audit_events_filtered, changes_for
 
 router = Router(tags=["Audit"])
+
+
+class _Masked:
+    """A lazily sliced queryset whose events carry masked changes for the reader."""
+
+    def __init__(self, events, user):
+        self.events, self.user = events, user
+
+    def count(self):
+        return self.events.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, item):
+        rows = list(self.events[item])
+        for event in rows:
+            event.changes = changes_for(self.user, event)
+        return rows
 
 
 class AuditEventOut(Schema):
@@ -29,6 +48,7 @@ class AuditEventOut(Schema):
 def list_audit_events(request, action: str = "", target_type: str = "", actor: str = "", target_id: str = ""):
     if not can_read_audit(request.user):
         raise PermissionDenied("Jejak audit hanya dapat dibaca pengguna berakses audit.")
-    return audit_events_filtered(
+    events = audit_events_filtered(
         request.user, action=action, target_type=target_type, actor=actor, target_id=target_id
     )
+    return _Masked(events, request.user)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jaring.accounts.permissions import can_read_audit
-from jaring.audit.selectors import audit_events_filtered
+from jaring.audit.selectors import audit_events_filtered, changes_for
 from jaring.web.helpers import paginate, querystring_without_page
 
 TARGET_TYPES = [
@@ -16,6 +16,8 @@ TARGET_TYPES = [
     ("user", gettext_lazy("Pengguna")),
     ("api_token", gettext_lazy("Token API")),
     ("region", gettext_lazy("Wilayah")),
+    ("participant", gettext_lazy("Peserta")),
+    ("participant_import", gettext_lazy("Impor peserta")),
 ]
 
 
@@ -29,11 +31,14 @@ def audit_list(request):
         "actor": request.GET.get("pelaku", "").strip(),
     }
     events = audit_events_filtered(request.user, **filters)
+    page = paginate(request, events)
+    for event in page.object_list:
+        event.visible_changes = changes_for(request.user, event)
     return render(
         request,
         "audit/list.html",
         {
-            "page": paginate(request, events),
+            "page": page,
             "filters": filters,
             "target_types": TARGET_TYPES,
             "querystring": querystring_without_page(request),

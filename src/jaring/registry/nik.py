@@ -184,3 +184,11 @@ def mask_nik(nik: str) -> str:
     if len(nik) != NIK_LENGTH:
         return "*" * len(nik)
     return nik[:4] + "*" * 8 + nik[12:]
+
+
+_NIK_IN_TEXT = re.compile(r"(?<!\d)\d{16}(?!\d)")
+
+
+def mask_niks_in_text(text: str) -> str:
+    """Mask every 16-digit number (a NIK) inside a text."""
+    return _NIK_IN_TEXT.sub(lambda match: mask_nik(match.group()), text)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from jaring.accounts.permissions import is_platform
-from jaring.accounts.rules import OrgKind, Role
+from jaring.accounts.permissions import sees_full_nik
 from jaring.accounts.scoping import get_visible_or_404, scope_to_jurisdiction, scope_to_jurisdiction_or_own
 from jaring.regions import codes
 from jaring.registry.models import ImportRun, Participant
-from jaring.registry.nik import mask_nik
+from jaring.registry.nik import mask_nik, mask_niks_in_text
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -74,32 +72,13 @@ def participants_page(
     return rows[:limit], next_after
 
 
-def sees_full_nik(user) -> bool:
-    """The full NIK is for those who need it: operators and admins of village and
-    regency governments (the person lies in their jurisdiction) and BPJS officers.
-    Everyone else sees it masked."""
-    if is_platform(user):
-        return True
-    if not user or not user.is_authenticated or not user.organization_id:
-        return False
-    kind = user.organization.kind
-    if kind in (OrgKind.BPJS_BRANCH, OrgKind.BPJS_REGIONAL):
-        return True
-    return kind in (OrgKind.VILLAGE, OrgKind.REGENCY) and user.role in (Role.OPERATOR, Role.ADMIN)
-
-
 def nik_for(user, nik: str) -> str:
     return nik if sees_full_nik(user) else mask_nik(nik)
 
 
-_NIK_IN_TEXT = re.compile(r"\b\d{16}\b")
-
-
 def mask_text(user, text: str) -> str:
     """Mask every NIK inside a message for roles that see masked NIKs."""
-    if sees_full_nik(user):
-        return text
-    return _NIK_IN_TEXT.sub(lambda match: mask_nik(match.group()), text)
+    return text if sees_full_nik(user) else mask_niks_in_text(text)
 
 
 def imports_visible_to(user) -> QuerySet[ImportRun]:
