@@ -23,21 +23,9 @@ import time
 from datetime import date
 from pathlib import Path
 
+from jaring.registry.rows import COLUMNS  # the import template's columns, one source
+
 REFERENCE_DAY = date(2026, 11, 23)
-COLUMNS = [
-    "NIK",
-    "NAMA",
-    "TANGGAL_LAHIR",
-    "JENIS_KELAMIN",
-    "KODE_DESA",
-    "ALAMAT",
-    "NO_HP",
-    "PEKERJAAN",
-    "KATEGORI",
-    "NO_KPJ",
-    "ID_DTSEN",
-    "DESIL",
-]
 
 
 def _rss_mb() -> float:

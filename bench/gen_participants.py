@@ -31,20 +31,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-COLUMNS = [
-    "NIK",
-    "NAMA",
-    "TANGGAL_LAHIR",
-    "JENIS_KELAMIN",
-    "KODE_DESA",
-    "ALAMAT",
-    "NO_HP",
-    "PEKERJAAN",
-    "KATEGORI",
-    "NO_KPJ",
-    "ID_DTSEN",
-    "DESIL",
-]
+from jaring.registry.rows import COLUMNS  # the import template's columns, one source
+
 REFERENCE_DAY = date(2026, 11, 23)
 AGE_MIN, AGE_MAX = 18, 64
 PROVINCES = ("15", "17")

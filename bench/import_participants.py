@@ -111,7 +111,7 @@ def bench_csv(args, workdir: Path) -> dict:
         "peak_rss_mb": imported["peak_rss_mb"],
         "peak_vmhwm_mb": imported["peak_vmhwm_mb"],
         "copy_s": copied["seconds"],
-        "import_vs_copy": round(imported["seconds"] / copied["seconds"], 2),
+        "import_vs_copy": round(imported["seconds"] / max(copied["seconds"], 0.01), 2),
     }
 
 
@@ -146,7 +146,7 @@ def bench_xlsx(args, workdir: Path) -> dict:
         "counts_match": _counts_match(imported, stats),
         "peak_rss_mb": imported["peak_rss_mb"],
         "peak_vmhwm_mb": imported["peak_vmhwm_mb"],
-        "import_vs_calamine": round(imported["seconds"] / read["seconds"], 2),
+        "import_vs_calamine": round(imported["seconds"] / max(read["seconds"], 0.01), 2),
     }
 
 
