@@ -245,3 +245,26 @@ def test_viewers_cannot_import(demo, tmp_path):
 
     with pytest.raises(PermissionDeniedError):
         import_participants(actor=demo.user("jambi.viewer"), path=_messy_workbook(tmp_path / "p.xlsx"))
+
+
+def test_a_village_added_by_a_new_edition_is_accepted_at_once(demo, tmp_path):
+    from jaring.regions.services import regions_load
+
+    first = _csv(
+        tmp_path / "e.csv",
+        "NIK,NAMA,TANGGAL_LAHIR,JENIS_KELAMIN,KODE_DESA,PEKERJAAN,KATEGORI\n"
+        "1504011203850001,Ahmad,12/03/1985,L,1504012099,petani,lainnya\n",
+    )
+    assert _run_cli(first)["errors"][0]["code"] == "village_unknown"  # also fills the reference cache
+    edition = tmp_path / "edition"
+    edition.mkdir()
+    (edition / "provinces.csv").write_text("code,parent_code,name,type\n15,,Jambi,\n")
+    (edition / "regencies.csv").write_text(
+        "code,parent_code,name,type\n1504,15,Kabupaten Batanghari,kabupaten\n"
+    )
+    (edition / "districts.csv").write_text("code,parent_code,name,type\n150401,1504,Mersam,\n")
+    (edition / "villages.csv").write_text(
+        "code,parent_code,name,type\n1504012099,150401,Desa Pemekaran,desa\n"
+    )
+    regions_load(source=edition)
+    assert _run_cli(first)["created"] == 1

@@ -114,12 +114,26 @@ def import_commit(*, actor, run: ImportRun) -> ImportRun:
     return run
 
 
+_REFERENCE_CACHE: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _reference_codes() -> tuple[frozenset[str], frozenset[str]]:
+    """Real regency and village codes, cached per process until the region list
+    changes size (a new edition adds regions; renames keep their codes)."""
+    marker = Region.objects.count()
+    if marker not in _REFERENCE_CACHE:
+        regencies, villages = set(), set()
+        rows = Region.objects.filter(level__in=("regency", "village")).values_list("code", "level")
+        for code, level in rows.iterator(chunk_size=20_000):
+            (regencies if level == "regency" else villages).add(code)
+        _REFERENCE_CACHE.clear()
+        _REFERENCE_CACHE[marker] = (frozenset(regencies), frozenset(villages))
+    return _REFERENCE_CACHE[marker]
+
+
 def row_context(actor, *, today: date | None = None) -> RowContext:
     jurisdiction = jurisdiction_of(actor) if actor is not None else None
-    regions = Region.objects.filter(level__in=("regency", "village")).values_list("code", "level")
-    regencies, villages = set(), set()
-    for code, level in regions.iterator(chunk_size=20_000):
-        (regencies if level == "regency" else villages).add(code)
+    regencies, villages = _reference_codes()
     return RowContext(
         regency_codes=regencies,
         village_codes=villages,
