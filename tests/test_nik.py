@@ -3,13 +3,13 @@ from decimal import Decimal
 
 import pytest
 
+from jaring.privacy import mask_nik
 from jaring.registry.nik import (
     NikError,
     Sex,
     age_on,
     check_age,
     check_agrees,
-    mask_nik,
     normalize_nik,
     parse_nik,
 )

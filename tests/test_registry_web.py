@@ -142,3 +142,14 @@ def test_upload_without_a_file_says_so(demo):
     response = demo.client("desa.operator").post("/peserta/impor/", {})
     assert response.status_code == 400
     assert "Pilih berkas" in response.content.decode()
+
+
+def test_person_history_masks_the_nik_for_roles_without_need(people, demo):
+    html = demo.client("jambi.operator").get(f"/peserta/{people[0].pk}/").content.decode()
+    assert "participant.create" in html  # operators see the record's history
+    assert "1504********0001" in html
+    assert "1504011203850001" not in html
+    assert (
+        "participant.create"
+        not in demo.client("jambi.viewer").get(f"/peserta/{people[0].pk}/").content.decode()
+    )

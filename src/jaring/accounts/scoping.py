@@ -47,14 +47,17 @@ class Jurisdiction:
             return Q()
         if not self.codes:
             return Q(pk__in=[])
-        parts = []
-        for root in self.codes:
-            upper = codes.prefix_upper_bound(root)
-            part = Q(**{f"{field}__gte": root})
-            if upper:
-                part &= Q(**{f"{field}__lt": upper})
-            parts.append(part)
-        return reduce(or_, parts)
+        return reduce(or_, (region_subtree_q(field, root) for root in self.codes))
+
+
+def region_subtree_q(field: str, code: str) -> Q:
+    """Rows whose region code ``field`` is ``code`` or lies beneath it, as the
+    index-friendly range ``code <= field < upper(code)``."""
+    condition = Q(**{f"{field}__gte": code})
+    upper = codes.prefix_upper_bound(code)
+    if upper:
+        condition &= Q(**{f"{field}__lt": upper})
+    return condition
 
 
 EVERYTHING = Jurisdiction(unrestricted=True)

@@ -12,25 +12,6 @@ from jaring.audit.selectors import audit_events_filtered, changes_for
 router = Router(tags=["Audit"])
 
 
-class _Masked:
-    """A lazily sliced queryset whose events carry masked changes for the reader."""
-
-    def __init__(self, events, user):
-        self.events, self.user = events, user
-
-    def count(self):
-        return self.events.count()
-
-    def __len__(self):
-        return self.count()
-
-    def __getitem__(self, item):
-        rows = list(self.events[item])
-        for event in rows:
-            event.changes = changes_for(self.user, event)
-        return rows
-
-
 class AuditEventOut(Schema):
     id: int
     at: datetime
@@ -42,13 +23,16 @@ class AuditEventOut(Schema):
     region_code: str
     changes: dict
 
+    @staticmethod
+    def resolve_changes(obj, context) -> dict:
+        return changes_for(context["request"].user, obj)
+
 
 @router.get("", response=list[AuditEventOut], summary="Jejak audit (hanya pengguna berakses audit)")
 @paginate(PageNumberPagination, page_size=50)
 def list_audit_events(request, action: str = "", target_type: str = "", actor: str = "", target_id: str = ""):
     if not can_read_audit(request.user):
         raise PermissionDenied("Jejak audit hanya dapat dibaca pengguna berakses audit.")
-    events = audit_events_filtered(
+    return audit_events_filtered(
         request.user, action=action, target_type=target_type, actor=actor, target_id=target_id
     )
-    return _Masked(events, request.user)

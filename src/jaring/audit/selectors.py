@@ -6,10 +6,10 @@ import json
 
 from django.db.models import QuerySet
 
-from jaring.accounts.permissions import can_read_audit, sees_full_nik
+from jaring.accounts.permissions import can_edit_data, can_read_audit, sees_full_nik
 from jaring.accounts.scoping import scope_to_jurisdiction
 from jaring.audit.models import AuditEvent
-from jaring.registry.nik import mask_niks_in_text
+from jaring.privacy import mask_niks_in_text
 
 
 def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
@@ -31,6 +31,25 @@ def audit_events_filtered(
     if target_id:
         events = events.filter(target_id=target_id)
     return events.order_by("-at", "-id")
+
+
+def record_history(user, *, target_type: str, target_id: int | str, limit: int = 50) -> list[AuditEvent]:
+    """The audit events of one record, for those who work on it or audit it, within
+    the jurisdiction, with changes readable by the user (``visible_changes``)."""
+    if not (can_edit_data(user) or can_read_audit(user)):
+        return []
+    events = scope_to_jurisdiction(AuditEvent.objects.all(), user, field="region_code")
+    return readable(
+        user, events.filter(target_type=target_type, target_id=str(target_id)).order_by("-at", "-id")[:limit]
+    )
+
+
+def readable(user, events) -> list[AuditEvent]:
+    """Attach ``visible_changes``: the changes as this user may read them."""
+    events = list(events)
+    for event in events:
+        event.visible_changes = changes_for(user, event)
+    return events
 
 
 def changes_for(user, event: AuditEvent) -> dict:

@@ -35,7 +35,7 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     }
 
 
-def audit_record(
+def audit_build(
     *,
     actor,
     action: str,
@@ -45,7 +45,8 @@ def audit_record(
     changes: Mapping[str, list[Any]],
     region_code: str = "",
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    """An unsaved audit event; bulk writers save many with ``bulk_create``."""
+    return AuditEvent(
         actor=actor if actor is not None and actor.pk else None,
         actor_username=actor.get_username() if actor is not None else "",
         action=action,
@@ -55,3 +56,10 @@ def audit_record(
         region_code=region_code or "",
         changes=dict(changes),
     )
+
+
+def audit_record(**event) -> AuditEvent:
+    """Write one audit event (same arguments as ``audit_build``)."""
+    built = audit_build(**event)
+    built.save()
+    return built

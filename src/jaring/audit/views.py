@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jaring.accounts.permissions import can_read_audit
-from jaring.audit.selectors import audit_events_filtered, changes_for
+from jaring.audit.selectors import audit_events_filtered, readable
 from jaring.web.helpers import paginate, querystring_without_page
 
 TARGET_TYPES = [
@@ -32,8 +32,7 @@ def audit_list(request):
     }
     events = audit_events_filtered(request.user, **filters)
     page = paginate(request, events)
-    for event in page.object_list:
-        event.visible_changes = changes_for(request.user, event)
+    page.object_list = readable(request.user, page.object_list)
     return render(
         request,
         "audit/list.html",

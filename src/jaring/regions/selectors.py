@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
-from jaring.accounts.scoping import get_visible_or_404, jurisdiction_of, scope_to_jurisdiction
+from jaring.accounts.scoping import (
+    get_visible_or_404,
+    jurisdiction_of,
+    region_subtree_q,
+    scope_to_jurisdiction,
+)
 from jaring.regions import codes
 from jaring.regions.models import Region
 
@@ -53,9 +58,8 @@ def regions_search(user, query: str, *, level: str | None = None, limit: int = S
         base = base.filter(level=level)
     compact = query.replace(".", "").replace(" ", "")
     if compact.isdigit():
-        upper = codes.prefix_upper_bound(compact)
-        condition = Q(code__gte=compact) & (Q(code__lt=upper) if upper else Q())
-        return list(base.filter(condition).select_related("parent").order_by("code")[:limit])
+        matches = base.filter(region_subtree_q("code", compact))
+        return list(matches.select_related("parent").order_by("code")[:limit])
     matches = base.filter(name__icontains=query).select_related("parent")
     # Exact and prefix name matches first, then by level (province first), then code.
     found = list(matches.order_by("code")[: limit * 4])

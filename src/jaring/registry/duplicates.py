@@ -10,10 +10,9 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from jaring.accounts.scoping import Jurisdiction
+from jaring.accounts.scoping import Jurisdiction, region_subtree_q
 from jaring.audit.services import audit_record
 from jaring.errors import InvalidInput
-from jaring.regions.codes import prefix_upper_bound
 from jaring.registry.models import DuplicateCandidate, DuplicateStatus, Participant
 from jaring.registry.names import name_similarity
 from jaring.registry.vocab import Status
@@ -54,9 +53,7 @@ def duplicates_scan(*, within: Jurisdiction | None = None, threshold: float | No
 def _compare(people, groups, threshold) -> int:
     condition = Q()
     for district, birth in groups:
-        condition |= Q(
-            birth_date=birth, village_id__gte=district, village_id__lt=prefix_upper_bound(district)
-        )
+        condition |= Q(birth_date=birth) & region_subtree_q("village_id", district)
     members = defaultdict(list)
     for pk, village, birth, name in people.filter(condition).values_list(
         "id", "village_id", "birth_date", "full_name"

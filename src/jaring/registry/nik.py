@@ -16,8 +16,8 @@ from decimal import Decimal
 from enum import StrEnum
 
 from jaring.errors import InvalidInput
+from jaring.privacy import NIK_LENGTH
 
-NIK_LENGTH = 16
 _INSIDE_SEPARATORS = re.compile(r"[\s.\-]")
 
 
@@ -177,18 +177,3 @@ def check_age(birth_date: date, *, on: date, minimum: int, maximum: int) -> int:
             field="TANGGAL_LAHIR",
         )
     return age
-
-
-def mask_nik(nik: str) -> str:
-    """``1501234567890001`` -> ``1501********0001``."""
-    if len(nik) != NIK_LENGTH:
-        return "*" * len(nik)
-    return nik[:4] + "*" * 8 + nik[12:]
-
-
-_NIK_IN_TEXT = re.compile(r"(?<!\d)\d{16}(?!\d)")
-
-
-def mask_niks_in_text(text: str) -> str:
-    """Mask every 16-digit number (a NIK) inside a text."""
-    return _NIK_IN_TEXT.sub(lambda match: mask_nik(match.group()), text)

@@ -7,10 +7,15 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from jaring.accounts.permissions import sees_full_nik
-from jaring.accounts.scoping import get_visible_or_404, scope_to_jurisdiction, scope_to_jurisdiction_or_own
+from jaring.accounts.scoping import (
+    get_visible_or_404,
+    region_subtree_q,
+    scope_to_jurisdiction,
+    scope_to_jurisdiction_or_own,
+)
+from jaring.privacy import mask_nik, mask_niks_in_text
 from jaring.regions import codes
 from jaring.registry.models import ImportRun, Participant
-from jaring.registry.nik import mask_nik, mask_niks_in_text
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -39,8 +44,7 @@ def participants_filtered(user, filters: ParticipantFilters) -> QuerySet[Partici
         region = codes.try_normalize(filters.region)
         if region is None:
             return people.none()
-        upper = codes.prefix_upper_bound(region)
-        people = people.filter(Q(village_id__gte=region) & (Q(village_id__lt=upper) if upper else Q()))
+        people = people.filter(region_subtree_q("village_id", region))
     if filters.category:
         people = people.filter(category=filters.category)
     if filters.occupation:
@@ -97,6 +101,5 @@ def duplicates_visible_to(user, *, status: str = "open"):
 
 
 def duplicates_of(user, participant):
-    from django.db.models import Q
 
     return duplicates_visible_to(user).filter(Q(first=participant) | Q(second=participant))

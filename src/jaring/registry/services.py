@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from jaring.accounts.scoping import jurisdiction_of
 from jaring.audit.models import AuditEvent
-from jaring.audit.services import audit_record, diff
+from jaring.audit.services import audit_build, audit_record, diff
 from jaring.errors import InvalidInput, NotFound
 from jaring.regions import codes
 from jaring.registry.models import Participant, StatusChange
@@ -56,13 +56,12 @@ def _current(participant: Participant) -> dict:
     return {model_field: _plain(getattr(participant, model_field)) for model_field in FIELDS.values()}
 
 
-def _audit_event(actor, action: str, participant: Participant, changes: dict) -> AuditEvent:
-    return AuditEvent(
-        actor=actor if actor is not None and actor.pk else None,
-        actor_username=actor.get_username() if actor is not None else "",
+def _audit_participant(actor, action: str, participant: Participant, changes: dict) -> AuditEvent:
+    return audit_build(
+        actor=actor,
         action=action,
         target_type="participant",
-        target_id=str(participant.pk),
+        target_id=participant.pk,
         target_repr=str(participant),
         region_code=participant.village_id,
         changes=changes,
@@ -145,10 +144,10 @@ def participants_upsert(*, actor, records: list[ParticipantRecord], source: str 
         )
         AuditEvent.objects.bulk_create(
             [
-                _audit_event(actor, "participant.create", p, diff({}, {"nik": p.nik, **_current(p)}))
+                _audit_participant(actor, "participant.create", p, diff({}, {"nik": p.nik, **_current(p)}))
                 for p in creates
             ]
-            + [_audit_event(actor, "participant.update", p, changes) for p, changes in updates],
+            + [_audit_participant(actor, "participant.update", p, changes) for p, changes in updates],
             batch_size=1000,
         )
         result.created = len(creates)

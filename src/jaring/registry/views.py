@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jaring.accounts.permissions import can_edit_data, can_read_audit
-from jaring.audit.models import AuditEvent
+from jaring.audit.selectors import record_history
 from jaring.errors import DomainError
 from jaring.registry import exports, selectors, workbooks
 from jaring.registry.duplicates import duplicate_decide
@@ -66,11 +66,6 @@ def participant_list(request):
 @login_required
 def participant_detail(request, pk: int):
     person = selectors.participant_get(request.user, pk)
-    history = []
-    if can_edit_data(request.user) or can_read_audit(request.user):
-        history = AuditEvent.objects.filter(target_type="participant", target_id=str(person.pk)).order_by(
-            "-at"
-        )[:50]
     return render(
         request,
         "registry/detail.html",
@@ -78,8 +73,7 @@ def participant_detail(request, pk: int):
             "person": person,
             "nik": selectors.nik_for(request.user, person.nik),
             "timeline": person.status_changes.select_related("actor").all(),
-            "history": history,
-            "full_nik": selectors.sees_full_nik(request.user),
+            "history": record_history(request.user, target_type="participant", target_id=person.pk),
             "duplicates": selectors.duplicates_of(request.user, person),
         },
     )
