@@ -13,8 +13,8 @@ from jaring.accounts.permissions import can_edit_data, can_read_audit
 from jaring.errors import InvalidInput
 from jaring.registry import selectors
 from jaring.registry.imports import import_participants, row_context
-from jaring.registry.rows import validate_row
-from jaring.registry.services import participants_upsert
+from jaring.registry.rows import COLUMN_OF_FIELD, validate_row
+from jaring.registry.services import FIELDS, participants_upsert
 
 router = Router(tags=["Peserta"])
 imports_router = Router(tags=["Impor peserta"])
@@ -72,22 +72,6 @@ class ParticipantPatch(Schema):
     welfare_decile: int | None = None
 
 
-_COLUMN_OF = {
-    "nik": "NIK",
-    "full_name": "NAMA",
-    "birth_date": "TANGGAL_LAHIR",
-    "sex": "JENIS_KELAMIN",
-    "village_code": "KODE_DESA",
-    "address": "ALAMAT",
-    "phone": "NO_HP",
-    "occupation": "PEKERJAAN",
-    "category": "KATEGORI",
-    "kpj_number": "NO_KPJ",
-    "dtsen_ref": "ID_DTSEN",
-    "welfare_decile": "DESIL",
-}
-
-
 class ParticipantInvalid(InvalidInput):
     """All problems of one participant record, each with its column and code."""
 
@@ -126,7 +110,7 @@ def _out(user, p) -> dict:
 def _save(request, data: dict):
     if not can_edit_data(request.user):
         raise PermissionDenied("Hanya operator dan admin yang dapat mengubah data peserta.")
-    values = {_COLUMN_OF[k]: v for k, v in data.items() if k in _COLUMN_OF}
+    values = {COLUMN_OF_FIELD[k]: v for k, v in data.items() if k in COLUMN_OF_FIELD}
     outcome = validate_row(values, row=1, ctx=row_context(request.user))
     if isinstance(outcome, list):
         raise ParticipantInvalid(outcome)
@@ -167,20 +151,7 @@ def create_participant(request, payload: ParticipantIn):
 @router.patch("/{int:participant_id}", response=ParticipantOut, summary="Ubah data peserta")
 def update_participant(request, participant_id: int, payload: ParticipantPatch):
     current = selectors.participant_get(request.user, participant_id)
-    data = {
-        "nik": current.nik,
-        "full_name": current.full_name,
-        "birth_date": current.birth_date.isoformat(),
-        "sex": current.sex,
-        "village_code": current.village_id,
-        "address": current.address,
-        "phone": current.phone,
-        "occupation": current.occupation,
-        "category": current.category,
-        "kpj_number": current.kpj_number,
-        "dtsen_ref": current.dtsen_ref,
-        "welfare_decile": current.welfare_decile,
-    }
+    data = {"nik": current.nik, **{field: getattr(current, column) for field, column in FIELDS.items()}}
     data.update(payload.dict(exclude_unset=True))
     return _out(request.user, _save(request, data))
 

@@ -15,6 +15,7 @@ from jaring.audit.services import audit_record
 from jaring.errors import InvalidInput
 from jaring.registry.models import DuplicateCandidate, DuplicateStatus, Participant
 from jaring.registry.names import name_similarity
+from jaring.registry.services import participant_set_status
 from jaring.registry.vocab import Status
 
 GROUP_CHUNK = 500
@@ -108,8 +109,6 @@ def duplicate_decide(
         )
     kept = pair.first if keep.pk == pair.first_id else pair.second
     merged = pair.second if kept is pair.first else pair.first
-    from jaring.registry.services import participant_set_status
-
     participant_set_status(
         actor=actor,
         participant=merged,

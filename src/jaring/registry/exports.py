@@ -17,7 +17,7 @@ from jaring.registry.vocab import (
     Occupation,
     Status,
 )
-from jaring.registry.workbooks import _safe_cell
+from jaring.registry.workbooks import safe_cell
 
 HEADER = [
     "NIK",
@@ -67,7 +67,7 @@ def csv_stream(user, filters: ParticipantFilters) -> Iterator[str]:
     writer = csv.writer(_Echo(), lineterminator="\r\n")
     yield "\ufeff" + writer.writerow(HEADER)
     for row in _rows(user, filters):
-        yield writer.writerow([_safe_cell(v) for v in row])
+        yield writer.writerow([safe_cell(v) for v in row])
 
 
 def xlsx_file(user, filters: ParticipantFilters):

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import File
 from django.db import reset_queries, transaction
 from django.utils import timezone
 
@@ -65,26 +66,36 @@ def estimate_rows(path: Path) -> int:
         return 0
 
 
+def _require_importer(actor) -> None:
+    if actor is not None and not can_edit_data(actor):
+        raise PermissionDeniedError("Hanya operator dan admin yang dapat mengimpor peserta.")
+
+
+def _new_run(actor, *, file_name: str, sha256: str, dry_run: bool) -> ImportRun:
+    """An unsaved run record; ``actor=None`` is the platform (no organization)."""
+    organization = actor.organization if actor is not None and actor.organization_id else None
+    return ImportRun(
+        uploaded_by=actor if actor is not None and actor.pk else None,
+        organization=organization,
+        scope_code=organization.scope_code if organization else "",
+        file_name=file_name[:255],
+        file_sha256=sha256,
+        dry_run=dry_run,
+    )
+
+
 @transaction.atomic
 def import_upload(*, actor, uploaded_file) -> ImportRun:
     """Store an uploaded file and queue its validation (a dry run)."""
-    from django.core.files.base import File
+    from jaring.registry.tasks import run_import  # tasks imports this module
 
-    from jaring.registry.tasks import run_import
-
-    if not can_edit_data(actor):
-        raise PermissionDeniedError("Hanya operator dan admin yang dapat mengimpor peserta.")
+    _require_importer(actor)
     digest = hashlib.sha256()
     for chunk in uploaded_file.chunks():
         digest.update(chunk)
     uploaded_file.seek(0)
-    run = ImportRun(
-        uploaded_by=actor,
-        organization=actor.organization if actor.organization_id else None,
-        scope_code=actor.organization.scope_code if actor.organization_id else "",
-        file_name=Path(uploaded_file.name or "berkas").name[:255],
-        file_sha256=digest.hexdigest(),
-        dry_run=True,
+    run = _new_run(
+        actor, file_name=Path(uploaded_file.name or "berkas").name, sha256=digest.hexdigest(), dry_run=True
     )
     run.stored_file.save(run.file_name, File(uploaded_file), save=False)
     run.total_rows = estimate_rows(Path(run.stored_file.path))
@@ -96,11 +107,10 @@ def import_upload(*, actor, uploaded_file) -> ImportRun:
 @transaction.atomic
 def import_commit(*, actor, run: ImportRun) -> ImportRun:
     """Save the valid rows of a validated upload (queued)."""
-    from jaring.registry.tasks import run_import
+    from jaring.registry.tasks import run_import  # tasks imports this module
 
+    _require_importer(actor)
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
-    if not can_edit_data(actor):
-        raise PermissionDeniedError("Hanya operator dan admin yang dapat mengimpor peserta.")
     if run.status != ImportStatus.VALIDATED or not run.dry_run:
         raise InvalidInput(
             "Impor ini belum selesai diperiksa atau sudah disimpan.", code="import_not_validated"
@@ -179,18 +189,11 @@ def import_participants(
     progress: Callable[[ImportRun], None] | None = None,
 ) -> ImportRun:
     """Import one file; returns the recorded run (its counts and errors)."""
-    if actor is not None and not can_edit_data(actor):
-        raise PermissionDeniedError("Hanya operator dan admin yang dapat mengimpor peserta.")
+    _require_importer(actor)
     path = Path(path)
     if run is None:
-        run = ImportRun.objects.create(
-            uploaded_by=actor if actor is not None and actor.pk else None,
-            organization=actor.organization if actor is not None and actor.organization_id else None,
-            scope_code=(actor.organization.scope_code if actor is not None and actor.organization_id else ""),
-            file_name=file_name or path.name,
-            file_sha256=file_sha256(path),
-            dry_run=dry_run,
-        )
+        run = _new_run(actor, file_name=file_name or path.name, sha256=file_sha256(path), dry_run=dry_run)
+        run.save()
     run.status = ImportStatus.VALIDATING if dry_run else ImportStatus.COMMITTING
     run.save(update_fields=["status"])
     try:

@@ -16,20 +16,22 @@ from jaring.regions import codes
 from jaring.registry import nik as nik_rules
 from jaring.registry.vocab import Category, Occupation, parse_category, parse_occupation
 
-COLUMNS = [
-    "NIK",
-    "NAMA",
-    "TANGGAL_LAHIR",
-    "JENIS_KELAMIN",
-    "KODE_DESA",
-    "ALAMAT",
-    "NO_HP",
-    "PEKERJAAN",
-    "KATEGORI",
-    "NO_KPJ",
-    "ID_DTSEN",
-    "DESIL",
-]
+# ParticipantRecord field -> spreadsheet column (the API speaks in fields).
+COLUMN_OF_FIELD = {
+    "nik": "NIK",
+    "full_name": "NAMA",
+    "birth_date": "TANGGAL_LAHIR",
+    "sex": "JENIS_KELAMIN",
+    "village_code": "KODE_DESA",
+    "address": "ALAMAT",
+    "phone": "NO_HP",
+    "occupation": "PEKERJAAN",
+    "category": "KATEGORI",
+    "kpj_number": "NO_KPJ",
+    "dtsen_ref": "ID_DTSEN",
+    "welfare_decile": "DESIL",
+}
+COLUMNS = list(COLUMN_OF_FIELD.values())  # the template's order
 REQUIRED = ["NIK", "NAMA", "TANGGAL_LAHIR", "JENIS_KELAMIN", "KODE_DESA", "PEKERJAAN", "KATEGORI"]
 EXCEL_EPOCH = date(1899, 12, 30)
 _DATE_TEXT = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})$")

@@ -116,7 +116,7 @@ def template_csv() -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _safe_cell(value: object) -> object:
+def safe_cell(value: object) -> object:
     """Spreadsheet cells never start a formula (CSV/Excel injection)."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
@@ -155,7 +155,7 @@ def errors_xlsx(path: Path, errors: list[dict]) -> bytes:
             continue
         sheet.write_number(out_row, 0, number)
         for index, cell in enumerate(cells, start=1):
-            value = _safe_cell(cell)
+            value = safe_cell(cell)
             if isinstance(value, int | float) and not isinstance(value, bool):
                 sheet.write_number(out_row, index, value)
             else:
