@@ -103,25 +103,11 @@ def test_audit_page_shows_booleans_and_empty_values_in_words(demo):
 
 
 def test_auditors_read_participant_changes_with_the_nik_masked(demo):
-    from datetime import date
-
-    from jaring.registry.rows import ParticipantRecord
     from jaring.registry.services import participants_upsert
 
-    record = ParticipantRecord(
-        nik="1504011203850001",
-        full_name="Ahmad",
-        birth_date=date(1985, 3, 12),
-        sex="L",
-        village_code="1504012003",
-        address="",
-        phone="",
-        occupation="petani",
-        category="lainnya",
-        kpj_number="",
-        dtsen_ref="",
-        welfare_decile=None,
-    )
+    from .factories import participant_record
+
+    record = participant_record(1, full_name="Ahmad")
     participants_upsert(actor=demo.user("desa.operator"), records=[record])
     page = demo.client("auditor").get("/audit/?jenis=participant").content.decode()
     assert "1504********0001" in page

@@ -7,27 +7,13 @@ from jaring.audit.models import AuditEvent
 from jaring.errors import InvalidInput
 from jaring.registry.duplicates import duplicate_decide, duplicates_scan
 from jaring.registry.models import DuplicateCandidate, Participant
-from jaring.registry.rows import ParticipantRecord
 from jaring.registry.services import participants_upsert
 
+from .factories import participant_record
 
-def _rec(
-    nik: str, name: str, village: str = "1504012003", birth: date = date(1985, 3, 12)
-) -> ParticipantRecord:
-    return ParticipantRecord(
-        nik=nik,
-        full_name=name,
-        birth_date=birth,
-        sex="L",
-        village_code=village,
-        address="",
-        phone="",
-        occupation="petani",
-        category="lainnya",
-        kpj_number="",
-        dtsen_ref="",
-        welfare_decile=None,
-    )
+
+def _rec(nik: str, name: str, village: str = "1504012003", birth: date = date(1985, 3, 12)):
+    return participant_record(nik=nik, full_name=name, village=village, birth_date=birth)
 
 
 @pytest.fixture

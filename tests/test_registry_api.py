@@ -1,6 +1,5 @@
 """Participants and imports through the API, for every role of every organization kind."""
 
-from datetime import date
 
 import pytest
 from django.test import Client
@@ -8,9 +7,9 @@ from django.test import Client
 from jaring.accounts.models import Organization
 from jaring.accounts.services import user_create
 from jaring.regions.models import Region
-from jaring.registry.rows import ParticipantRecord
 from jaring.registry.services import participants_upsert
 
+from .factories import participant_record
 from .test_access_matrix import ORGS, ROLES
 
 # Who sees the full NIK: village and regency operators/admins, and BPJS officers.
@@ -33,23 +32,6 @@ def _village_under(code: str) -> str:
     )
 
 
-def _record(nik_serial: int, village: str) -> ParticipantRecord:
-    return ParticipantRecord(
-        nik=f"{village[:6]}120385{nik_serial:04d}",
-        full_name=f"Peserta {nik_serial}",
-        birth_date=date(1985, 3, 12),
-        sex="L",
-        village_code=village,
-        address="",
-        phone="",
-        occupation="petani",
-        category="lainnya",
-        kpj_number="",
-        dtsen_ref="",
-        welfare_decile=None,
-    )
-
-
 @pytest.fixture
 def people(demo):
     """For each organization kind: a person inside its jurisdiction and one outside."""
@@ -58,7 +40,9 @@ def people(demo):
     for kind, (_org, inside, outside) in ORGS.items():
         ids = []
         for code in (inside, outside):
-            result = participants_upsert(actor=None, records=[_record(serial, _village_under(code))])
+            result = participants_upsert(
+                actor=None, records=[participant_record(serial, village=_village_under(code))]
+            )
             ids.append(result.participants[0])
             serial += 1
         placed[kind] = ids
@@ -181,7 +165,7 @@ def test_patch_updates_one_field_and_keeps_the_rest(demo):
 
 def test_keyset_pagination_walks_every_person_once(demo):
     village = "1504012003"
-    participants_upsert(actor=None, records=[_record(i, village) for i in range(1, 8)])
+    participants_upsert(actor=None, records=[participant_record(i, village=village) for i in range(1, 8)])
     client = demo.client("desa.operator")
     seen, after = [], None
     while True:
@@ -194,7 +178,10 @@ def test_keyset_pagination_walks_every_person_once(demo):
 
 
 def test_list_filters_by_region_category_and_search(demo, django_assert_max_num_queries):
-    participants_upsert(actor=None, records=[_record(1, "1504012003"), _record(2, "1504012002")])
+    participants_upsert(
+        actor=None,
+        records=[participant_record(1, village="1504012003"), participant_record(2, village="1504012002")],
+    )
     client = demo.client("jambi.viewer")
     with django_assert_max_num_queries(8):
         page = client.get("/api/v1/participants", {"region": "15.04.01.2003"}).json()

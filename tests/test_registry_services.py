@@ -1,26 +1,20 @@
 from dataclasses import replace
-from datetime import date
 
 import pytest
 
 from jaring.audit.models import AuditEvent
 from jaring.errors import InvalidInput
 from jaring.registry.models import Participant
-from jaring.registry.rows import ParticipantRecord
 from jaring.registry.services import participant_register, participant_set_status, participants_upsert
 
-RECORD = ParticipantRecord(
-    nik="1504011203850001",
+from .factories import participant_record
+
+RECORD = participant_record(
+    1,
     full_name="Ahmad Yani",
-    birth_date=date(1985, 3, 12),
-    sex="L",
-    village_code="1504012003",
     address="RT 03",
     phone="081234567890",
-    occupation="petani",
     category="miskin_ekstrem",
-    kpj_number="",
-    dtsen_ref="",
     welfare_decile=1,
 )
 

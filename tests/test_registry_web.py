@@ -8,25 +8,13 @@ from python_calamine import CalamineWorkbook
 
 from jaring.registry import imports as imports_module
 from jaring.registry.models import ImportRun, Participant
-from jaring.registry.rows import ParticipantRecord
 from jaring.registry.services import participants_upsert
 
+from .factories import participant_record
 
-def _person(serial: int, village: str = "1504012003", category: str = "miskin_ekstrem") -> ParticipantRecord:
-    return ParticipantRecord(
-        nik=f"{village[:6]}120385{serial:04d}",
-        full_name=f"Warga {serial}",
-        birth_date=date(1985, 3, 12),
-        sex="L",
-        village_code=village,
-        address="",
-        phone="",
-        occupation="petani",
-        category=category,
-        kpj_number="",
-        dtsen_ref="",
-        welfare_decile=None,
-    )
+
+def _person(serial: int, village: str = "1504012003", category: str = "miskin_ekstrem"):
+    return participant_record(serial, village=village, full_name=f"Warga {serial}", category=category)
 
 
 @pytest.fixture
