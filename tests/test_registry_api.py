@@ -1,6 +1,5 @@
 """Participants and imports through the API, for every role of every organization kind."""
 
-
 import pytest
 from django.test import Client
 

@@ -137,3 +137,13 @@ def test_values_match_case_insensitively_with_spaces_and_apostrophes():
 @pytest.mark.parametrize("header", ["NIK", "nik", " Tanggal Lahir ", "tanggal_lahir", "Kode_Desa", "NO HP"])
 def test_headers_match_ignoring_case_spaces_and_underscores(header):
     assert header_key(header) in {"NIK", "TANGGALLAHIR", "KODEDESA", "NOHP"}
+
+
+def test_kpj_length_is_configurable_because_it_is_unconfirmed():
+    from dataclasses import replace
+
+    twelve = replace(CTX, kpj_length=12)
+    assert validate_row({**GOOD, "NO_KPJ": "123456789012"}, row=2, ctx=twelve).kpj_number == "123456789012"
+    found = {(e.column, e.code) for e in validate_row({**GOOD, "NO_KPJ": "12345678901"}, row=2, ctx=twelve)}
+    assert found == {("NO_KPJ", "digits")}
+    assert validate_row({**GOOD, "NO_KPJ": "12345678901"}, row=2, ctx=CTX).kpj_number == "12345678901"

@@ -151,6 +151,7 @@ def row_context(actor, *, today: date | None = None) -> RowContext:
         today=today or timezone.localdate(),
         age_min=getattr(settings, "JARING_AGE_MIN", 15),
         age_max=getattr(settings, "JARING_AGE_MAX", 65),
+        kpj_length=getattr(settings, "JARING_KPJ_LENGTH", 11),
     )
 
 

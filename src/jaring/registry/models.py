@@ -42,7 +42,7 @@ class Participant(models.Model):
     category = models.CharField(_("kategori"), max_length=20, choices=CATEGORY_CHOICES)
     dtsen_ref = models.CharField(_("ID DTSEN/P3KE"), max_length=40, blank=True)
     welfare_decile = models.PositiveSmallIntegerField(_("desil"), null=True, blank=True)
-    kpj_number = models.CharField(_("nomor KPJ"), max_length=11, blank=True)
+    kpj_number = models.CharField(_("nomor KPJ"), max_length=20, blank=True)  # length rule: JARING_KPJ_LENGTH
     status = models.CharField(
         _("status"), max_length=12, choices=STATUS_CHOICES, default=Status.REGISTERED.value
     )

@@ -81,6 +81,7 @@ class RowContext:
     today: date
     age_min: int = 15
     age_max: int = 65
+    kpj_length: int = 11  # UNCONFIRMED (DOMAIN.md s.3): settings.JARING_KPJ_LENGTH
 
 
 @dataclass
@@ -253,7 +254,7 @@ def validate_row(
         if "KATEGORI" in missing
         else attempt("KATEGORI", lambda: parse_category(text_of(values.get("KATEGORI"))))
     )
-    kpj = attempt("NO_KPJ", lambda: _optional_digits(values.get("NO_KPJ"), "NO_KPJ", 11))
+    kpj = attempt("NO_KPJ", lambda: _optional_digits(values.get("NO_KPJ"), "NO_KPJ", ctx.kpj_length))
     phone = attempt("NO_HP", lambda: _phone(values.get("NO_HP")))
     decile = attempt("DESIL", lambda: _decile(values.get("DESIL")))
     address = text_of(values.get("ALAMAT"))
