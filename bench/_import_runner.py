@@ -67,7 +67,7 @@ def setup() -> dict:
     }
 
 
-def run_import(path: Path, *, profile: Path | None, batch_size: int) -> dict:
+def run_import(path: Path, *, profile: Path | None, batch_size: int | None) -> dict:
     _django()
     from django.conf import settings
     from django.db import connection
@@ -84,6 +84,9 @@ def run_import(path: Path, *, profile: Path | None, batch_size: int) -> dict:
         profiler = cProfile.Profile()
         profiler.enable()
     started = time.perf_counter()
+    from jaring.registry.imports import BATCH_SIZE
+
+    batch_size = batch_size or BATCH_SIZE
     run = import_participants(actor=None, path=path, today=REFERENCE_DAY, batch_size=batch_size)
     seconds = time.perf_counter() - started
     if profiler:
@@ -167,7 +170,7 @@ def main() -> None:
     parser.add_argument("task", choices=("setup", "import", "copy", "calamine"))
     parser.add_argument("file", type=Path, nargs="?")
     parser.add_argument("--profile", type=Path)
-    parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--batch-size", type=int, default=None, help="default: the importer's own")
     args = parser.parse_args()
     if args.task != "setup" and args.file is None:
         parser.error(f"{args.task} needs a file")

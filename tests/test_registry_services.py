@@ -52,6 +52,20 @@ def test_batch_reports_counts_and_refused_indexes(demo):
     assert [index for index, _exc in result.refused] == [0]
 
 
+def test_one_nik_twice_in_a_batch_makes_one_person_with_the_later_values(demo):
+    later = replace(RECORD, address="RT 09")
+    result = participants_upsert(actor=None, records=[RECORD, RECORD, later])
+    assert (result.created, result.updated, result.unchanged) == (1, 1, 1)
+    person = Participant.objects.get(nik=RECORD.nik)
+    assert person.address == "RT 09"
+    assert [p.pk for p in result.participants] == [person.pk] * 3
+    (created,) = AuditEvent.objects.filter(target_type="participant", target_id=str(person.pk))
+    assert created.changes["address"] == [None, "RT 09"]
+    assert created.changes["nik"] == [None, RECORD.nik]
+    assert created.target_repr == "Ahmad Yani (1504…0001)"
+    assert person.status_changes.get().to_status == "registered"
+
+
 def test_status_changes_follow_the_rules_and_keep_history(demo):
     person, _ = participant_register(actor=None, record=RECORD)
     actor = demo.user("desa.operator")

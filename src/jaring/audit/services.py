@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
+
+from django.utils import timezone
 
 from jaring.audit.models import AuditEvent
 
@@ -35,7 +38,7 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     }
 
 
-def audit_build(
+def audit_values(
     *,
     actor,
     action: str,
@@ -44,22 +47,30 @@ def audit_build(
     target_repr: str,
     changes: Mapping[str, list[Any]],
     region_code: str = "",
-) -> AuditEvent:
-    """An unsaved audit event; bulk writers save many with ``bulk_create``."""
-    return AuditEvent(
-        actor=actor if actor is not None and actor.pk else None,
-        actor_username=actor.get_username() if actor is not None else "",
-        action=action,
-        target_type=target_type,
-        target_id=str(target_id),
-        target_repr=str(target_repr)[:255],
-        region_code=region_code or "",
-        changes=dict(changes),
-    )
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """The column values of one audit event, for writers that insert many rows at
+    once (``jaring.bulk.bulk_insert``)."""
+    return {
+        "at": at or timezone.now(),
+        "actor_id": actor.pk if actor is not None and actor.pk else None,
+        "actor_username": actor.get_username() if actor is not None else "",
+        "action": action,
+        "target_type": target_type,
+        "target_id": str(target_id),
+        "target_repr": str(target_repr)[:255],
+        "region_code": region_code or "",
+        "changes": dict(changes),
+    }
+
+
+def audit_build(**event) -> AuditEvent:
+    """An unsaved audit event (same arguments as ``audit_values``)."""
+    return AuditEvent(**audit_values(**event))
 
 
 def audit_record(**event) -> AuditEvent:
-    """Write one audit event (same arguments as ``audit_build``)."""
+    """Write one audit event (same arguments as ``audit_values``)."""
     built = audit_build(**event)
     built.save()
     return built

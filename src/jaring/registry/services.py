@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from jaring.accounts.scoping import jurisdiction_of
 from jaring.audit.models import AuditEvent
-from jaring.audit.services import audit_build, audit_record, diff
+from jaring.audit.services import audit_record, audit_values, diff
+from jaring.bulk import bulk_insert
 from jaring.errors import InvalidInput, NotFound
 from jaring.regions import codes
 from jaring.registry.models import Participant, StatusChange
@@ -39,7 +40,13 @@ class UpsertResult:
     updated: int = 0
     unchanged: int = 0
     refused: list[tuple[int, InvalidInput]] = field(default_factory=list)
-    participants: list[Participant] = field(default_factory=list)
+    niks: list[str] = field(default_factory=list)  # of the people written or unchanged, in order
+
+    @property
+    def participants(self) -> list[Participant]:
+        """The people written or unchanged, read back in the order of ``niks``."""
+        found = Participant.objects.in_bulk(self.niks, field_name="nik")
+        return [found[nik] for nik in self.niks]
 
 
 def _plain(value):
@@ -56,15 +63,21 @@ def _current(participant: Participant) -> dict:
     return {model_field: _plain(getattr(participant, model_field)) for model_field in FIELDS.values()}
 
 
-def _audit_participant(actor, action: str, participant: Participant, changes: dict) -> AuditEvent:
-    return audit_build(
+def _audit_participant(actor, action: str, participant, changes: dict, *, at=None) -> dict:
+    """Audit row values for a change to a participant (a model or a row dict)."""
+    row = participant if isinstance(participant, dict) else None
+    pk = row["id"] if row else participant.pk
+    village = row["village_id"] if row else participant.village_id
+    shown = f"{row['full_name']} ({row['nik'][:4]}…{row['nik'][-4:]})" if row else str(participant)
+    return audit_values(
         actor=actor,
         action=action,
         target_type="participant",
-        target_id=participant.pk,
-        target_repr=str(participant),
-        region_code=participant.village_id,
+        target_id=pk,
+        target_repr=shown,
+        region_code=village,
         changes=changes,
+        at=at,
     )
 
 
@@ -84,16 +97,26 @@ def participants_upsert(*, actor, records: list[ParticipantRecord], source: str 
         existing = {
             p.nik: p for p in Participant.objects.select_for_update().filter(nik__in=[r.nik for r in records])
         }
-        creates: list[Participant] = []
+        now = timezone.now()
+        creates: list[dict] = []  # new people as column values (jaring.bulk rows)
+        pending: dict[str, dict] = {}  # the same rows by NIK
         updates: list[tuple[Participant, dict]] = []
         for index, record in enumerate(records):
             values = _values(record)
             current = existing.get(record.nik)
+            if record.nik in pending:  # the same NIK earlier in this batch: the later values win
+                before = pending[record.nik]
+                if all(before[k] == v for k, v in values.items()):
+                    result.unchanged += 1
+                else:
+                    before.update(values)
+                    result.updated += 1
+                result.niks.append(record.nik)
+                continue
             if current is None:
-                participant = Participant(nik=record.nik, **values)
-                creates.append(participant)
-                existing[record.nik] = participant
-                result.participants.append(participant)
+                pending[record.nik] = {"nik": record.nik, **values}
+                creates.append(pending[record.nik])
+                result.niks.append(record.nik)
                 continue
             if jurisdiction is not None and not jurisdiction.contains(current.village_id):
                 result.refused.append(
@@ -109,7 +132,7 @@ def participants_upsert(*, actor, records: list[ParticipantRecord], source: str 
                 )
                 continue
             changes = diff(_current(current), values)
-            result.participants.append(current)
+            result.niks.append(record.nik)
             if not changes:
                 result.unchanged += 1
                 continue
@@ -117,41 +140,53 @@ def participants_upsert(*, actor, records: list[ParticipantRecord], source: str 
                 setattr(
                     current, model_field, date.fromisoformat(after) if model_field == "birth_date" else after
                 )
-            current.updated_at = timezone.now()
+            current.updated_at = now
             updates.append((current, changes))
 
-        Participant.objects.bulk_create(creates, batch_size=1000)
+        # A creation's audit entry lists every value given (values are plain already).
+        created_changes = [{k: [None, v] for k, v in row.items() if v is not None} for row in creates]
+        bulk_insert(
+            Participant,
+            [
+                {**row, "status": Status.REGISTERED.value, "created_at": now, "updated_at": now}
+                for row in creates
+            ],
+        )
         if updates:
             Participant.objects.bulk_update(
                 [p for p, _c in updates], fields=[*FIELDS.values(), "updated_at"], batch_size=1000
             )
-        if creates and creates[0].pk is None:  # SQLite before 3.35 returns no ids
-            ids = dict(Participant.objects.filter(nik__in=[p.nik for p in creates]).values_list("nik", "id"))
-            for participant in creates:
-                participant.pk = ids[participant.nik]
-        StatusChange.objects.bulk_create(
+        if creates:
+            ids = dict(
+                Participant.objects.filter(nik__in=[r["nik"] for r in creates]).values_list("nik", "id")
+            )
+            for row in creates:
+                row["id"] = ids[row["nik"]]
+        actor_id = actor.pk if actor is not None and actor.pk else None
+        bulk_insert(
+            StatusChange,
             [
-                StatusChange(
-                    participant=p,
-                    from_status="",
-                    to_status=Status.REGISTERED,
-                    actor=actor if actor and actor.pk else None,
-                    reason=source,
-                )
-                for p in creates
+                {
+                    "participant_id": row["id"],
+                    "from_status": "",
+                    "to_status": Status.REGISTERED.value,
+                    "at": now,
+                    "actor_id": actor_id,
+                    "reason": source,
+                }
+                for row in creates
             ],
-            batch_size=1000,
         )
-        AuditEvent.objects.bulk_create(
+        bulk_insert(
+            AuditEvent,
             [
-                _audit_participant(actor, "participant.create", p, diff({}, {"nik": p.nik, **_current(p)}))
-                for p in creates
+                _audit_participant(actor, "participant.create", row, changes, at=now)
+                for row, changes in zip(creates, created_changes, strict=True)
             ]
-            + [_audit_participant(actor, "participant.update", p, changes) for p, changes in updates],
-            batch_size=1000,
+            + [_audit_participant(actor, "participant.update", p, changes, at=now) for p, changes in updates],
         )
         result.created = len(creates)
-        result.updated = len(updates)
+        result.updated += len(updates)
     return result
 
 
