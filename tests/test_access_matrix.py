@@ -10,22 +10,10 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django.urls import get_resolver
 
 from jaring.accounts.models import Organization, User
-from jaring.accounts.services import user_create
 
-# Hand-chosen regions per organization kind: one inside its jurisdiction, one outside.
-ORGS = {
-    "province": ("pemprov-jambi", "1504012003", "17"),
-    "regency": ("pemkab-batanghari", "150401", "1571"),  # Kota Jambi: same province, other regency
-    "village": ("desa-sengkati-gedang", "1504012003", "1504012002"),  # the next village
-    "bpjs_branch": ("bpjstk-kc-tanjabbar", "1507", "1504"),
-    "bpjs_regional": ("bpjstk-kanwil-sumbagsel", "17", "31"),
-    "donor": ("csr-lingkaran-jambi", "1571", "1505"),
-}
-ROLES = ["admin", "operator", "viewer", "auditor"]
-FOREIGN_ORG = "pemprov-bengkulu"  # managed by nobody in ORGS
+from .access import CASES, FOREIGN_ORG, ORGS, ROLES, all_routes, client_for, matrix_user
 
 REGION_URLS = [
     "/wilayah/{code}/",
@@ -68,30 +56,13 @@ CREATE_ORG = {
     "donor": 403,
 }
 
-CASES = [(kind, role) for kind in ORGS for role in ROLES]
-
 
 @pytest.fixture
 def matrix(demo):
-    users = {}
-    for kind, (org_code, _in, _out) in ORGS.items():
-        org = Organization.objects.get(code=org_code)
-        for role in ROLES:
-            users[(kind, role)] = user_create(
-                actor=None,
-                organization=org,
-                username=f"m.{kind}.{role}",
-                password="matrix-Password-2026",
-                role="viewer" if role == "auditor" else role,
-                can_audit=role == "auditor",
-            )
-    return users
+    return {(kind, role): matrix_user(kind, role) for kind in ORGS for role in ROLES}
 
 
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+_client = client_for
 
 
 def _fill(path: str, kind: str, matrix) -> str:
@@ -187,7 +158,7 @@ def test_every_url_is_in_the_matrix():
         "",
         "masuk/",
         "keluar/",
-        "i18n/",
+        "i18n/setlang/",
         "wilayah/",
         "wilayah/<str:code>/",
         "organisasi/",
@@ -225,8 +196,7 @@ def test_every_url_is_in_the_matrix():
         "/imports/{import_id}",
         "/imports/{import_id}/errors",
     }
-    top = {str(p.pattern) for p in get_resolver().url_patterns}
-    assert top == covered
+    assert all_routes() == covered
     from jaring.api import api
 
     schema_paths = {p.removeprefix("/api/v1") for p in api.get_openapi_schema()["paths"]}

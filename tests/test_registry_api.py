@@ -1,15 +1,13 @@
 """Participants and imports through the API, for every role of every organization kind."""
 
 import pytest
-from django.test import Client
 
 from jaring.accounts.models import Organization
-from jaring.accounts.services import user_create
 from jaring.regions.models import Region
 from jaring.registry.services import participants_upsert
 
+from .access import CASES, ORGS, ROLES, client_for, matrix_user
 from .factories import participant_record
-from .test_access_matrix import ORGS, ROLES
 
 # Who sees the full NIK: village and regency operators/admins, and BPJS officers.
 FULL_NIK = {
@@ -20,7 +18,6 @@ FULL_NIK = {
     *{("bpjs_branch", r) for r in ROLES},
     *{("bpjs_regional", r) for r in ROLES},
 }
-CASES = [(kind, role) for kind in ORGS for role in ROLES]
 
 
 def _village_under(code: str) -> str:
@@ -49,18 +46,7 @@ def people(demo):
 
 
 def _client(kind, role):
-    org = Organization.objects.get(code=ORGS[kind][0])
-    user = user_create(
-        actor=None,
-        organization=org,
-        username=f"r.{kind}.{role}",
-        password="matrix-Password-2026",
-        role="viewer" if role == "auditor" else role,
-        can_audit=role == "auditor",
-    )
-    client = Client()
-    client.force_login(user)
-    return client
+    return client_for(matrix_user(kind, role, prefix="r"))
 
 
 @pytest.mark.parametrize(("kind", "role"), CASES)

@@ -14,7 +14,10 @@ from ninja.security import HttpBearer, django_auth
 from jaring.accounts.api import router as accounts_router
 from jaring.accounts.services import api_token_authenticate
 from jaring.audit.api import router as audit_router
+from jaring.contributions.api import router as contributions_router
 from jaring.errors import DomainError
+from jaring.funds.api import router as funds_router
+from jaring.programs.api import router as programs_router
 from jaring.regions.api import router as regions_router
 from jaring.registry.api import imports_router
 from jaring.registry.api import router as participants_router
@@ -89,3 +92,6 @@ api.add_router("/", accounts_router)
 api.add_router("/audit-events", audit_router)
 api.add_router("/participants", participants_router)
 api.add_router("/imports", imports_router)
+api.add_router("/", contributions_router)
+api.add_router("/", programs_router)
+api.add_router("/", funds_router)

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "jaring.audit",
     "jaring.web",
     "jaring.registry",
+    "jaring.contributions",
+    "jaring.programs",
+    "jaring.funds",
     "jaring.demo",
 ]
 

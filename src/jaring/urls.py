@@ -36,6 +36,9 @@ urlpatterns = [
     path(
         "peserta/impor/<int:pk>/ditolak.xlsx", registry.import_errors_download, name="import_errors_download"
     ),
+    path("anggaran/", include("jaring.contributions.urls")),
+    path("", include("jaring.programs.urls")),
+    path("dana/", include("jaring.funds.urls")),
     path("api/v1/", api.urls),
 ]
 

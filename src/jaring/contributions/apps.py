@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ContributionsConfig(AppConfig):
+    name = "jaring.contributions"
+    verbose_name = "Iuran dan perencanaan anggaran"
