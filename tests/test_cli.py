@@ -124,3 +124,29 @@ def test_seed_demo_registers_realistic_people_once(demo):
     assert DuplicateCandidate.objects.count() == 1
     _run("seed_demo")
     assert Participant.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_seed_demo_reproduces_the_money_trail_of_the_public_record(demo):
+    """All BKBK money at the regencies, half of it in village accounts, idle villages,
+    Kota Jambi's MoU ended in May 2025 and renewed, Bengkulu's 39,487 quota."""
+    from datetime import date
+
+    from jaring.funds.selectors import funnel_report, idle_villages
+    from jaring.programs.models import Agreement, Enrolment, Program
+
+    _run("seed_demo")
+    admin = demo.user("admin")
+    bkbk = Program.objects.get(code="BKBK-JAMBI-2025")
+    assert bkbk.budget_ceiling == 23_965_200_000
+    ((_p, funnel),) = funnel_report(admin, [bkbk]).programs
+    assert funnel.to_regency == funnel.allocated == funnel.budget
+    assert 48 <= funnel.percent("to_village") <= 52
+    assert 0 < funnel.to_bpjs < funnel.to_village
+    assert idle_villages(admin, [bkbk], today=date(2026, 11, 23))
+    assert Enrolment.objects.filter(program=bkbk, village_id="1504012003", status="active").count() == 75
+    renewal = Agreement.objects.get(number="MoU/11/PEMKOT-JMB/BPJSTK/2025")
+    assert renewal.renews.ends_on == date(2025, 5, 31)
+    assert Program.objects.get(code="APBD-BENGKULU-2024").quota_total == 39_487
+    _run("seed_demo")
+    assert Program.objects.count() == 3

@@ -221,3 +221,5 @@ JARING_DUPLICATE_THRESHOLD = env.int("JARING_DUPLICATE_THRESHOLD", default=90)
 
 NINJA_PAGINATION_PER_PAGE = 50
 JARING_PAGE_SIZE = 50
+# Money received by a village and not paid to BPJS for this many days is "idle".
+JARING_IDLE_MONEY_DAYS = env.int("JARING_IDLE_MONEY_DAYS", default=30)

@@ -49,6 +49,16 @@ class Jurisdiction:
             return Q(pk__in=[])
         return reduce(or_, (region_subtree_q(field, root) for root in self.codes))
 
+    def overlap_q(self, field: str) -> Q:
+        """A filter keeping rows whose ``field`` (a region code) lies in the
+        jurisdiction or contains part of it (a province program seen by a regency)."""
+        if self.unrestricted:
+            return Q()
+        if not self.codes:
+            return Q(pk__in=[])
+        ancestors = {a for root in self.codes for a in codes.ancestors_of(root)}
+        return self.q(field) | Q(**{f"{field}__in": sorted(ancestors)})
+
 
 def region_subtree_q(field: str, code: str) -> Q:
     """Rows whose region code ``field`` is ``code`` or lies beneath it, as the
@@ -109,6 +119,25 @@ def scope_to_jurisdiction_or_own(
         return scoped
     own = queryset.filter(**{organization_field: user.organization_id})
     return queryset.filter(pk__in=scoped.values("pk")) | own
+
+
+def scope_to_overlap_or_own(
+    queryset: QuerySet, user, *, field: str, organization_fields: tuple[str, ...] = ()
+) -> QuerySet:
+    """Rows whose region ``field`` overlaps the user's jurisdiction (lies in it or
+    contains part of it), plus rows whose ``organization_fields`` name the user's
+    own organization (a payer sees its programs, a BPJS office its agreements).
+    ``field`` may cross a many-to-many relation; the result has no duplicates."""
+    jurisdiction = jurisdiction_of(user)
+    if jurisdiction.unrestricted:
+        return queryset
+    if jurisdiction.is_empty:
+        return queryset.none()
+    condition = jurisdiction.overlap_q(field)
+    for name in organization_fields:
+        if getattr(user, "organization_id", None):
+            condition |= Q(**{name: user.organization_id})
+    return queryset.filter(pk__in=queryset.filter(condition).values("pk"))
 
 
 def get_visible_or_404(queryset: QuerySet, user, *, field: str, **lookup):

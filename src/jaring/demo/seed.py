@@ -13,6 +13,7 @@ from django.db import transaction
 from jaring.accounts.models import Organization, User
 from jaring.accounts.services import organization_create, user_create
 from jaring.demo.people import demo_people
+from jaring.demo.programs import seed_programs
 from jaring.errors import DomainError
 from jaring.registry.duplicates import duplicates_scan
 from jaring.registry.services import participants_upsert
@@ -116,4 +117,5 @@ def seed_demo(*, people: bool = True) -> list[tuple[DemoUser, bool]]:
     if people:
         participants_upsert(actor=None, records=demo_people(), source="data demo")
         duplicates_scan()
+        seed_programs()
     return created

@@ -1,3 +1,228 @@
-from ninja import Router
+"""API of the money trail: allocations, transfers (posted, never edited: a
+correction is a reversal), the funnel and idle villages."""
 
-router = Router()
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Router, Schema, Status
+
+from jaring.accounts.permissions import can_edit_data
+from jaring.funds import selectors, services
+from jaring.funds.models import TransferKind
+from jaring.programs.selectors import program_get, programs_visible_to
+
+router = Router(tags=["Alur dana"])
+
+
+class AllocationOut(Schema):
+    id: int
+    program: str
+    region_code: str
+    region_name: str
+    amount: int
+    derived_from_quota: bool
+
+
+class AllocationIn(Schema):
+    program_id: int
+    region_code: str
+    amount: int
+
+
+class TransferOut(Schema):
+    id: int
+    program: str
+    kind: str
+    region_code: str
+    stage: int
+    transferred_on: date
+    amount: int
+    reference: str
+    reverses: str | None
+    reason: str
+
+
+class TransferIn(Schema):
+    program_id: int
+    kind: str
+    region_code: str
+    transferred_on: date
+    amount: int
+    reference: str
+    stage: int = 1
+
+
+class ReverseIn(Schema):
+    reason: str
+    on: date | None = None
+
+
+class FunnelRow(Schema):
+    code: str
+    name: str
+    budget: int
+    allocated: int
+    to_regency: int
+    to_village: int
+    to_bpjs: int
+
+
+class FunnelReportOut(Schema):
+    total: dict
+    programs: list[FunnelRow]
+    regencies: list[FunnelRow]
+
+
+class IdleOut(Schema):
+    program: str
+    village_code: str
+    village_name: str
+    received: int
+    paid: int
+    last_received_on: date
+    idle_days: int
+
+
+def _require_editor(user) -> None:
+    if not can_edit_data(user):
+        raise PermissionDenied("Hanya operator dan admin yang dapat mencatat dana.")
+
+
+def _transfer_out(t) -> dict:
+    return {
+        "id": t.pk,
+        "program": t.program.code,
+        "kind": t.kind,
+        "region_code": t.region_id,
+        "stage": t.stage,
+        "transferred_on": t.transferred_on,
+        "amount": t.amount,
+        "reference": t.reference,
+        "reverses": t.reverses.reference if t.reverses_id else None,
+        "reason": t.reason,
+    }
+
+
+def _row(code: str, name: str, funnel) -> dict:
+    return {"code": code, "name": name, **{k: v for k, v in funnel.as_dict().items() if k != "percent"}}
+
+
+@router.get("/allocations", response=list[AllocationOut], summary="Alokasi anggaran per wilayah")
+def allocation_list(request, program_id: int):
+    program = program_get(request.user, program_id)
+    found = selectors.allocations_visible_to(request.user).filter(program=program).order_by("region_id")
+    return [
+        {
+            "id": a.pk,
+            "program": program.code,
+            "region_code": a.region_id,
+            "region_name": a.region.name,
+            "amount": a.amount,
+            "derived_from_quota": a.derived_from_quota,
+        }
+        for a in found[:5000]
+    ]
+
+
+@router.post("/allocations", response={201: AllocationOut}, summary="Tetapkan alokasi satu wilayah")
+def allocation_set(request, payload: AllocationIn):
+    _require_editor(request.user)
+    program = program_get(request.user, payload.program_id)
+    allocation = services.allocation_set(
+        actor=request.user, program=program, region_code=payload.region_code, amount=payload.amount
+    )
+    return Status(
+        201,
+        {
+            "id": allocation.pk,
+            "program": program.code,
+            "region_code": allocation.region_id,
+            "region_name": allocation.region.name,
+            "amount": allocation.amount,
+            "derived_from_quota": allocation.derived_from_quota,
+        },
+    )
+
+
+@router.get("/transfers", response=dict[str, list[TransferOut] | int | None], summary="Buku transfer")
+def transfer_list(
+    request, program_id: int | None = None, kind: str = "", after: int | None = None, limit: int = 100
+):
+    found = selectors.transfers_visible_to(request.user).order_by("-id")
+    if program_id:
+        found = found.filter(program_id=program_id)
+    if kind in TransferKind.values:
+        found = found.filter(kind=kind)
+    if after:
+        found = found.filter(id__lt=after)
+    limit = max(1, min(limit, 500))
+    rows = list(found[: limit + 1])
+    return {
+        "items": [_transfer_out(t) for t in rows[:limit]],
+        "next_after": rows[limit - 1].pk if len(rows) > limit else None,
+    }
+
+
+@router.post("/transfers", response={201: TransferOut}, summary="Catat transfer (bukti diunggah lewat web)")
+def transfer_post(request, payload: TransferIn):
+    _require_editor(request.user)
+    program = program_get(request.user, payload.program_id)
+    transfer = services.transfer_post(
+        actor=request.user,
+        program=program,
+        kind=payload.kind,
+        region_code=payload.region_code,
+        transferred_on=payload.transferred_on,
+        amount=payload.amount,
+        reference=payload.reference,
+        stage=payload.stage,
+    )
+    return Status(201, _transfer_out(transfer))
+
+
+@router.post(
+    "/transfers/{transfer_id}/reverse", response={201: TransferOut}, summary="Koreksi (entri pembalik)"
+)
+def transfer_reverse(request, transfer_id: int, payload: ReverseIn):
+    _require_editor(request.user)
+    transfer = get_object_or_404(selectors.transfers_visible_to(request.user), pk=transfer_id)
+    reversal = services.transfer_reverse(
+        actor=request.user, transfer=transfer, reason=payload.reason, on=payload.on
+    )
+    return Status(201, _transfer_out(reversal))
+
+
+@router.get("/funnel", response=FunnelReportOut, summary="Alur dana semua program yang terlihat")
+def funnel(request, year: int | None = None, region: str = ""):
+    programs = programs_visible_to(request.user)
+    if year:
+        programs = programs.filter(fiscal_year=year)
+    report = selectors.funnel_report(request.user, programs, region=region.replace(".", ""))
+    return {
+        "total": report.total.as_dict(),
+        "programs": [_row(p.code, p.name, f) for p, f in report.programs],
+        "regencies": [_row(code, name, f) for code, name, f in report.regencies],
+    }
+
+
+@router.get("/idle-villages", response=list[IdleOut], summary="Desa dengan dana mengendap")
+def idle_villages(request, days: int | None = None):
+    found = selectors.idle_villages(
+        request.user, list(programs_visible_to(request.user)), today=timezone.localdate(), days=days
+    )
+    return [
+        {
+            "program": v.program.code,
+            "village_code": v.village_code,
+            "village_name": v.village_name,
+            "received": v.received,
+            "paid": v.paid,
+            "last_received_on": v.last_received_on,
+            "idle_days": v.idle_days,
+        }
+        for v in found[:1000]
+    ]

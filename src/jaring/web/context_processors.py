@@ -5,8 +5,9 @@ from jaring.accounts.permissions import can_administer, can_read_audit
 # The navigation shell; later capabilities replace `url_name=None` with their pages.
 MODULES = [
     ("peserta", _("Peserta"), "participant_list"),
-    ("program", _("Program"), None),
-    ("dana", _("Dana"), None),
+    ("program", _("Program"), "program_list"),
+    ("dana", _("Dana"), "funds_overview"),
+    ("anggaran", _("Anggaran"), "budget_planning"),
     ("iuran", _("Iuran"), None),
     ("klaim", _("Klaim"), None),
     ("monev", _("Monev"), None),

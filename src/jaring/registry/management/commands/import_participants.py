@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jaring.accounts.models import User
+from jaring.accounts.cli import actor_from_option
 from jaring.errors import DomainError
 from jaring.registry.imports import import_participants
 from jaring.registry.models import ImportStatus
@@ -24,13 +24,7 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"file_missing: Berkas {path} tidak ditemukan.")
-        actor = None
-        if options["username"]:
-            actor = User.objects.select_related("organization").filter(username=options["username"]).first()
-            if actor is None or not actor.is_active:
-                raise CommandError(
-                    f"not_found: Pengguna '{options['username']}' tidak ditemukan atau tidak aktif."
-                )
+        actor = actor_from_option(options["username"])
         try:
             run = import_participants(actor=actor, path=path, dry_run=options["dry_run"])
         except DomainError as exc:

@@ -1,0 +1,240 @@
+"""Monthly BPU contributions from a dated rule table (DOMAIN.md s.4). Pure: no Django.
+
+A rule prices one component of the monthly contribution (JKK, JKM, JHT, or a
+discount on JKK + JKM) for a date range, for the packages, funding sources and
+occupations it lists (an empty list of sources or occupations means every one).
+A rule is either a percentage in basis points (1% = 100) or a fixed rupiah amount.
+
+Rounding: a percentage of the declared income is ``income x bp / 10,000`` rounded
+half up to whole rupiah, in integers only: ``(income * bp + 5_000) // 10_000``. The
+discount is a percentage of the JKK + JKM subtotal rounded the same way, computed
+once and shown as one negative line, so the lines of a quote always sum to its total.
+
+An occupation of ``None`` means "not known": rules restricted to listed occupations
+(such as the PP 50/2025 discount) do not apply, so a budget never comes out short.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from jaring.errors import DomainError, InvalidInput
+
+# The same values as jaring.contributions.vocab (which imports Django).
+JKK, JKM, JHT, DISCOUNT = "JKK", "JKM", "JHT", "DISCOUNT"
+COMPONENTS = (JKK, JKM, JHT, DISCOUNT)
+PACKAGE_COMPONENTS = {
+    "JKK_JKM": (JKK, JKM),
+    "JKK_JKM_JHT": (JKK, JKM, JHT),
+}
+SOURCES = ("APBD_PROV", "APBD_KAB", "BKBK", "DBH_SAWIT", "APBDES", "CSR")
+COMPONENT_NAMES = {JKK: "JKK", JKM: "JKM", JHT: "JHT", DISCOUNT: "diskon JKK + JKM"}
+PACKAGE_NAMES = {"JKK_JKM": "JKK + JKM", "JKK_JKM_JHT": "JKK + JKM + JHT"}
+BASIS_POINTS = 10_000  # 100%
+
+
+class RateMissing(DomainError):
+    code = "rate_missing"
+    http_status = 422
+
+
+class RateAmbiguous(DomainError):
+    code = "rate_ambiguous"
+    http_status = 422
+
+
+def percent_of(amount: int, bp: int) -> int:
+    """``amount x bp / 10,000`` rounded half up to whole rupiah (integers only)."""
+    if amount < 0 or bp < 0:
+        raise ValueError("amount and basis points must not be negative")
+    return (amount * bp + BASIS_POINTS // 2) // BASIS_POINTS
+
+
+def _ddmmyyyy(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+@dataclass(frozen=True)
+class RateRule:
+    component: str
+    effective_from: date
+    packages: frozenset[str]
+    effective_to: date | None = None  # inclusive; None: until further notice
+    sources: frozenset[str] = frozenset()  # empty: every funding source
+    occupations: frozenset[str] = frozenset()  # empty: every occupation, known or not
+    rate_bp: int | None = None
+    amount: int | None = None
+    basis: str = ""  # legal basis, e.g. "PP 50/2025"
+    id: int | None = None
+
+    def in_force(self, on: date) -> bool:
+        return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
+
+    def applies(self, *, on: date, package: str, source: str, occupation: str | None) -> bool:
+        return (
+            self.in_force(on)
+            and package in self.packages
+            and (not self.sources or source in self.sources)
+            and (not self.occupations or occupation in self.occupations)
+        )
+
+    def overlaps(self, other: RateRule) -> bool:
+        """Both could price the same component for the same case on the same day."""
+
+        def meet(a: frozenset[str], b: frozenset[str]) -> bool:
+            return not a or not b or bool(a & b)
+
+        starts = max(self.effective_from, other.effective_from)
+        ends = min(self.effective_to or date.max, other.effective_to or date.max)
+        return (
+            self.component == other.component
+            and starts <= ends
+            and bool(self.packages & other.packages)
+            and meet(self.sources, other.sources)
+            and meet(self.occupations, other.occupations)
+        )
+
+    def describe(self) -> str:
+        if self.rate_bp is not None:
+            value = f"{self.rate_bp / 100:g}%"
+        else:
+            value = f"Rp{self.amount:,}".replace(",", ".")
+        until = _ddmmyyyy(self.effective_to) if self.effective_to else "seterusnya"
+        return f"{COMPONENT_NAMES[self.component]} {value} ({_ddmmyyyy(self.effective_from)} - {until})"
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    component: str
+    rupiah: int  # negative for a discount
+    rule_id: int | None = None
+    basis: str = ""
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A monthly contribution per person: its lines and their sum."""
+
+    on: date
+    package: str
+    source: str
+    occupation: str | None
+    income: int
+    lines: tuple[QuoteLine, ...] = field(default_factory=tuple)
+
+    @property
+    def total(self) -> int:
+        return sum(line.rupiah for line in self.lines)
+
+    def rupiah(self, component: str) -> int:
+        return sum(line.rupiah for line in self.lines if line.component == component)
+
+    @property
+    def rule_ids(self) -> list[int]:
+        return [line.rule_id for line in self.lines if line.rule_id is not None]
+
+
+def validate_rule(rule: RateRule) -> None:
+    """Refuse a rule that cannot price anything sensibly (each problem names its field)."""
+    if rule.component not in COMPONENTS:
+        raise InvalidInput(f"Komponen '{rule.component}' tidak dikenal.", field="component")
+    if not rule.packages or not rule.packages <= set(PACKAGE_COMPONENTS):
+        raise InvalidInput("Pilih minimal satu paket iuran.", code="rate_packages_empty", field="packages")
+    if rule.component != DISCOUNT:
+        wrong = sorted(p for p in rule.packages if rule.component not in PACKAGE_COMPONENTS[p])
+        if wrong:
+            raise InvalidInput(
+                f"Paket {', '.join(PACKAGE_NAMES[p] for p in wrong)} tidak memuat komponen "
+                f"{COMPONENT_NAMES[rule.component]}.",
+                code="rate_package_mismatch",
+                field="packages",
+            )
+    if not rule.sources <= set(SOURCES):
+        raise InvalidInput("Sumber dana tidak dikenal.", field="sources")
+    if (rule.rate_bp is None) == (rule.amount is None):
+        raise InvalidInput(
+            "Isi salah satu saja: persentase atau nominal rupiah.", code="rate_value_required", field="rate"
+        )
+    if rule.rate_bp is not None and not 0 < rule.rate_bp <= BASIS_POINTS:
+        raise InvalidInput(
+            "Persentase harus lebih dari 0% dan paling banyak 100%.", code="rate_out_of_range", field="rate"
+        )
+    if rule.amount is not None and rule.amount <= 0:
+        raise InvalidInput("Nominal harus lebih dari Rp0.", code="rate_out_of_range", field="amount")
+    if rule.effective_to is not None and rule.effective_to < rule.effective_from:
+        raise InvalidInput(
+            "Tanggal akhir berlaku tidak boleh sebelum tanggal mulai berlaku.",
+            code="rate_dates_reversed",
+            field="effective_to",
+        )
+
+
+def _the_rule(
+    rules: list[RateRule], component: str, *, on: date, package: str, source: str, occupation: str | None
+) -> RateRule | None:
+    found = [
+        r
+        for r in rules
+        if r.component == component
+        and r.applies(on=on, package=package, source=source, occupation=occupation)
+    ]
+    if len(found) > 1:
+        raise RateAmbiguous(
+            f"Lebih dari satu aturan tarif {COMPONENT_NAMES[component]} berlaku pada {_ddmmyyyy(on)}: "
+            + "; ".join(r.describe() for r in found)
+            + ". Admin perlu mengakhiri salah satunya.",
+            field="date",
+        )
+    return found[0] if found else None
+
+
+def quote_monthly(
+    rules: Iterable[RateRule], *, on: date, package: str, source: str, occupation: str | None, income: int
+) -> Quote:
+    """The monthly contribution of one person on date ``on``, in whole rupiah."""
+    if package not in PACKAGE_COMPONENTS:
+        raise InvalidInput(
+            f"Paket '{package}' tidak dikenal. Pilih {' atau '.join(PACKAGE_COMPONENTS)}.",
+            code="package_unknown",
+            field="package",
+        )
+    if source not in SOURCES:
+        raise InvalidInput(
+            f"Sumber dana '{source}' tidak dikenal. Pilih salah satu: {', '.join(SOURCES)}.",
+            code="source_unknown",
+            field="source",
+        )
+    if isinstance(income, bool) or not isinstance(income, int) or income <= 0:
+        raise InvalidInput(
+            "Penghasilan yang dilaporkan harus bilangan bulat rupiah lebih dari 0, mis. 1000000.",
+            code="income_invalid",
+            field="income",
+        )
+    rules = list(rules)
+    case = {"on": on, "package": package, "source": source, "occupation": occupation}
+    lines = []
+    for component in PACKAGE_COMPONENTS[package]:
+        rule = _the_rule(rules, component, **case)
+        if rule is None:
+            raise RateMissing(
+                f"Belum ada tarif {COMPONENT_NAMES[component]} untuk paket {PACKAGE_NAMES[package]} "
+                f"(sumber dana {source}) pada {_ddmmyyyy(on)}. Admin platform atau admin provinsi "
+                "menambahkannya di Anggaran > Tarif iuran.",
+                field="date",
+            )
+        value = percent_of(income, rule.rate_bp) if rule.rate_bp is not None else rule.amount
+        lines.append(QuoteLine(component, value, rule.id, rule.basis))
+    discount = _the_rule(rules, DISCOUNT, **case)
+    if discount is not None:
+        subtotal = sum(line.rupiah for line in lines if line.component in (JKK, JKM))
+        off = (
+            percent_of(subtotal, discount.rate_bp)
+            if discount.rate_bp is not None
+            else min(discount.amount, subtotal)
+        )
+        lines.append(QuoteLine(DISCOUNT, -off, discount.id, discount.basis))
+    return Quote(
+        on=on, package=package, source=source, occupation=occupation, income=income, lines=tuple(lines)
+    )

@@ -1,0 +1,154 @@
+"""Enrolling people from a file: columns NIK, KODE_PROGRAM and optionally
+TANGGAL_MULAI (CSV or XLSX, read like the participant import). Every row is
+checked (the person is known and visible, the program exists) and the people of
+each program go through ``enrolments_create`` in one transaction, so each refusal
+(quota, budget, double funding...) is reported on its row and the rest are
+enrolled. Running the same file again enrols nobody twice."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from jaring.errors import DomainError, PermissionDeniedError
+from jaring.programs.models import Program
+from jaring.programs.selectors import programs_visible_to
+from jaring.programs.services import EnrolmentRequest, enrolments_create
+from jaring.registry.models import Participant
+from jaring.registry.readers import read_rows
+from jaring.registry.rows import RowError, header_key, parse_date, text_of
+from jaring.registry.selectors import participants_visible_to
+
+COLUMNS = ("NIK", "KODE_PROGRAM", "TANGGAL_MULAI")
+REQUIRED = ("NIK", "KODE_PROGRAM")
+BATCH_SIZE = 10_000
+
+
+@dataclass
+class EnrolmentImport:
+    created: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "created": self.created,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+class _Rollback(Exception):
+    pass
+
+
+def enrolments_import(*, actor, path: Path, dry_run: bool = False) -> EnrolmentImport:
+    """Enrol the people listed in a file; a dry run checks everything and saves nothing."""
+    result = EnrolmentImport()
+    rows = read_rows(Path(path))
+    header = next(rows, None)
+    if header is None:
+        raise DomainError("Berkas kosong: tidak ada baris judul maupun data.", code="file_empty")
+    positions = {header_key(cell): index for index, cell in enumerate(header[1])}
+    missing = [c for c in REQUIRED if header_key(c) not in positions]
+    if missing:
+        raise DomainError(
+            "Kolom wajib tidak ada di baris judul: " + ", ".join(missing) + ". Tidak ada baris yang dibaca.",
+            code="columns_missing",
+        )
+    visible = Program.objects.all() if actor is None else programs_visible_to(actor)
+    programs = {p.code: p for p in visible}
+    people = Participant.objects.all() if actor is None else participants_visible_to(actor)
+    pending: list[tuple[int, str, str, object]] = []
+    try:
+        with transaction.atomic():
+            for number, cells in rows:
+                values = {
+                    column: cells[index]
+                    if (index := positions.get(header_key(column))) is not None and index < len(cells)
+                    else None
+                    for column in COLUMNS
+                }
+                if all(text_of(v) == "" for v in values.values()):
+                    continue
+                nik = text_of(values["NIK"]).replace(".", "").replace(" ", "")
+                pending.append(
+                    (number, nik, text_of(values["KODE_PROGRAM"]).upper(), values["TANGGAL_MULAI"])
+                )
+                if len(pending) >= BATCH_SIZE:
+                    _flush(actor, pending, programs, people, result)
+            _flush(actor, pending, programs, people, result)
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    return result
+
+
+def _flush(actor, pending, programs, people, result: EnrolmentImport) -> None:
+    """Check a batch of rows and enrol the valid ones, program by program."""
+    if not pending:
+        return
+    found = {p.nik: p for p in people.filter(nik__in=[nik for _n, nik, _c, _d in pending])}
+    by_program: dict = defaultdict(list)
+    for number, nik, code, start in pending:
+        errors = []
+        person = found.get(nik)
+        if not nik:
+            errors.append(RowError(number, "NIK", "required", "Kolom NIK wajib diisi."))
+        elif person is None:
+            errors.append(
+                RowError(
+                    number,
+                    "NIK",
+                    "participant_unknown",
+                    f"NIK {nik} belum terdaftar sebagai peserta di wilayah kerja Anda. "
+                    "Daftarkan dulu lewat impor peserta.",
+                )
+            )
+        program = programs.get(code) if code else None
+        if not code:
+            errors.append(RowError(number, "KODE_PROGRAM", "required", "Kolom KODE_PROGRAM wajib diisi."))
+        elif program is None:
+            errors.append(
+                RowError(
+                    number,
+                    "KODE_PROGRAM",
+                    "program_unknown",
+                    f"Program {code} tidak dikenal atau di luar wilayah kerja Anda. "
+                    "Periksa kodenya di menu Program.",
+                )
+            )
+        starts_on = None
+        if text_of(start):
+            try:
+                starts_on = parse_date(start, "TANGGAL_MULAI")
+            except DomainError as exc:
+                errors.append(RowError(number, "TANGGAL_MULAI", exc.code, exc.message))
+        if errors:
+            result.errors.extend(errors)
+            result.rejected += 1
+            continue
+        by_program[program].append(EnrolmentRequest(participant=person, starts_on=starts_on, row=number))
+    pending.clear()
+    for program, requests in by_program.items():
+        try:
+            outcome = enrolments_create(
+                actor=actor, program=program, requests=requests, reason="impor berkas"
+            )
+        except PermissionDeniedError as exc:
+            for request in requests:
+                result.errors.append(RowError(request.row, "KODE_PROGRAM", exc.code, exc.message))
+            result.rejected += len(requests)
+            continue
+        result.created += outcome.created
+        result.unchanged += outcome.unchanged
+        result.rejected += len(outcome.refused)
+        for request, exc in outcome.refused:
+            result.errors.append(RowError(request.row, exc.field or "NIK", exc.code, exc.message))
+    result.errors.sort(key=lambda e: (e.row, e.column))
