@@ -153,7 +153,9 @@ def idle_villages(
     still while people go unprotected. Longest idle first."""
     days = getattr(settings, "JARING_IDLE_MONEY_DAYS", 30) if days is None else days
     by_pk = {p.pk: p for p in programs}
-    visible = transfers_visible_to(user).filter(program_id__in=list(by_pk), region__level="village")
+    # Grouped on the transfer table alone (no join): money to BPJS paid by a regency
+    # or the payer itself is left out below by its code length.
+    visible = transfers_visible_to(user).filter(program_id__in=list(by_pk))
     received = {
         (pid, code): (total, last)
         for pid, code, total, last in visible.filter(kind=TransferKind.TO_VILLAGE)
@@ -171,6 +173,8 @@ def idle_villages(
     cutoff = today - timedelta(days=days)
     idle = []
     for (pid, code), (total, last) in received.items():
+        if len(code) != 10:  # not a village account
+            continue
         paid_total, paid_last = paid.get((pid, code), (0, None))
         if total <= paid_total or last > cutoff:
             continue

@@ -75,10 +75,6 @@ def enrolled_in_jurisdiction(user, program: Program) -> int:
     return counts.aggregate(s=Sum("active"))["s"] or 0
 
 
-def active_enrolments_of(participant) -> QuerySet[Enrolment]:
-    return participant.enrolments.select_related("program").order_by("-starts_on")
-
-
 def agreements_visible_to(user) -> QuerySet[Agreement]:
     """Agreements of the user's organization (as payer or BPJS office) or of a payer
     whose region overlaps the user's jurisdiction."""
