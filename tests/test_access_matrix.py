@@ -188,6 +188,7 @@ def test_every_url_is_in_the_matrix():
         "program/impor-kepesertaan/",
         "program/<int:pk>/",
         "program/<int:pk>/daftarkan/",
+        "program/<int:pk>/pilih-peserta/",
         "program/<int:pk>/periode/",
         "kepesertaan/<int:pk>/akhiri/",
         "kepesertaan/<int:pk>/pindahkan/",

@@ -143,7 +143,7 @@ def test_seed_demo_reproduces_the_money_trail_of_the_public_record(demo):
     assert funnel.to_regency == funnel.allocated == funnel.budget
     assert 48 <= funnel.percent("to_village") <= 52
     assert 0 < funnel.to_bpjs < funnel.to_village
-    assert idle_villages(admin, [bkbk], today=date(2026, 11, 23))
+    assert idle_villages(admin, [bkbk], today=date(2026, 11, 23)).villages
     assert Enrolment.objects.filter(program=bkbk, village_id="1504012003", status="active").count() == 75
     renewal = Agreement.objects.get(number="MoU/11/PEMKOT-JMB/BPJSTK/2025")
     assert renewal.renews.ends_on == date(2025, 5, 31)

@@ -166,14 +166,18 @@ def test_idle_villages_received_long_ago_and_paid_nothing_since(demo, program):
     post(program, "to_village", NEXT_VILLAGE, 1_000_000, "TRF/B", on=date(2025, 2, 1))
     post(program, "to_bpjs", NEXT_VILLAGE, 1_000_000, "IURAN/B", on=date(2025, 2, 20))
     post(program, "to_village", "1504012004", 1_000_000, "TRF/C", on=date(2025, 3, 20))
-    idle = idle_villages(demo.user("admin"), [program], today=date(2025, 4, 1), days=30)
+    idle = idle_villages(demo.user("admin"), [program], today=date(2025, 4, 1), days=30).villages
     assert [(v.village_code, v.idle_days, v.received, v.paid) for v in idle] == [(SENGKATI, 59, 1_000_000, 0)]
     assert [
-        v.village_code for v in idle_villages(demo.user("admin"), [program], today=date(2025, 5, 1), days=30)
+        v.village_code
+        for v in idle_villages(demo.user("admin"), [program], today=date(2025, 5, 1), days=30).villages
     ] == [
         SENGKATI,
         "1504012004",
     ]
+    first = idle_villages(demo.user("admin"), [program], today=date(2025, 5, 1), days=30, limit=1)
+    assert (first.total, [v.village_code for v in first.villages]) == (2, [SENGKATI])
+    assert [v.village_name for v in first.villages] == ["Sengkati Gedang"]
 
 
 def test_only_the_payer_or_the_region_posts_money(demo, program):

@@ -154,6 +154,7 @@ READ_URLS = [
     "/api/v1/allocations?program_id={program}",
 ]
 EDIT_URLS = [
+    "/program/{program}/pilih-peserta/",
     "/kepesertaan/{enrolment}/akhiri/",
     "/kepesertaan/{enrolment}/pindahkan/",
     "/dana/transfer/{transfer}/koreksi/",

@@ -2,7 +2,8 @@ from datetime import date
 
 from jaring.funds.models import Transfer
 from jaring.programs.models import Enrolment, Program
-from jaring.registry.services import participants_upsert
+from jaring.programs.services import enrolment_create
+from jaring.registry.services import participant_set_status, participants_upsert
 
 from .factories import participant_record
 from .test_programs_services import bkbk
@@ -54,6 +55,64 @@ def test_enrol_by_nik_on_the_program_page_reports_the_refusal(demo):
     assert people[0].nik in page  # a village operator sees the full NIK of its people
     viewer_page = demo.client("jambi.viewer").get(f"/program/{program.pk}/").content.decode()
     assert people[0].nik not in viewer_page  # a viewer sees it masked
+
+
+def test_selection_from_the_registry_enrols_the_ticked_people_and_reports_refusals(demo):
+    program = bkbk(demo, quotas={"miskin_ekstrem": 2})
+    people = participants_upsert(
+        actor=None, records=[participant_record(i, category="miskin_ekstrem") for i in (1, 2, 3, 4)]
+    ).participants
+    participant_set_status(actor=None, participant=people[3], status="deceased", reason="meninggal")
+    other_village = participants_upsert(
+        actor=None, records=[participant_record(9, village="1504012002", category="miskin_ekstrem")]
+    ).participants[0]
+    client = demo.client("desa.operator")
+    url = f"/program/{program.pk}/pilih-peserta/"
+    page = client.get(url).content.decode()
+    for person in people[:3]:
+        assert f'name="participants" value="{person.pk}"' in page
+    assert f'name="participants" value="{people[3].pk}"' not in page  # deceased
+    assert (
+        f'name="participants" value="{other_village.pk}"' not in page
+    )  # outside the village operator's jurisdiction
+
+    response = client.post(url, {"participants": [p.pk for p in people[:3]], "starts_on": "2025-02-01"})
+    result = response.content.decode()
+    assert "2 didaftarkan, 0 sudah terdaftar, 1 ditolak." in result
+    assert "sudah penuh (2 dari 2)" in result
+    assert Enrolment.objects.filter(program=program, status="active").count() == 2
+    assert (
+        f'name="participants" value="{people[0].pk}"' not in client.get(url).content.decode()
+    )  # enrolled: no longer offered
+
+    # A tampered or stale choice (outside the jurisdiction, already enrolled) changes nothing.
+    for chosen in ([other_village.pk], [people[0].pk, people[2].pk], ["x"]):
+        response = client.post(url, {"participants": chosen})
+        assert 'data-testid="selection-errors"' in response.content.decode()
+    assert Enrolment.objects.filter(program=program).count() == 2
+    assert "Centang minimal satu peserta." in client.post(url, {}).content.decode()
+    assert demo.client("jambi.viewer").get(url).status_code == 403
+
+
+def test_selection_filters_by_name_and_hides_people_funded_elsewhere(demo):
+    program = bkbk(demo)
+    other = bkbk(demo, code="BKBK-LAIN", quotas={})
+    people = participants_upsert(
+        actor=None,
+        records=[
+            participant_record(1, full_name="Siti Aminah"),
+            participant_record(2, full_name="Budi Santoso"),
+        ],
+    ).participants
+    enrolment_create(actor=None, program=other, participant=people[1], starts_on=date(2025, 1, 1))
+    client = demo.client("desa.operator")
+    url = f"/program/{program.pk}/pilih-peserta/"
+    page = client.get(url, {"q": "siti"}).content.decode()
+    assert "Siti Aminah" in page and "Budi Santoso" not in page
+    assert "Budi Santoso" not in client.get(url).content.decode()  # funded by BKBK-LAIN
+    assert "Budi Santoso" in client.get(url, {"semua": "1"}).content.decode()
+    empty = client.get(url, {"q": "tidak ada"}).content.decode()
+    assert "Tidak ada orang yang cocok dengan saringan ini." in empty
 
 
 def test_transfer_form_posts_and_refuses_a_duplicate_reference(demo):
@@ -117,3 +176,81 @@ def test_enrol_participants_cli_prints_json(demo, tmp_path, capsys):
             "Periksa kodenya di menu Program.",
         }
     ]
+
+
+def test_an_officer_sets_up_bkbk_for_every_village_and_sees_where_the_money_stalls(demo, tmp_path):
+    """Issue 4's "done when", through the pages: the program for all 1,585 villages
+    and wards of Jambi, allocation from quotas, enrolment from a workbook, transfers,
+    the funnel and the idle villages."""
+    import xlsxwriter
+
+    from jaring.funds.models import Allocation
+
+    client = demo.client("jambi.operator")
+    response = client.post(
+        "/program/baru/",
+        {
+            "code": "BKBK-JAMBI-2025",
+            "name": "BKBK Provinsi Jambi 2025",
+            "source": "BKBK",
+            "payer": demo.org("pemprov-jambi").pk,
+            "fiscal_year": 2025,
+            "starts_on": "2025-01-01",
+            "coverage_months": 12,
+            "package": "JKK_JKM",
+            "declared_income": 1_000_000,
+            "budget_ceiling": 23_965_200_000,
+            "quota_extreme_poor": 50,
+            "quota_vulnerable": 25,
+            "target_regions": "15",
+        },
+    )
+    program = Program.objects.get(code="BKBK-JAMBI-2025")
+    assert response["Location"] == f"/program/{program.pk}/"
+    client.post(f"/dana/alokasi/{program.pk}/", {"from_quota": "1"})
+    villages = Allocation.objects.filter(program=program, region__level__in=("village", "ward"))
+    assert villages.count() == 1_585
+    # 75 people x 12 months x Rp16.800 (JKK 1% of Rp1.000.000 + JKM Rp6.800) per village
+    assert {a.amount for a in villages} == {15_120_000}
+
+    people = participants_upsert(
+        actor=None,
+        records=[participant_record(i, category="miskin_ekstrem") for i in (1, 2)]
+        + [participant_record(3, category="pekerja_rentan", village="1504012002")],
+    ).participants
+    workbook_path = tmp_path / "kepesertaan.xlsx"
+    workbook = xlsxwriter.Workbook(workbook_path)
+    sheet = workbook.add_worksheet()
+    for row, values in enumerate([["NIK", "KODE_PROGRAM"], *[[p.nik, program.code] for p in people]]):
+        sheet.write_row(row, 0, values)
+    workbook.close()
+    with open(workbook_path, "rb") as fh:
+        client.post("/program/impor-kepesertaan/", {"file": fh})
+    assert Enrolment.objects.filter(program=program, status="active").count() == 3
+
+    def transfer(kind, region, amount, reference, on):
+        form = {
+            "program": program.pk,
+            "kind": kind,
+            "region": region,
+            "stage": 1,
+            "transferred_on": on,
+            "amount": amount,
+            "reference": reference,
+        }
+        assert client.post("/dana/transfer/baru/", form).status_code == 302, reference
+
+    transfer("to_regency", "15.04", 30_240_000, "SP2D/BTH/1", "2025-03-03")
+    transfer("to_village", "15.04.01.2003", 15_120_000, "TRF/SENGKATI", "2025-04-01")
+    transfer("to_village", "15.04.01.2002", 15_120_000, "TRF/TETANGGA", "2025-04-01")
+    transfer("to_bpjs", "15.04.01.2002", 15_120_000, "IURAN/TETANGGA", "2025-04-20")
+
+    overview = client.get("/dana/").content.decode()
+    funnel = overview[overview.index('data-testid="funnel"') :]
+    assert "Rp23.965.200.000" in funnel  # the budget and its allocation
+    assert "Rp30.240.000" in funnel and "0,1%" in funnel  # reached the regency: 0.13% of the budget
+    idle = overview[overview.index('data-testid="idle-villages"') :]
+    assert "Sengkati Gedang" in idle and "TRF/TETANGGA" not in idle
+    assert "15.04.01.2002" not in idle.split("</table>")[0]  # the neighbour paid BPJS
+    regency_view = demo.client("batanghari.operator").get("/dana/").content.decode()
+    assert "Sengkati Gedang" in regency_view[regency_view.index('data-testid="idle-villages"') :]

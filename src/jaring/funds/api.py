@@ -212,7 +212,11 @@ def funnel(request, year: int | None = None, region: str = ""):
 @router.get("/idle-villages", response=list[IdleOut], summary="Desa dengan dana mengendap")
 def idle_villages(request, days: int | None = None):
     found = selectors.idle_villages(
-        request.user, list(programs_visible_to(request.user)), today=timezone.localdate(), days=days
+        request.user,
+        list(programs_visible_to(request.user)),
+        today=timezone.localdate(),
+        days=days,
+        limit=1000,
     )
     return [
         {
@@ -224,5 +228,5 @@ def idle_villages(request, days: int | None = None):
             "last_received_on": v.last_received_on,
             "idle_days": v.idle_days,
         }
-        for v in found[:1000]
+        for v in found.villages
     ]

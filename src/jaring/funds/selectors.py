@@ -145,12 +145,19 @@ class IdleVillage:
     idle_days: int
 
 
+@dataclass(frozen=True)
+class IdleReport:
+    villages: list[IdleVillage]  # longest idle first, at most the limit asked for
+    total: int  # idle villages in all
+
+
 def idle_villages(
-    user, programs: list[Program], *, today: date, days: int | None = None
-) -> list[IdleVillage]:
+    user, programs: list[Program], *, today: date, days: int | None = None, limit: int | None = None
+) -> IdleReport:
     """Villages that received money more than ``days`` ago (default
     JARING_IDLE_MONEY_DAYS, 30) and have paid no contribution since: money standing
-    still while people go unprotected. Longest idle first."""
+    still while people go unprotected. Longest idle first; names are read for the
+    ``limit`` shown only."""
     days = getattr(settings, "JARING_IDLE_MONEY_DAYS", 30) if days is None else days
     by_pk = {p.pk: p for p in programs}
     # Grouped on the transfer table alone (no join): money to BPJS paid by a regency
@@ -181,20 +188,13 @@ def idle_villages(
         if paid_last is not None and paid_last >= last:
             continue
         idle.append((pid, code, total, paid_total, last, paid_last))
-    names = dict(Region.objects.filter(code__in=[row[1] for row in idle]).values_list("code", "name"))
-    return sorted(
-        (
-            IdleVillage(
-                by_pk[pid],
-                code,
-                names.get(code, code),
-                total,
-                paid_total,
-                last,
-                paid_last,
-                (today - last).days,
-            )
-            for pid, code, total, paid_total, last, paid_last in idle
-        ),
-        key=lambda v: (-v.idle_days, v.village_code),
-    )
+    idle.sort(key=lambda row: (row[4], row[1]))  # earliest receipt = longest idle first
+    shown = idle if limit is None else idle[:limit]
+    names = dict(Region.objects.filter(code__in=[row[1] for row in shown]).values_list("code", "name"))
+    villages = [
+        IdleVillage(
+            by_pk[pid], code, names.get(code, code), total, paid_total, last, paid_last, (today - last).days
+        )
+        for pid, code, total, paid_total, last, paid_last in shown
+    ]
+    return IdleReport(villages=villages, total=len(idle))

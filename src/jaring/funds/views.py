@@ -47,7 +47,7 @@ def funds_overview(request):
             "report": report,
             "year": year,
             "region": request.GET.get("wilayah", ""),
-            "idle": selectors.idle_villages(request.user, programs, today=timezone.localdate())[:50],
+            "idle": selectors.idle_villages(request.user, programs, today=timezone.localdate(), limit=50),
             "regencies": report.regencies,
         },
     )

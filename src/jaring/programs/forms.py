@@ -7,6 +7,7 @@ from jaring.programs.models import Program
 from jaring.registry.vocab import Category
 
 DATE = forms.DateInput(attrs={"type": "date"})
+SELECTION_MAX = 500  # one page of the selection list at its largest
 
 
 class ProgramForm(forms.Form):
@@ -56,6 +57,48 @@ class ProgramForm(forms.Form):
 class EnrolForm(forms.Form):
     nik = forms.CharField(label=_("NIK peserta"), max_length=20)
     starts_on = forms.DateField(label=_("Mulai (kosongkan: hari ini)"), widget=DATE, required=False)
+
+
+class IdsField(forms.Field):
+    """A list of record ids posted as repeated fields (checkboxes)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        if not all(str(v).isdigit() for v in values):
+            raise forms.ValidationError(_("Pilihan peserta tidak sah. Muat ulang halaman dan pilih lagi."))
+        return sorted({int(v) for v in values})
+
+
+class SelectionForm(forms.Form):
+    """The people ticked on the selection page; the ids are checked again
+    against the people the user may still put into the program."""
+
+    participants = IdsField(error_messages={"required": _("Centang minimal satu peserta.")})
+    starts_on = forms.DateField(label=_("Mulai (kosongkan: hari ini)"), widget=DATE, required=False)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+
+    def clean_participants(self) -> list:
+        ids = self.cleaned_data["participants"]
+        if len(ids) > SELECTION_MAX:
+            raise forms.ValidationError(
+                _("Paling banyak %(max)s peserta sekali daftar; gunakan impor berkas untuk lebih banyak.")
+                % {"max": SELECTION_MAX}
+            )
+        people = list(self.candidates.filter(pk__in=ids))
+        if len(people) != len(ids):
+            raise forms.ValidationError(
+                _(
+                    "%(n)s peserta yang dicentang tidak dapat lagi dipilih (sudah terdaftar, meninggal/keluar"
+                    " atau di luar wilayah). Muat ulang halaman dan pilih lagi."
+                )
+                % {"n": len(ids) - len(people)}
+            )
+        return people
 
 
 class EndEnrolmentForm(forms.Form):

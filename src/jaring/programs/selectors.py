@@ -6,11 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from jaring.accounts.scoping import region_subtree_q, scope_to_jurisdiction, scope_to_overlap_or_own
-from jaring.programs.models import Agreement, Enrolment, Program, VillageEnrolmentCount
+from jaring.programs.models import Agreement, Enrolment, EnrolmentStatus, Program, VillageEnrolmentCount
+from jaring.registry.models import Participant
+from jaring.registry.selectors import ParticipantFilters, participants_filtered
+from jaring.registry.vocab import Status
 
 ALERT_DAYS = (90, 30)
 
@@ -41,6 +44,31 @@ def enrolments_visible_to(user) -> QuerySet[Enrolment]:
 def program_enrolments(user, program: Program, *, status: str = "") -> QuerySet[Enrolment]:
     found = enrolments_visible_to(user).filter(program=program).select_related("participant", "village")
     return found.filter(status=status) if status else found
+
+
+def enrolment_candidates(
+    user, program: Program, filters: ParticipantFilters, *, unfunded_only: bool = True
+) -> QuerySet[Participant]:
+    """People of the registry the user may put into ``program``: in the user's
+    jurisdiction and the program's regions, alive and not exited, not merged,
+    not already active in the program and (by default) not funded by another
+    program. The enrolment service still checks every rule when they are chosen."""
+    targets = [r.code for r in program.target_regions.all()]
+    if not targets:
+        return Participant.objects.none()
+    in_targets = Q()
+    for code in targets:
+        in_targets |= region_subtree_q("village_id", code)
+    active = Enrolment.objects.filter(participant=OuterRef("pk"), status=EnrolmentStatus.ACTIVE)
+    people = (
+        participants_filtered(user, filters)
+        .filter(in_targets, merged_into__isnull=True)
+        .exclude(status__in=(Status.DECEASED, Status.EXITED))
+        .exclude(Exists(active.filter(program=program)))
+    )
+    if unfunded_only:
+        people = people.exclude(Exists(active))
+    return people
 
 
 @dataclass(frozen=True)

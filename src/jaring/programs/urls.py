@@ -8,6 +8,7 @@ urlpatterns = [
     path("program/impor-kepesertaan/", views.enrolment_import, name="enrolment_import"),
     path("program/<int:pk>/", views.program_detail, name="program_detail"),
     path("program/<int:pk>/daftarkan/", views.program_enrol, name="program_enrol"),
+    path("program/<int:pk>/pilih-peserta/", views.program_select, name="program_select"),
     path("program/<int:pk>/periode/", views.program_period_start, name="program_period_start"),
     path("kepesertaan/<int:pk>/akhiri/", views.enrolment_end, name="enrolment_end"),
     path("kepesertaan/<int:pk>/pindahkan/", views.enrolment_transfer, name="enrolment_transfer"),

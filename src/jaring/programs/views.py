@@ -26,10 +26,12 @@ from jaring.programs.forms import (
     EnrolmentFileForm,
     PeriodForm,
     ProgramForm,
+    SelectionForm,
     TransferEnrolmentForm,
 )
 from jaring.programs.imports import enrolments_import
-from jaring.registry.selectors import nik_for, participants_visible_to
+from jaring.registry.models import CATEGORY_CHOICES, OCCUPATION_CHOICES
+from jaring.registry.selectors import ParticipantFilters, nik_for, participants_visible_to
 from jaring.web.helpers import add_domain_error, paginate, querystring_without_page
 
 ENROLMENTS_PER_PAGE = 50
@@ -130,7 +132,7 @@ def program_detail(request, pk: int):
             "rows": [(e, nik_for(request.user, e.participant.nik)) for e in enrolments],
             "agreements": program.agreements.order_by("-ends_on"),
             "periods": program.periods.all(),
-            "idle": idle_villages(request.user, [program], today=timezone.localdate())[:20],
+            "idle": idle_villages(request.user, [program], today=timezone.localdate(), limit=20),
             "enrol_form": EnrolForm(),
             "period_form": PeriodForm(),
             "can_edit": can_edit_data(request.user),
@@ -165,6 +167,86 @@ def program_enrol(request, pk: int):
     else:
         messages.error(request, _("Isi NIK peserta."))
     return redirect("program_detail", pk=program.pk)
+
+
+SELECTION_PAGE_SIZES = (50, 100, 200, 500)
+
+
+@login_required
+def program_select(request, pk: int):
+    """Enrol people chosen from the registry: a filtered, paginated list of the
+    people who may still join the program, with a checkbox each."""
+    _require_editor(request.user)
+    program = selectors.program_get(request.user, pk)
+    get = request.GET
+    filters = ParticipantFilters(
+        region=get.get("wilayah", "").strip(),
+        category=get.get("kategori", ""),
+        occupation=get.get("pekerjaan", ""),
+        q=get.get("q", "").strip(),
+    )
+    unfunded_only = get.get("semua") != "1"
+    result = None
+    form = SelectionForm(
+        request.POST if request.method == "POST" else None,
+        candidates=selectors.enrolment_candidates(
+            request.user, program, ParticipantFilters(), unfunded_only=False
+        ),
+    )
+    if request.method == "POST" and form.is_valid():
+        result = services.enrolments_create(
+            actor=request.user,
+            program=program,
+            requests=[
+                services.EnrolmentRequest(participant=p, starts_on=form.cleaned_data["starts_on"])
+                for p in form.cleaned_data["participants"]
+            ],
+        )
+        if result.created:
+            messages.success(
+                request,
+                _("%(n)s peserta didaftarkan ke %(code)s.") % {"n": result.created, "code": program.code},
+            )
+        program.refresh_from_db()
+    size = (
+        int(get["per"]) if get.get("per", "").isdigit() and int(get["per"]) in SELECTION_PAGE_SIZES else 100
+    )
+    people = (
+        selectors.enrolment_candidates(request.user, program, filters, unfunded_only=unfunded_only)
+        .select_related("village")
+        .order_by("id")
+    )
+    after = get.get("setelah", "")
+    if after.isdigit():
+        people = people.filter(id__gt=int(after))
+    rows = list(people[: size + 1])  # keyset: no count over the registry
+    next_after = rows[size - 1].pk if len(rows) > size else None
+    rows = rows[:size]
+    params = get.copy()
+    params.pop("setelah", None)
+    return render(
+        request,
+        "programs/select.html",
+        {
+            "program": program,
+            "form": form,
+            "result": result,
+            "refused": [
+                (r.participant, nik_for(request.user, r.participant.nik), e.message)
+                for r, e in (result.refused if result else [])
+            ],
+            "rows": [(p, nik_for(request.user, p.nik)) for p in rows],
+            "next_after": next_after,
+            "first_page": not after,
+            "query": params.urlencode(),
+            "filters": filters,
+            "unfunded_only": unfunded_only,
+            "size": size,
+            "sizes": SELECTION_PAGE_SIZES,
+            "categories": CATEGORY_CHOICES,
+            "occupations": OCCUPATION_CHOICES,
+        },
+    )
 
 
 @login_required
