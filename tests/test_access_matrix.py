@@ -214,6 +214,10 @@ def test_every_url_is_in_the_matrix():
         "anggaran/tarif/<int:pk>/",
         "anggaran/pekerja-rentan/",
         "anggaran/pekerja-rentan/impor/",
+        # alerts: tests/test_alerts.py
+        "peringatan/",
+        "peringatan/perbarui/",
+        "peringatan/<int:pk>/tanggapi/",
     }
     api_paths = {
         "/regions",
@@ -246,6 +250,9 @@ def test_every_url_is_in_the_matrix():
         "/budget-plan",
         "/scenarios",
         "/scenarios/{scenario_id}",
+        # alerts: tests/test_alerts.py
+        "/alerts",
+        "/alerts/{alert_id}/acknowledge",
     }
     assert all_routes() == covered
     from jaring.api import api

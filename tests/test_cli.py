@@ -148,5 +148,15 @@ def test_seed_demo_reproduces_the_money_trail_of_the_public_record(demo):
     renewal = Agreement.objects.get(number="MoU/11/PEMKOT-JMB/BPJSTK/2025")
     assert renewal.renews.ends_on == date(2025, 5, 31)
     assert Program.objects.get(code="APBD-BENGKULU-2024").quota_total == 39_487
+    from jaring.alerts.models import Alert
+    from jaring.alerts.services import alerts_refresh
+
+    assert Alert.objects.filter(kind="idle_money", region_code__startswith="15").count() > 10  # seeded today
+    alerts_refresh(today=date(2026, 11, 23))
+    ending = Alert.objects.filter(kind="agreement_ending", resolved_at__isnull=True)
+    assert {(a.title, a.severity) for a in ending} == {
+        ("PKS PKS/05/PEMPROV-BKL/BPJSTK/2024 berakhir dalam 17 hari", "danger"),
+        ("PKS PKS/BKBK/01/BPJSTK-SUMBAGSEL/2025 berakhir dalam 38 hari", "warning"),
+    }
     _run("seed_demo")
     assert Program.objects.count() == 3

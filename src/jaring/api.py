@@ -13,6 +13,7 @@ from ninja.security import HttpBearer, django_auth
 
 from jaring.accounts.api import router as accounts_router
 from jaring.accounts.services import api_token_authenticate
+from jaring.alerts.api import router as alerts_router
 from jaring.audit.api import router as audit_router
 from jaring.contributions.api import router as contributions_router
 from jaring.errors import DomainError
@@ -95,3 +96,4 @@ api.add_router("/imports", imports_router)
 api.add_router("/", contributions_router)
 api.add_router("/", programs_router)
 api.add_router("/", funds_router)
+api.add_router("/", alerts_router)

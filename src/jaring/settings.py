@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "jaring.contributions",
     "jaring.programs",
     "jaring.funds",
+    "jaring.alerts",
     "jaring.demo",
 ]
 
@@ -223,3 +224,5 @@ NINJA_PAGINATION_PER_PAGE = 50
 JARING_PAGE_SIZE = 50
 # Money received by a village and not paid to BPJS for this many days is "idle".
 JARING_IDLE_MONEY_DAYS = env.int("JARING_IDLE_MONEY_DAYS", default=30)
+# The alert inbox queues a new sweep when the last one is older than this.
+JARING_ALERTS_MAX_AGE_MINUTES = env.int("JARING_ALERTS_MAX_AGE_MINUTES", default=60)

@@ -74,9 +74,31 @@ EVERYTHING = Jurisdiction(unrestricted=True)
 NOTHING = Jurisdiction()
 
 
+class _SystemReader:
+    """The reader of background work that must see every region (the alert
+    sweep): it sees every region, is not a platform user and may change nothing
+    (``can_edit_data`` is false for it), and no person can log in as it."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = False
+    pk = None
+    organization_id = None
+    role = "viewer"
+    can_audit = False
+
+    def __str__(self) -> str:
+        return "sistem"
+
+
+SYSTEM = _SystemReader()
+
+
 def jurisdiction_of(user) -> Jurisdiction:
     """The jurisdiction of a user: a platform superuser sees everything; a user of an
     active organization sees its regions; anyone else sees nothing."""
+    if user is SYSTEM:
+        return EVERYTHING
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOTHING
     cached = getattr(user, _CACHE_ATTR, None)

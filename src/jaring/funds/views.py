@@ -10,12 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jaring.accounts.permissions import can_edit_data
+from jaring.accounts.scoping import region_subtree_q
 from jaring.errors import DomainError
 from jaring.funds import selectors, services, workbooks
 from jaring.funds.forms import AllocationForm, ReverseForm, TransferForm
 from jaring.funds.models import TransferKind
 from jaring.programs.rules import rupiah
 from jaring.programs.selectors import program_get, programs_visible_to
+from jaring.regions import codes
 from jaring.web.helpers import add_domain_error, paginate, querystring_without_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,6 +62,9 @@ def _transfers(request):
         transfers = transfers.filter(program_id=int(get["program"]))
     if get.get("jenis") in TransferKind.values:
         transfers = transfers.filter(kind=get["jenis"])
+    if get.get("wilayah", "").strip():
+        code = codes.try_normalize(get["wilayah"].strip())
+        transfers = transfers.filter(region_subtree_q("region_id", code)) if code else transfers.none()
     return transfers
 
 
@@ -75,6 +80,7 @@ def transfer_list(request):
             "kinds": TransferKind.choices,
             "chosen_program": request.GET.get("program", ""),
             "chosen_kind": request.GET.get("jenis", ""),
+            "chosen_region": request.GET.get("wilayah", ""),
             "can_edit": can_edit_data(request.user),
         },
     )

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from jaring.accounts.permissions import can_administer, can_read_audit
+from jaring.alerts.selectors import open_counts
 
 # The navigation shell; later capabilities replace `url_name=None` with their pages.
 MODULES = [
@@ -22,4 +23,5 @@ def shell(request):
         "nav_modules": MODULES,
         "nav_can_admin": can_administer(user),
         "nav_can_audit": can_read_audit(user),
+        "nav_open_alerts": lambda: sum(open_counts(user).values()),  # read only when shown
     }

@@ -1,0 +1,55 @@
+"""The registry of alert sources. Each app declares its own in ``<app>/alerts.py``:
+
+    @source("idle_money", "Dana mengendap di desa")
+    def idle_money(today: date) -> Iterable[Draft]: ...
+
+A source reads everything (``jaring.accounts.scoping.SYSTEM``) and yields one draft
+per condition that holds today, with a stable key; the sweep (``alerts_refresh``)
+raises, updates and resolves the stored alerts from them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Draft:
+    key: str  # stable while the condition holds, unique across kinds
+    region_code: str  # who sees it: the jurisdiction holding this code
+    severity: str  # Severity value
+    title: str
+    detail: str = ""
+    url: str = ""
+    count: int | None = None
+    rupiah: int | None = None
+    organization_id: int | None = None  # the party responsible, who sees it too
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str
+    label: str
+    collect: Callable[[date], Iterable[Draft]]
+
+
+SOURCES: dict[str, Source] = {}
+
+
+def source(kind: str, label: str):
+    """Register ``collect(today) -> Iterable[Draft]`` as the source of ``kind``."""
+
+    def register(collect: Callable[[date], Iterable[Draft]]):
+        if kind in SOURCES and SOURCES[kind].collect is not collect:
+            raise ValueError(f"alert kind {kind!r} is registered twice")
+        SOURCES[kind] = Source(kind, label, collect)
+        return collect
+
+    return register
+
+
+def kind_label(kind: str) -> str:
+    found = SOURCES.get(kind)
+    return found.label if found else kind

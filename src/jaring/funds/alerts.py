@@ -1,0 +1,45 @@
+"""Alert sources of the money trail (see jaring.alerts.sources)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from jaring.accounts.scoping import SYSTEM
+from jaring.alerts.models import Severity
+from jaring.alerts.sources import Draft, source
+from jaring.funds.selectors import idle_villages
+from jaring.programs.models import Program
+from jaring.programs.rules import rupiah
+from jaring.regions import codes
+
+URGENT_IDLE_DAYS = 90
+
+
+@source("idle_money", "Dana mengendap di desa")
+def idle_money(today: date) -> Iterator[Draft]:
+    """A village holding program money longer than JARING_IDLE_MONEY_DAYS with no
+    contribution paid since: one alert per program and village."""
+    programs = list(Program.objects.filter(transfers__kind="to_village").distinct())
+    for village in idle_villages(SYSTEM, programs, today=today).villages:
+        program = village.program
+        waiting = village.received - village.paid
+        yield Draft(
+            key=f"idle_money:{program.pk}:{village.village_code}",
+            region_code=village.village_code,
+            organization_id=program.payer_id,
+            severity=Severity.DANGER if village.idle_days > URGENT_IDLE_DAYS else Severity.WARNING,
+            title=f"Dana {program.code} mengendap {village.idle_days} hari di {village.village_name}",
+            detail=(
+                f"Diterima {rupiah(village.received)} (terakhir {village.last_received_on:%d/%m/%Y}), "
+                f"dibayarkan ke BPJS {rupiah(village.paid)}. Bayarkan iuran agar peserta terlindungi."
+            ),
+            url=reverse("transfer_list")
+            + "?"
+            + urlencode({"program": program.pk, "wilayah": codes.dotted(village.village_code)}),
+            count=village.idle_days,
+            rupiah=waiting,
+        )

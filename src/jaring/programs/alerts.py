@@ -1,0 +1,113 @@
+"""Alert sources of programs and agreements (see jaring.alerts.sources)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from django.db.models import F, OuterRef, Subquery
+from django.urls import reverse
+
+from jaring.alerts.models import Severity
+from jaring.alerts.sources import Draft, source
+from jaring.programs.models import Agreement, Program, ProgramQuota, VillageEnrolmentCount
+from jaring.programs.rules import rupiah
+from jaring.programs.selectors import ALERT_DAYS
+
+
+@source("agreement_ending", "PKS akan berakhir")
+def agreements_ending(today: date) -> Iterator[Draft]:
+    """Agreements ending within 90 days with no renewal yet (urgent within 30)."""
+    ending = Agreement.objects.filter(
+        ends_on__gte=today, ends_on__lte=today + timedelta(days=ALERT_DAYS[0]), renewed_by__isnull=True
+    ).select_related("payer", "bpjs_office")
+    for agreement in ending:
+        days = (agreement.ends_on - today).days
+        yield Draft(
+            key=f"agreement_ending:{agreement.pk}",
+            region_code=agreement.region_code,
+            organization_id=agreement.payer_id,
+            severity=Severity.DANGER if days <= ALERT_DAYS[1] else Severity.WARNING,
+            title=f"PKS {agreement.number} berakhir dalam {days} hari",
+            detail=(
+                f"{agreement.payer.name} dengan {agreement.bpjs_office.name}, berakhir "
+                f"{agreement.ends_on:%d/%m/%Y}. Siapkan perpanjangan agar periode perlindungan berikutnya "
+                "dapat dimulai."
+            ),
+            url=reverse("agreement_detail", args=[agreement.pk]),
+            count=days,
+        )
+
+
+@source("agreement_ended", "PKS berakhir dan belum diperpanjang")
+def agreements_ended(today: date) -> Iterator[Draft]:
+    """Agreements that ended, were not renewed, and cover a program that runs on."""
+    ended = (
+        Agreement.objects.filter(ends_on__lt=today, renewed_by__isnull=True, programs__ends_on__gte=today)
+        .select_related("payer")
+        .distinct()
+    )
+    for agreement in ended:
+        days = (today - agreement.ends_on).days
+        yield Draft(
+            key=f"agreement_ended:{agreement.pk}",
+            region_code=agreement.region_code,
+            organization_id=agreement.payer_id,
+            severity=Severity.DANGER,
+            title=f"PKS {agreement.number} sudah berakhir {days} hari lalu dan belum diperpanjang",
+            detail=(
+                "Program yang terkait tidak dapat memulai periode perlindungan baru sampai PKS diperpanjang."
+            ),
+            url=reverse("agreement_detail", args=[agreement.pk]),
+            count=days,
+        )
+
+
+@source("program_over_limit", "Program melebihi kuota atau pagu")
+def programs_over_limit(today: date) -> Iterator[Draft]:
+    """Running programs whose active people exceed the total quota or a village
+    quota, or whose commitment exceeds the ceiling (after a quota or ceiling was
+    lowered, or corrected data)."""
+    running = {p.pk: p for p in Program.objects.filter(ends_on__gte=today).select_related("payer")}
+    quota = ProgramQuota.objects.filter(program=OuterRef("program"), category=OuterRef("category"))
+    villages_over: dict[int, int] = {}
+    for program_id in (
+        VillageEnrolmentCount.objects.filter(program_id__in=list(running))
+        .annotate(limit=Subquery(quota.values("per_village")[:1]))
+        .filter(active__gt=F("limit"))
+        .values_list("program_id", flat=True)
+    ):
+        villages_over[program_id] = villages_over.get(program_id, 0) + 1
+    for program in running.values():
+        url = reverse("program_detail", args=[program.pk])
+        common = {"region_code": program.region_code, "organization_id": program.payer_id, "url": url}
+        if program.quota_total and program.enrolled_active > program.quota_total:
+            yield Draft(
+                key=f"over_quota:{program.pk}",
+                severity=Severity.DANGER,
+                title=f"{program.code}: {program.enrolled_active} peserta aktif, kuota {program.quota_total}",
+                detail="Akhiri atau pindahkan kepesertaan yang melebihi kuota.",
+                count=program.enrolled_active - program.quota_total,
+                **common,
+            )
+        if villages_over.get(program.pk):
+            yield Draft(
+                key=f"over_village_quota:{program.pk}",
+                severity=Severity.WARNING,
+                title=f"{program.code}: {villages_over[program.pk]} desa melebihi kuota per desa",
+                detail="Lihat pemakaian kuota per desa di halaman program.",
+                count=villages_over[program.pk],
+                **common,
+            )
+        if program.committed_rupiah > program.budget_ceiling:
+            over = program.committed_rupiah - program.budget_ceiling
+            yield Draft(
+                key=f"over_budget:{program.pk}",
+                severity=Severity.DANGER,
+                title=f"{program.code}: komitmen melebihi pagu sebesar {rupiah(over)}",
+                detail=(
+                    f"Terpakai {rupiah(program.committed_rupiah)} dari pagu {rupiah(program.budget_ceiling)}."
+                ),
+                rupiah=over,
+                **common,
+            )

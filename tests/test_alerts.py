@@ -1,0 +1,255 @@
+"""The alert inbox: the sweep raises, updates and resolves alerts from each app's
+sources; acknowledging is audited; everyone sees only their jurisdiction's alerts."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from jaring.accounts.permissions import can_edit_data
+from jaring.accounts.scoping import SYSTEM, jurisdiction_of
+from jaring.alerts import sources
+from jaring.alerts.models import Alert, AlertRefresh
+from jaring.alerts.services import alert_acknowledge, alerts_refresh
+from jaring.audit.models import AuditEvent
+from jaring.errors import Conflict, InvalidInput, PermissionDeniedError
+from jaring.programs.models import Program
+from jaring.programs.services import agreement_create
+
+from .access import CASES, ORGS, client_for, matrix_user
+from .test_funds_services import post
+from .test_programs_services import bkbk
+
+TODAY = date(2025, 11, 1)
+SENGKATI = "1504012003"
+
+
+def agreement(demo, program, *, ends_on, number="PKS/001", renews=None):
+    return agreement_create(
+        actor=None,
+        number=number,
+        payer=demo.org("pemprov-jambi"),
+        bpjs_office=demo.org("bpjstk-kanwil-sumbagsel"),
+        starts_on=date(2025, 1, 1) if renews is None else renews.ends_on + timedelta(days=1),
+        ends_on=ends_on,
+        programs=[program],
+        renews=renews,
+    )
+
+
+def open_alerts(kind: str) -> dict[str, Alert]:
+    return {a.key: a for a in Alert.objects.filter(kind=kind, resolved_at__isnull=True)}
+
+
+def test_an_agreement_ending_is_raised_updated_acknowledged_and_resolved_by_its_renewal(demo):
+    program = bkbk(demo)
+    pks = agreement(demo, program, ends_on=TODAY + timedelta(days=60))
+    alerts_refresh(today=TODAY)
+    (alert,) = open_alerts("agreement_ending").values()
+    assert (alert.severity, alert.count, alert.region_code) == ("warning", 60, "15")
+    assert alert.title == "PKS PKS/001 berakhir dalam 60 hari"
+    assert alert.url == f"/pks/{pks.pk}/"
+
+    run = alerts_refresh(today=TODAY + timedelta(days=35))  # 25 days left: urgent now
+    alert.refresh_from_db()
+    assert (alert.severity, alert.count, run.raised) == ("danger", 25, 0)
+
+    officer = demo.user("jambi.operator")
+    alert_acknowledge(actor=officer, alert=alert, note="  Draf perpanjangan  dikirim ke BPJS ")
+    alert.refresh_from_db()
+    assert (alert.acknowledgement, alert.acknowledged_by) == ("Draf perpanjangan dikirim ke BPJS", officer)
+    event = AuditEvent.objects.get(action="alert.acknowledge")
+    assert (event.target_id, event.region_code) == (str(alert.pk), "15")
+    with pytest.raises(Conflict):
+        alert_acknowledge(actor=officer, alert=alert, note="lagi")
+
+    agreement(demo, program, ends_on=date(2027, 12, 31), number="PKS/002", renews=pks)
+    run = alerts_refresh(today=TODAY + timedelta(days=36))
+    alert.refresh_from_db()
+    assert run.resolved == 1 and alert.resolved_at is not None
+    assert not open_alerts("agreement_ending")
+
+
+def test_an_agreement_that_ended_unrenewed_while_its_program_runs(demo):
+    program = bkbk(demo, fiscal_year=2026, starts_on=date(2026, 1, 1))
+    agreement(demo, program, ends_on=date(2026, 3, 31))
+    alerts_refresh(today=date(2026, 4, 10))
+    (alert,) = open_alerts("agreement_ended").values()
+    assert alert.severity == "danger" and "sudah berakhir 10 hari lalu" in alert.title
+    alerts_refresh(today=date(2027, 1, 5))  # the program ended too: nothing left to act on
+    assert not open_alerts("agreement_ended")
+
+
+def test_idle_money_comes_and_goes_and_a_returning_condition_needs_a_new_acknowledgement(demo):
+    program = bkbk(demo)
+    post(program, "to_regency", "1504", 3_000_000, "SP2D/1", on=date(2025, 2, 1))
+    post(program, "to_village", SENGKATI, 1_000_000, "TRF/1", on=date(2025, 3, 1))
+    alerts_refresh(today=date(2025, 3, 20))
+    assert not open_alerts("idle_money")  # 19 days: not idle yet
+    alerts_refresh(today=date(2025, 4, 15))
+    (alert,) = open_alerts("idle_money").values()
+    assert (alert.region_code, alert.count, alert.rupiah, alert.severity) == (
+        SENGKATI,
+        45,
+        1_000_000,
+        "warning",
+    )
+    assert alert.url == f"/dana/transfer/?program={program.pk}&wilayah=15.04.01.2003"
+    assert "Sengkati Gedang" in alert.title
+    alert_acknowledge(actor=demo.user("desa.operator"), alert=alert, note="Bendahara desa dihubungi")
+
+    post(program, "to_bpjs", SENGKATI, 1_000_000, "IURAN/1", on=date(2025, 4, 16))
+    alerts_refresh(today=date(2025, 4, 20))
+    assert not open_alerts("idle_money")
+
+    post(program, "to_village", SENGKATI, 500_000, "TRF/2", on=date(2025, 5, 1))
+    alerts_refresh(today=date(2025, 9, 1))  # idle again, for over 90 days: urgent
+    again = Alert.objects.get(pk=alert.pk)
+    assert again.resolved_at is None and again.acknowledged_at is None and again.acknowledgement == ""
+    assert (again.severity, again.rupiah) == ("danger", 500_000)
+
+
+def test_programs_over_quota_or_budget(demo):
+    program = bkbk(demo, quota_total=10)
+    alerts_refresh(today=TODAY)
+    assert not Alert.objects.filter(kind="program_over_limit").exists()
+    # A quota or a ceiling lowered below what is already used (data corrected by hand).
+    Program.objects.filter(pk=program.pk).update(
+        enrolled_active=12, committed_rupiah=program.budget_ceiling + 5
+    )
+    program.village_counts.create(village_id=SENGKATI, category="miskin_ekstrem", active=51)
+    alerts_refresh(today=TODAY)
+    found = open_alerts("program_over_limit")
+    assert set(found) == {
+        f"over_quota:{program.pk}",
+        f"over_village_quota:{program.pk}",
+        f"over_budget:{program.pk}",
+    }
+    assert found[f"over_quota:{program.pk}"].count == 2
+    assert found[f"over_village_quota:{program.pk}"].count == 1
+    assert found[f"over_budget:{program.pk}"].rupiah == 5
+
+
+def test_a_failing_source_is_reported_and_its_alerts_are_kept(demo, monkeypatch):
+    program = bkbk(demo)
+    agreement(demo, program, ends_on=TODAY + timedelta(days=10))
+    alerts_refresh(today=TODAY)
+    assert open_alerts("agreement_ending")
+
+    def broken(today):
+        raise RuntimeError("basis data sibuk")
+
+    monkeypatch.setitem(
+        sources.SOURCES, "agreement_ending", sources.Source("agreement_ending", "PKS", broken)
+    )
+    run = alerts_refresh(today=TODAY)
+    assert run.failures == [["agreement_ending", "basis data sibuk"]]
+    assert open_alerts("agreement_ending")  # not resolved by a failure
+    with pytest.raises(ValueError):
+        sources.source("agreement_ending", "lagi")(lambda today: [])
+
+
+def test_acknowledging_needs_an_editor_and_a_note(demo):
+    program = bkbk(demo)
+    agreement(demo, program, ends_on=TODAY + timedelta(days=10))
+    alerts_refresh(today=TODAY)
+    (alert,) = open_alerts("agreement_ending").values()
+    for actor in (demo.user("jambi.viewer"), SYSTEM):
+        with pytest.raises(PermissionDeniedError):
+            alert_acknowledge(actor=actor, alert=alert, note="dilihat")
+    with pytest.raises(InvalidInput):
+        alert_acknowledge(actor=demo.user("jambi.operator"), alert=alert, note="   ")
+    assert not AuditEvent.objects.filter(action="alert.acknowledge").exists()
+
+
+def test_the_system_reader_sees_everything_and_may_change_nothing():
+    assert jurisdiction_of(SYSTEM).unrestricted
+    assert not can_edit_data(SYSTEM)
+
+
+def test_refresh_alerts_command_prints_json(demo, capsys):
+    program = bkbk(demo)
+    agreement(demo, program, ends_on=date(2026, 12, 31))
+    call_command("refresh_alerts", "--date", "2026-12-01", "--json")
+    result = json.loads(capsys.readouterr().out)
+    assert (result["raised"], result["open"], result["failures"]) == (1, 1, [])
+    assert AlertRefresh.objects.count() == 1
+
+
+def test_inbox_page_filters_acknowledges_and_refreshes(demo):
+    program = bkbk(demo)
+    agreement(demo, program, ends_on=TODAY + timedelta(days=10))
+    alerts_refresh(today=TODAY)
+    (alert,) = open_alerts("agreement_ending").values()
+    client = demo.client("jambi.operator")
+    page = client.get("/peringatan/").content.decode()
+    assert "PKS PKS/001 berakhir dalam 10 hari" in page and 'data-testid="nav-alerts"' in page
+    assert "Tidak ada peringatan" in client.get("/peringatan/", {"jenis": "idle_money"}).content.decode()
+    response = client.post(
+        f"/peringatan/{alert.pk}/tanggapi/",
+        {"acknowledgement": "Sudah dibahas", "next": "https://evil.test/"},
+    )
+    assert response["Location"] == "/peringatan/"
+    assert "Tidak ada peringatan yang perlu" in client.get("/peringatan/").content.decode()
+    done = client.get("/peringatan/", {"status": "ditanggapi"}).content.decode()
+    assert "Sudah dibahas" in done
+    viewer = demo.client("jambi.viewer")
+    viewer.post("/peringatan/perbarui/")
+    assert AlertRefresh.objects.count() == 1  # a viewer cannot start a sweep
+    client.post("/peringatan/perbarui/")  # tasks run inline in tests
+    assert AlertRefresh.objects.count() == 2
+
+
+@pytest.fixture
+def matrix_alerts(demo):
+    """One alert inside each organization kind's jurisdiction and one outside all
+    (of a kind no source sweeps, so the inbox's own sweep leaves them open)."""
+    now = timezone.now()
+    made = {}
+    for kind, (_org, inside, _outside) in ORGS.items():
+        made[kind] = Alert.objects.create(
+            kind="test_kind",
+            key=f"test:{kind}",
+            region_code=inside,
+            severity="warning",
+            title=f"Dalam {kind}",
+            raised_at=now,
+            seen_at=now,
+        )
+    made["outside"] = Alert.objects.create(
+        kind="test_kind",
+        key="test:outside",
+        region_code="3171011001",
+        severity="warning",
+        title="Di Jakarta",
+        raised_at=now,
+        seen_at=now,
+    )
+    return made
+
+
+@pytest.mark.parametrize(("kind", "role"), CASES)
+def test_every_role_sees_and_acknowledges_only_inside(matrix_alerts, kind, role):
+    client = client_for(matrix_user(kind, role))
+    titles = {a["title"] for a in client.get("/api/v1/alerts", {"status": "semua"}).json()["items"]}
+    assert f"Dalam {kind}" in titles and "Di Jakarta" not in titles
+    page = client.get("/peringatan/").content.decode()
+    assert f"Dalam {kind}" in page and "Di Jakarta" not in page
+    outside = matrix_alerts["outside"]
+    assert (
+        client.post(
+            f"/api/v1/alerts/{outside.pk}/acknowledge", {"acknowledgement": "x"}, "application/json"
+        ).status_code
+        == 404
+    )
+    inside = matrix_alerts[kind]
+    response = client.post(
+        f"/api/v1/alerts/{inside.pk}/acknowledge", {"acknowledgement": "Ditangani"}, "application/json"
+    )
+    assert response.status_code == (200 if role in ("admin", "operator") else 403)
+    inside.refresh_from_db()
+    assert (inside.acknowledgement == "Ditangani") == (role in ("admin", "operator"))
