@@ -218,6 +218,8 @@ def test_every_url_is_in_the_matrix():
         "peringatan/",
         "peringatan/perbarui/",
         "peringatan/<int:pk>/tanggapi/",
+        # monev report: tests/test_reports.py
+        "monev/laporan/",
     }
     api_paths = {
         "/regions",

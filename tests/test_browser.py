@@ -12,7 +12,6 @@ Run with: ``pytest tests/test_browser.py -v`` (or ``-m browser``).
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -23,6 +22,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from .system import debian_binary, run
 
 pytestmark = pytest.mark.browser
 
@@ -47,48 +48,12 @@ NEIGHBOUR_CODE = "1504012002"  # Sengkati Kecil: same district, outside the oper
 
 SERVER_START_TIMEOUT = 30  # seconds
 COMMAND_TIMEOUT = 300  # seconds, for each management command
-APT_TIMEOUT = 900  # seconds, for apt-get update / install
-
-
-def _run(cmd: list[str], *, env: dict[str, str] | None = None, timeout: float) -> str:
-    """Run a command without stdin; fail the test with its output if it does not succeed."""
-    try:
-        done = subprocess.run(
-            cmd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        pytest.fail(f"{' '.join(cmd)} did not finish within {timeout} s:\n{exc.stdout}\n{exc.stderr}")
-    if done.returncode != 0:
-        pytest.fail(
-            f"{' '.join(cmd)} exited with {done.returncode}:\n"
-            f"--- stdout ---\n{done.stdout[-4000:]}\n--- stderr ---\n{done.stderr[-4000:]}"
-        )
-    return done.stdout
 
 
 @pytest.fixture(scope="session")
 def chromium() -> Path:
     """Debian's Chromium; installed with apt-get when missing. Absent afterwards means FAIL."""
-    if not CHROMIUM.exists():
-        apt_get = shutil.which("apt-get")
-        if apt_get is None:
-            pytest.fail(f"{CHROMIUM} is missing and apt-get is not available to install it")
-        apt_env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        _run([apt_get, "update"], env=apt_env, timeout=APT_TIMEOUT)
-        _run(
-            [apt_get, "install", "-y", "--no-install-recommends", "chromium"],
-            env=apt_env,
-            timeout=APT_TIMEOUT,
-        )
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is still missing after apt-get install chromium")
-    return CHROMIUM
+    return debian_binary(CHROMIUM, "chromium")
 
 
 def _free_port() -> int:
@@ -134,12 +99,12 @@ def jaring_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     var_dir = tmp_path_factory.mktemp("jaring-browser")
     env = _server_env(var_dir)
 
-    _run([str(JARING), "migrate", "--noinput"], env=env, timeout=COMMAND_TIMEOUT)
-    _run([str(JARING), "load_regions", *_province_args()], env=env, timeout=COMMAND_TIMEOUT)
-    _run([str(JARING), "seed_demo"], env=env, timeout=COMMAND_TIMEOUT)
+    run([str(JARING), "migrate", "--noinput"], env=env, timeout=COMMAND_TIMEOUT)
+    run([str(JARING), "load_regions", *_province_args()], env=env, timeout=COMMAND_TIMEOUT)
+    run([str(JARING), "seed_demo"], env=env, timeout=COMMAND_TIMEOUT)
     # The search assertion below ("only Sengkati Gedang") is only meaningful if the
     # neighbouring villages with the same name prefix really are in the database.
-    names = _run(
+    names = run(
         [
             str(JARING),
             "shell",

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "jaring.programs",
     "jaring.funds",
     "jaring.alerts",
+    "jaring.reports",
     "jaring.demo",
 ]
 

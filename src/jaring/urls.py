@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("jaring.programs.urls")),
     path("dana/", include("jaring.funds.urls")),
     path("", include("jaring.alerts.urls")),
+    path("", include("jaring.reports.urls")),
     path("api/v1/", api.urls),
 ]
 

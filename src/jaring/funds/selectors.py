@@ -75,15 +75,20 @@ def allocations_visible_to(user) -> QuerySet[Allocation]:
     return scope_to_jurisdiction(Allocation.objects.select_related("region"), user, field="region_id")
 
 
-def funnel_report(user, programs: QuerySet[Program] | list[Program], *, region: str = "") -> FunnelReport:
+def funnel_report(
+    user, programs: QuerySet[Program] | list[Program], *, region: str = "", until: date | None = None
+) -> FunnelReport:
     """The funnel per program and per regency for the user's jurisdiction (and
-    ``region`` beneath it). Budget is the program's ceiling, or the part allocated
-    to the region when the view is narrowed to a region or a jurisdiction. Four
-    grouped queries whatever the number of programs or villages."""
+    ``region`` beneath it), with the money moved up to ``until`` (default: all).
+    Budget is the program's ceiling, or the part allocated to the region when the
+    view is narrowed to a region or a jurisdiction. Four grouped queries whatever
+    the number of programs or villages."""
     programs = list(programs)
     ids = [p.pk for p in programs]
     allocations = allocations_visible_to(user).filter(program_id__in=ids, region__level="regency")
     transfers = transfers_visible_to(user).filter(program_id__in=ids)
+    if until is not None:
+        transfers = transfers.filter(transferred_on__lte=until)
     if region:
         allocations = allocations.filter(
             region_subtree_q("region_id", region[:4] if len(region) > 4 else region)
@@ -104,7 +109,11 @@ def funnel_report(user, programs: QuerySet[Program] | list[Program], *, region: 
         setattr(by_program[pid], kind, getattr(by_program[pid], kind) + total)
         if len(regency) == 4:
             setattr(by_regency[regency], kind, getattr(by_regency[regency], kind) + total)
-    whole = {} if region else _sees_whole(user, programs)
+    whole = _sees_whole(user, programs)
+    if region:  # narrowed: whole only for the programs lying entirely in the region
+        whole = {
+            p.pk: whole[p.pk] and bool(p.region_code) and p.region_code.startswith(region) for p in programs
+        }
     for program in programs:
         funnel = by_program[program.pk]
         funnel.budget = program.budget_ceiling if whole.get(program.pk) else funnel.allocated
@@ -152,17 +161,25 @@ class IdleReport:
 
 
 def idle_villages(
-    user, programs: list[Program], *, today: date, days: int | None = None, limit: int | None = None
+    user,
+    programs: list[Program],
+    *,
+    today: date,
+    days: int | None = None,
+    limit: int | None = None,
+    region: str = "",
 ) -> IdleReport:
     """Villages that received money more than ``days`` ago (default
     JARING_IDLE_MONEY_DAYS, 30) and have paid no contribution since: money standing
-    still while people go unprotected. Longest idle first; names are read for the
-    ``limit`` shown only."""
+    still while people go unprotected, as it stood on ``today`` (later transfers are
+    left out). Longest idle first; names are read for the ``limit`` shown only."""
     days = getattr(settings, "JARING_IDLE_MONEY_DAYS", 30) if days is None else days
     by_pk = {p.pk: p for p in programs}
     # Grouped on the transfer table alone (no join): money to BPJS paid by a regency
     # or the payer itself is left out below by its code length.
-    visible = transfers_visible_to(user).filter(program_id__in=list(by_pk))
+    visible = transfers_visible_to(user).filter(program_id__in=list(by_pk), transferred_on__lte=today)
+    if region:
+        visible = visible.filter(region_subtree_q("region_id", region))
     received = {
         (pid, code): (total, last)
         for pid, code, total, last in visible.filter(kind=TransferKind.TO_VILLAGE)

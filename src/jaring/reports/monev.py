@@ -1,0 +1,264 @@
+"""The monev report of one region for one month: what the monitoring and evaluation
+meeting looks at, read through the user's jurisdiction.
+
+``monev_report`` gathers the figures and tables; ``pdf.py`` and ``xlsx.py`` render
+them. Each section is a function of (report, context) appended to ``SECTIONS``, so a
+capability adds its part of the meeting without touching the renderers.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from jaring.accounts.scoping import Jurisdiction, jurisdiction_of, region_subtree_q
+from jaring.alerts.models import Severity
+from jaring.alerts.selectors import inbox
+from jaring.alerts.sources import kind_label
+from jaring.errors import InvalidInput, PermissionDeniedError
+from jaring.funds.selectors import funnel_report, idle_villages
+from jaring.programs.models import Program, VillageEnrolmentCount
+from jaring.programs.selectors import agreements_visible_to, programs_visible_to
+from jaring.regions import codes
+from jaring.regions.models import Region
+from jaring.reports.tables import (
+    DATE,
+    INT,
+    PERCENT,
+    RUPIAH,
+    Column,
+    Figure,
+    MonevReport,
+    Table,
+)
+
+ROWS_SHOWN = 50  # per long table (idle villages, alerts); the total is stated
+
+
+@dataclass
+class Context:
+    user: object
+    region: str  # the region reported on
+    as_of: date
+    programs: list[Program]
+
+
+Section = Callable[[MonevReport, Context], None]
+SECTIONS: list[Section] = []
+
+
+def section(function: Section) -> Section:
+    SECTIONS.append(function)
+    return function
+
+
+def monev_report(user, *, region_code: str, period: date, generated_by: str = "") -> MonevReport:
+    """The report of ``region_code`` for the month of ``period``, as of the month's
+    last day (today for the current month). Refused for a region outside the user's
+    jurisdiction or a month in the future."""
+    region = codes.try_normalize(region_code)
+    if region is None:
+        raise InvalidInput(f"Kode wilayah {region_code!r} tidak sah.", code="invalid_region", field="region")
+    place = Region.objects.filter(code=region).first()
+    if place is None:
+        raise InvalidInput(
+            f"Wilayah {codes.dotted(region)} tidak dikenal.", code="unknown_region", field="region"
+        )
+    if not jurisdiction_of(user).contains(region):
+        raise PermissionDeniedError(f"{place.name} di luar wilayah kerja Anda.", code="outside_jurisdiction")
+    today = timezone.localdate()
+    period = period.replace(day=1)
+    if period > today:
+        raise InvalidInput("Periode laporan belum berjalan; pilih bulan ini atau sebelumnya.", field="period")
+    as_of = min(today, period.replace(day=calendar.monthrange(period.year, period.month)[1]))
+    report = MonevReport(
+        region_code=region,
+        region_name=place.name,
+        period=period,
+        as_of=as_of,
+        generated_by=generated_by,
+    )
+    context = Context(user=user, region=region, as_of=as_of, programs=_programs(user, region, as_of))
+    for build in SECTIONS:
+        build(report, context)
+    return report
+
+
+def _programs(user, region: str, as_of: date) -> list[Program]:
+    """Programs protecting people of the region at some time in the year up to the date."""
+    overlap = Jurisdiction(codes=(region,)).overlap_q("target_regions__code")
+    return list(
+        programs_visible_to(user)
+        .filter(overlap, starts_on__lte=as_of, ends_on__gte=as_of - timedelta(days=365))
+        .order_by("code")
+    )
+
+
+@section
+def money_trail(report: MonevReport, context: Context) -> None:
+    funnel = funnel_report(context.user, context.programs, region=context.region, until=context.as_of)
+    enrolled = (
+        VillageEnrolmentCount.objects.filter(
+            region_subtree_q("village_id", context.region), program__in=context.programs
+        ).aggregate(n=Sum("active"))["n"]
+        or 0
+    )
+    report.figures += [
+        Figure("Program berjalan", len(context.programs), INT),
+        Figure("Peserta aktif program", enrolled, INT),
+        Figure("Pagu/alokasi program", funnel.total.budget, RUPIAH),
+        Figure("Sampai di rekening desa", funnel.total.percent("to_village"), PERCENT, "dari pagu/alokasi"),
+        Figure("Dibayar ke BPJS", funnel.total.percent("to_bpjs"), PERCENT, "dari pagu/alokasi"),
+    ]
+    columns = [
+        Column("Pagu/alokasi", RUPIAH),
+        Column("Sampai di kab/kota", RUPIAH),
+        Column("Sampai di desa", RUPIAH),
+        Column("Dibayar ke BPJS", RUPIAH),
+        Column("% di desa", PERCENT),
+        Column("% ke BPJS", PERCENT),
+    ]
+
+    def cells(f) -> list:
+        return [
+            f.budget,
+            f.to_regency,
+            f.to_village,
+            f.to_bpjs,
+            f.percent("to_village"),
+            f.percent("to_bpjs"),
+        ]
+
+    report.tables.append(
+        Table(
+            key="Alur dana per program",
+            title="Alur dana per program",
+            columns=[Column("Program"), Column("Sumber"), *columns],
+            rows=[[p.code, p.source, *cells(f)] for p, f in funnel.programs],
+            empty="Tidak ada program yang berjalan di wilayah ini.",
+        )
+    )
+    report.tables.append(
+        Table(
+            key="Alur dana per kab-kota",
+            title="Alur dana per kabupaten/kota",
+            columns=[Column("Kabupaten/kota"), *columns],
+            rows=[[name, *cells(f)] for _code, name, f in funnel.regencies],
+            empty="Belum ada alokasi per kabupaten/kota.",
+        )
+    )
+
+
+@section
+def agreements(report: MonevReport, context: Context) -> None:
+    """Agreements ending within 90 days of the date, or ended unrenewed in the last year."""
+    as_of, region = context.as_of, context.region
+    found = (
+        agreements_visible_to(context.user)
+        .filter(
+            Jurisdiction(codes=(region,)).overlap_q("region_code"),
+            ends_on__lte=as_of + timedelta(days=90),
+            ends_on__gte=as_of - timedelta(days=365),
+        )
+        .filter(Q(renewed_by__isnull=True) | Q(renewed_by__starts_on__gt=as_of))
+        .select_related("payer", "bpjs_office")
+        .order_by("ends_on")
+    )
+    rows = []
+    for agreement in found:
+        days = (agreement.ends_on - as_of).days
+        rows.append(
+            [
+                agreement.number,
+                agreement.payer.name,
+                agreement.bpjs_office.name,
+                agreement.ends_on,
+                days,
+                "Berakhir, belum diperpanjang"
+                if days < 0
+                else ("Kurang dari 30 hari" if days <= 30 else "90 hari"),
+            ]
+        )
+    report.figures.append(Figure("PKS berakhir dalam 90 hari", sum(1 for r in rows if r[4] >= 0), INT))
+    report.tables.append(
+        Table(
+            key="PKS berakhir",
+            title="Perjanjian kerja sama (PKS/MoU) yang akan atau sudah berakhir",
+            columns=[
+                Column("Nomor"),
+                Column("Pembayar"),
+                Column("Kantor BPJS"),
+                Column("Berakhir", DATE),
+                Column("Sisa hari", INT),
+                Column("Keterangan"),
+            ],
+            rows=rows,
+            empty="Tidak ada PKS yang berakhir dalam 90 hari.",
+        )
+    )
+
+
+@section
+def idle_money(report: MonevReport, context: Context) -> None:
+    idle = idle_villages(
+        context.user, context.programs, today=context.as_of, region=context.region, limit=ROWS_SHOWN
+    )
+    report.figures.append(Figure("Desa dengan dana mengendap", idle.total, INT))
+    report.tables.append(
+        Table(
+            key="Dana mengendap",
+            title="Desa dengan dana mengendap (diterima, belum dibayarkan ke BPJS)",
+            columns=[
+                Column("Desa/kelurahan"),
+                Column("Kode"),
+                Column("Program"),
+                Column("Diterima", RUPIAH),
+                Column("Dibayar", RUPIAH),
+                Column("Terakhir diterima", DATE),
+                Column("Hari mengendap", INT),
+            ],
+            rows=[
+                [
+                    v.village_name,
+                    codes.dotted(v.village_code),
+                    v.program.code,
+                    v.received,
+                    v.paid,
+                    v.last_received_on,
+                    v.idle_days,
+                ]
+                for v in idle.villages
+            ],
+            note=f"{len(idle.villages)} dari {idle.total} desa, yang paling lama mengendap."
+            if idle.total > len(idle.villages)
+            else "",
+            empty="Tidak ada desa dengan dana mengendap.",
+        )
+    )
+
+
+@section
+def open_alerts(report: MonevReport, context: Context) -> None:
+    """The alerts open now (the inbox has no history by month)."""
+    found = inbox(context.user, status="semua", region=context.region).filter(resolved_at__isnull=True)
+    total = found.count()
+    urgent = found.filter(severity=Severity.DANGER).count()
+    report.figures.append(Figure("Peringatan terbuka", total, INT, f"{urgent} mendesak"))
+    report.tables.append(
+        Table(
+            key="Peringatan",
+            title="Peringatan terbuka",
+            columns=[Column("Tingkat"), Column("Jenis"), Column("Peringatan"), Column("Wilayah")],
+            rows=[
+                [a.get_severity_display(), kind_label(a.kind), a.title, codes.dotted(a.region_code)]
+                for a in found[:ROWS_SHOWN]
+            ],
+            note=f"{ROWS_SHOWN} dari {total} peringatan." if total > ROWS_SHOWN else "",
+            empty="Tidak ada peringatan terbuka.",
+        )
+    )

@@ -1,0 +1,87 @@
+"""The shape of a monev report: summary figures and tables that the PDF and the
+XLSX render alike. Pure: no Django."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+MONTHS_ID = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+# Column kinds: how a value is written in the PDF and typed in the workbook.
+TEXT, INT, RUPIAH, PERCENT, DATE = "text", "int", "rupiah", "percent", "date"
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    kind: str = TEXT
+
+
+@dataclass
+class Table:
+    key: str  # the workbook sheet name (31 characters at most)
+    title: str
+    columns: list[Column]
+    rows: list[list] = field(default_factory=list)
+    note: str = ""  # e.g. "50 of 812 shown"
+    empty: str = "Tidak ada data."
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: object
+    kind: str = TEXT
+    note: str = ""
+
+
+@dataclass
+class MonevReport:
+    region_code: str
+    region_name: str
+    period: date  # the first day of the month reported
+    as_of: date  # the last day of that month, or today for the current month
+    generated_by: str
+    figures: list[Figure] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    map_svg: str = ""  # inline SVG of the regencies, when the region has them
+    map_title: str = ""
+
+    @property
+    def period_label(self) -> str:
+        return f"{MONTHS_ID[self.period.month - 1]} {self.period.year}"
+
+
+def parse_period(text: str) -> date:
+    """'2025-08' -> date(2025, 8, 1); ValueError with the fix otherwise."""
+    try:
+        year, month = (int(part) for part in text.strip().split("-"))
+        return date(year, month, 1)
+    except (ValueError, TypeError):
+        raise ValueError(f"Periode {text!r} tidak sah; tulis tahun-bulan, mis. 2025-08.") from None
+
+
+def thousands(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def percent_text(value: float | None) -> str:
+    return "\u2013" if value is None else f"{value:.1f}%".replace(".", ",")
+
+
+def date_text(value: date | None) -> str:
+    return "\u2013" if value is None else f"{value.day} {MONTHS_ID[value.month - 1]} {value.year}"

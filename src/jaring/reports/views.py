@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from jaring.accounts.scoping import jurisdiction_of
+from jaring.errors import DomainError
+from jaring.regions import codes
+from jaring.reports.forms import MonevForm
+from jaring.reports.monev import monev_report
+from jaring.reports.render import monev_pdf, monev_xlsx
+from jaring.web.helpers import add_domain_error
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@login_required
+def monev_download(request):
+    """The monev report of a region for a month, as PDF or XLSX (a province report
+    takes a few seconds: it is built while the officer waits)."""
+    roots = jurisdiction_of(request.user).codes
+    initial = {"region": codes.dotted(roots[0]) if roots else "15"}
+    form = MonevForm(request.GET or None, initial=initial)
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = monev_report(
+                request.user,
+                region_code=data["region"],
+                period=data["period"],
+                generated_by=request.user.display_name,
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            fmt = data["fmt"]
+            body = monev_pdf(report) if fmt == "pdf" else monev_xlsx(report)
+            response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+            name = f"monev-{report.region_code}-{report.period:%Y-%m}.{fmt}"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+    return render(request, "reports/monev_form.html", {"form": form})

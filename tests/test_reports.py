@@ -1,0 +1,163 @@
+"""The monev report: its figures and tables for a region and month, the A4 PDF and
+the XLSX, the command line and the download page, inside the jurisdiction only."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from python_calamine import CalamineWorkbook
+
+from jaring.errors import InvalidInput, PermissionDeniedError
+from jaring.reports.monev import monev_report
+from jaring.reports.render import monev_pdf, monev_xlsx
+from jaring.reports.tables import parse_period
+
+from .access import CASES, ORGS, client_for, matrix_user
+from .system import debian_binary, run
+from .test_funds_services import post
+from .test_programs_services import bkbk
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "monev"
+SENGKATI = "1504012003"
+
+
+@pytest.fixture
+def money(demo):
+    """BKBK Jambi with money moved to Batanghari and two of its villages, one of
+    which paid BPJS; a later transfer falls after the reported month."""
+    program = bkbk(demo)
+    post(program, "to_regency", "1504", 3_000_000, "SP2D/1", on=date(2025, 2, 3))
+    post(program, "to_village", SENGKATI, 1_000_000, "TRF/1", on=date(2025, 3, 1))
+    post(program, "to_village", "1504012002", 1_000_000, "TRF/2", on=date(2025, 3, 1))
+    post(program, "to_bpjs", "1504012002", 1_000_000, "IURAN/2", on=date(2025, 3, 20))
+    post(program, "to_village", "1504012004", 500_000, "TRF/3", on=date(2025, 6, 2))  # after May
+    return program
+
+
+def figures(report) -> dict:
+    return {f.label: f.value for f in report.figures}
+
+
+def table(report, key):
+    (found,) = [t for t in report.tables if t.key == key]
+    return found
+
+
+def test_the_report_of_a_regency_for_a_month(demo, money):
+    report = monev_report(demo.user("jambi.viewer"), region_code="15.04", period=date(2025, 5, 1))
+    assert (report.region_name, report.as_of, report.period_label) == (
+        "Kabupaten Batanghari",
+        date(2025, 5, 31),
+        "Mei 2025",
+    )
+    shown = figures(report)
+    assert shown["Program berjalan"] == 1
+    assert shown["Desa dengan dana mengendap"] == 1  # Sengkati: received March, paid nothing
+    (row,) = table(report, "Alur dana per program").rows
+    assert row[:6] == ["BKBK-JAMBI-2025", "BKBK", row[2], 3_000_000, 2_000_000, 1_000_000]  # June's not yet
+    (idle,) = table(report, "Dana mengendap").rows
+    assert idle[:5] == ["Sengkati Gedang", "15.04.01.2003", "BKBK-JAMBI-2025", 1_000_000, 0]
+    later = monev_report(demo.user("jambi.viewer"), region_code="15.04", period=date(2025, 7, 1))
+    assert table(later, "Alur dana per program").rows[0][4] == 2_500_000
+
+
+def test_refused_outside_the_jurisdiction_for_a_future_month_or_an_unknown_region(demo, money):
+    with pytest.raises(PermissionDeniedError):
+        monev_report(demo.user("batanghari.operator"), region_code="15", period=date(2025, 5, 1))
+    with pytest.raises(InvalidInput):
+        monev_report(demo.user("admin"), region_code="15", period=date(2999, 1, 1))
+    with pytest.raises(InvalidInput):
+        monev_report(demo.user("admin"), region_code="99.99", period=date(2025, 1, 1))
+    with pytest.raises(ValueError, match=r"mis\. 2025-08"):
+        parse_period("Mei 2025")
+
+
+def test_the_workbook_has_a_summary_and_one_typed_sheet_per_table(demo, money):
+    report = monev_report(demo.user("admin"), region_code="15", period=date(2025, 5, 1))
+    book = CalamineWorkbook.from_filelike(io.BytesIO(monev_xlsx(report)))
+    assert book.sheet_names == ["Ringkasan", *[t.key for t in report.tables]]
+    summary = book.get_sheet_by_name("Ringkasan").to_python()
+    assert summary[0][0] == "Laporan monev Jambi (15)"
+    assert ["Pagu/alokasi program", 23_965_200_000.0, ""] in summary
+    funds = book.get_sheet_by_name("Alur dana per program").to_python()
+    assert funds[2][:3] == ["Program", "Sumber", "Pagu/alokasi"]
+    assert funds[3][3:5] == [3_000_000.0, 2_000_000.0]
+    assert funds[3][7] == pytest.approx(0.0)  # % to BPJS, a fraction
+
+
+def test_the_pdf_is_a4_in_indonesian_and_its_first_page_renders(demo, money, tmp_path):
+    report = monev_report(demo.user("admin"), region_code="15", period=date(2025, 5, 1), generated_by="Uji")
+    pdf = monev_pdf(report)
+    assert pdf.startswith(b"%PDF")
+    path = tmp_path / "monev.pdf"
+    path.write_bytes(pdf)
+    pdftotext = debian_binary(Path("/usr/bin/pdftotext"), "poppler-utils")
+    text = run([str(pdftotext), "-layout", str(path), "-"], timeout=60)
+    for expected in (
+        "Laporan Monitoring dan Evaluasi",
+        "Jambi",
+        "Mei 2025",
+        "Alur dana per program",
+        "Rp23.965.200.000",
+    ):
+        assert expected in text, expected
+    info = run([str(debian_binary(Path("/usr/bin/pdfinfo"), "poppler-utils")), str(path)], timeout=60)
+    assert "595.276 x 841.89 pts (A4)" in info
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pdftoppm = debian_binary(Path("/usr/bin/pdftoppm"), "poppler-utils")
+    run(
+        [str(pdftoppm), "-png", "-r", "80", "-f", "1", "-l", "2", str(path), str(ARTIFACTS / "monev-jambi")],
+        timeout=120,
+    )
+    first = ARTIFACTS / "monev-jambi-1.png"
+    assert first.read_bytes().startswith(b"\x89PNG")
+
+
+def test_report_monev_command_writes_the_file(demo, money, tmp_path, capsys):
+    output = tmp_path / "monev.xlsx"
+    call_command("report_monev", "--region", "15.04", "--period", "2025-05", "--output", str(output))
+    assert "ditulis ke" in capsys.readouterr().out
+    assert CalamineWorkbook.from_filelike(io.BytesIO(output.read_bytes())).sheet_names[0] == "Ringkasan"
+    with pytest.raises(CommandError, match="invalid_output"):
+        call_command(
+            "report_monev", "--region", "15", "--period", "2025-05", "--output", str(tmp_path / "a.doc")
+        )
+    with pytest.raises(CommandError, match="outside_jurisdiction"):
+        call_command(
+            "report_monev",
+            "--region",
+            "15",
+            "--period",
+            "2025-05",
+            "--output",
+            str(output),
+            "--as",
+            "desa.operator",
+        )
+
+
+def test_download_page(demo, money):
+    client = demo.client("jambi.viewer")
+    page = client.get("/monev/laporan/").content.decode()
+    assert 'data-testid="monev-form"' in page and 'value="15"' in page
+    response = client.get("/monev/laporan/", {"region": "15.04", "period": "2025-05", "fmt": "pdf"})
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="monev-1504-2025-05.pdf"'
+    refused = client.get("/monev/laporan/", {"region": "17", "period": "2025-05", "fmt": "xlsx"})
+    assert refused.status_code == 200 and "di luar wilayah kerja Anda" in refused.content.decode()
+    bad = client.get("/monev/laporan/", {"region": "15", "period": "Mei", "fmt": "xlsx"}).content.decode()
+    assert "tulis tahun-bulan" in bad
+
+
+@pytest.mark.parametrize(("kind", "role"), CASES)
+def test_every_role_gets_the_report_of_its_own_regions_only(demo, kind, role):
+    client = client_for(matrix_user(kind, role))
+    _org, inside, outside = ORGS[kind]
+    response = client.get("/monev/laporan/", {"region": inside, "period": "2025-05", "fmt": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats"), (kind, role)
+    response = client.get("/monev/laporan/", {"region": outside, "period": "2025-05", "fmt": "xlsx"})
+    assert "di luar wilayah kerja Anda" in response.content.decode()
