@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "jaring.contributions",
     "jaring.programs",
     "jaring.funds",
+    "jaring.monitoring",
     "jaring.demo",
 ]
 
