@@ -17,6 +17,7 @@ from jaring.audit.api import router as audit_router
 from jaring.contributions.api import router as contributions_router
 from jaring.errors import DomainError
 from jaring.funds.api import router as funds_router
+from jaring.monitoring.api import router as monitoring_router
 from jaring.programs.api import router as programs_router
 from jaring.regions.api import router as regions_router
 from jaring.registry.api import imports_router
@@ -95,3 +96,4 @@ api.add_router("/imports", imports_router)
 api.add_router("/", contributions_router)
 api.add_router("/", programs_router)
 api.add_router("/", funds_router)
+api.add_router("/", monitoring_router)

@@ -39,6 +39,7 @@ urlpatterns = [
     path("anggaran/", include("jaring.contributions.urls")),
     path("", include("jaring.programs.urls")),
     path("dana/", include("jaring.funds.urls")),
+    path("monev/", include("jaring.monitoring.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import tempfile
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 from django.utils import timezone
@@ -150,7 +151,7 @@ def along(path: list[tuple[date, int]], day: date) -> int:
     """The value on ``day`` on the straight lines between the anchors (0.4% a month after the last)."""
     if day <= path[0][0]:
         return path[0][1]
-    for (d0, v0), (d1, v1) in zip(path, path[1:], strict=False):
+    for (d0, v0), (d1, v1) in pairwise(path):
         if d0 <= day <= d1:
             return round(v0 + (v1 - v0) * (day - d0).days / (d1 - d0).days)
     last_day, last_value = path[-1]
@@ -171,7 +172,9 @@ def _jambi_regencies(day: date) -> dict[str, tuple[int, int]]:
     potential = split(JAMBI_POTENTIAL[year], base_potential) if year != 2024 else base_potential
     total = along(JAMBI_PATH, day)
     if day == JAMBI_AUG_2024:
-        people = split(total - BATANGHARI_AUG_2024[0], {c: base_potential[c] * JAMBI_RATES[c] for c in others})
+        people = split(
+            total - BATANGHARI_AUG_2024[0], {c: base_potential[c] * JAMBI_RATES[c] for c in others}
+        )
         people[BATANGHARI] = BATANGHARI_AUG_2024[0]
     else:
         rates = {**JAMBI_RATES, BATANGHARI: 50.71}
@@ -182,14 +185,18 @@ def _jambi_regencies(day: date) -> dict[str, tuple[int, int]]:
 def _bengkulu_regencies(day: date) -> dict[str, tuple[int, int]]:
     year = min(max(day.year, 2024), 2026)
     potential = split(BENGKULU_POTENTIAL[year], BENGKULU_POPULATION)
-    weights = {c: potential[c] * BENGKULU_RATES[c] * _drift(c, day, {"1771": 1.06, "1704": 1.05}) for c in potential}
+    weights = {
+        c: potential[c] * BENGKULU_RATES[c] * _drift(c, day, {"1771": 1.06, "1704": 1.05}) for c in potential
+    }
     if day == date(2024, 12, 31):
         weights = {c: potential[c] * BENGKULU_RATES[c] for c in potential}
     people = split(along(BENGKULU_PATH, day), weights)
     return {code: (people[code], potential[code]) for code in potential}
 
 
-def _below(parent: tuple[int, int], children: list[Region], *, by_villages: bool) -> dict[str, tuple[int, int]]:
+def _below(
+    parent: tuple[int, int], children: list[Region], *, by_villages: bool
+) -> dict[str, tuple[int, int]]:
     """A figure shared between the regions below, summing exactly (potential by their
     villages, participants with a little variation from one to the next)."""
     weights = {
@@ -218,7 +225,9 @@ def coverage_rows(today: date) -> list[list[object]]:
             for code, (people, potential) in by_district.items():
                 rows.append([code, day.isoformat(), people, potential, ""])
             if mersam and "150401" in by_district:
-                for code, (people, potential) in _below(by_district["150401"], mersam, by_villages=False).items():
+                for code, (people, potential) in _below(
+                    by_district["150401"], mersam, by_villages=False
+                ).items():
                     rows.append([code, day.isoformat(), people, potential, ""])
         for code, (people, potential) in _bengkulu_regencies(day).items():
             rows.append([code, day.isoformat(), people, potential, ""])

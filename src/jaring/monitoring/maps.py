@@ -108,8 +108,11 @@ def _number(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def project(features: Iterable[Mapping], *, width: int = MAP_WIDTH, padding: int = PADDING) -> ProjectedMap:
-    """Project regency features (GeoJSON, lon/lat) into an SVG box ``width`` wide."""
+def project(
+    features: Iterable[Mapping], *, width: int = MAP_WIDTH, padding: int = PADDING, min_step: float = 0.5
+) -> ProjectedMap:
+    """Project regency features (GeoJSON, lon/lat) into an SVG box ``width`` wide,
+    dropping points closer than ``min_step`` pixels to the last one kept."""
     features = [f for f in features if _polygons(f["geometry"])]
     points = [
         point
@@ -130,9 +133,11 @@ def project(features: Iterable[Mapping], *, width: int = MAP_WIDTH, padding: int
     scale = (width - 2 * padding) / span_x
     height = math.ceil(span_y * scale + 2 * padding)
 
+    def raw_xy(point: Sequence[float]) -> tuple[float, float]:
+        return padding + (point[0] - min_lng) * x_factor * scale, padding + (max_lat - point[1]) * scale
+
     def xy(point: Sequence[float]) -> tuple[str, str]:
-        x = padding + (point[0] - min_lng) * x_factor * scale
-        y = padding + (max_lat - point[1]) * scale
+        x, y = raw_xy(point)
         return _number(x), _number(y)
 
     shapes = []
@@ -141,8 +146,13 @@ def project(features: Iterable[Mapping], *, width: int = MAP_WIDTH, padding: int
         for polygon in _polygons(feature["geometry"]):
             for ring in polygon:
                 kept: list[tuple[str, str]] = []
+                last: tuple[float, float] | None = None
                 for point in ring:
-                    projected = xy(point)
+                    here = raw_xy(point)
+                    if last is not None and math.dist(here, last) < min_step:
+                        continue
+                    last = here
+                    projected = (_number(here[0]), _number(here[1]))
                     if not kept or kept[-1] != projected:
                         kept.append(projected)
                 if len(set(kept)) >= 3:
