@@ -214,6 +214,13 @@ def test_every_url_is_in_the_matrix():
         "anggaran/tarif/<int:pk>/",
         "anggaran/pekerja-rentan/",
         "anggaran/pekerja-rentan/impor/",
+        # monitoring (coverage, scorecard): tests/test_monitoring_access.py
+        "monev/",
+        "monev/cakupan.xlsx",
+        "monev/impor/",
+        "monev/impor/templat.<str:fmt>",
+        "monev/skor/",
+        "monev/skor.xlsx",
     }
     api_paths = {
         "/regions",
@@ -246,6 +253,10 @@ def test_every_url_is_in_the_matrix():
         "/budget-plan",
         "/scenarios",
         "/scenarios/{scenario_id}",
+        # monitoring: tests/test_monitoring_access.py
+        "/coverage",
+        "/coverage/import",
+        "/scorecard",
     }
     assert all_routes() == covered
     from jaring.api import api
