@@ -7,6 +7,7 @@
     return;
   }
   var data = JSON.parse(source.textContent);
+  Chart.defaults.animation = false; // drawn at once: screenshots and printouts show the final figures
   var percent = function (value) { return value === null ? "" : String(value).replace(".", ",") + "%"; };
   var tooltip = { callbacks: { label: function (ctx) { return ctx.dataset.label + ": " + percent(ctx.parsed.y !== undefined && ctx.chart.options.indexAxis !== "y" ? ctx.parsed.y : ctx.parsed.x); } } };
 
