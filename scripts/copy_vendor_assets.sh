@@ -5,10 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=var/vendor
 rm -rf "$dest"
-mkdir -p "$dest/bootstrap" "$dest/bootstrap-icons" "$dest/htmx"
+mkdir -p "$dest/bootstrap" "$dest/bootstrap-icons" "$dest/htmx" "$dest/chartjs"
 cp node_modules/bootstrap/dist/css/bootstrap.min.css "$dest/bootstrap/"
 cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$dest/bootstrap/"
 cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css "$dest/bootstrap-icons/"
 cp -r node_modules/bootstrap-icons/font/fonts "$dest/bootstrap-icons/"
 cp node_modules/htmx.org/dist/htmx.min.js "$dest/htmx/"
+cp node_modules/chart.js/dist/chart.umd.min.js "$dest/chartjs/"
 echo "front-end assets copied to $dest"

@@ -220,6 +220,13 @@ def test_every_url_is_in_the_matrix():
         "peringatan/<int:pk>/tanggapi/",
         # monev report: tests/test_reports.py
         "monev/laporan/",
+        # monitoring (coverage, scorecard): tests/test_monitoring_access.py
+        "monev/",
+        "monev/cakupan.xlsx",
+        "monev/impor/",
+        "monev/impor/templat.<str:fmt>",
+        "monev/skor/",
+        "monev/skor.xlsx",
     }
     api_paths = {
         "/regions",
@@ -255,6 +262,10 @@ def test_every_url_is_in_the_matrix():
         # alerts: tests/test_alerts.py
         "/alerts",
         "/alerts/{alert_id}/acknowledge",
+        # monitoring: tests/test_monitoring_access.py
+        "/coverage",
+        "/coverage/import",
+        "/scorecard",
     }
     assert all_routes() == covered
     from jaring.api import api

@@ -160,3 +160,43 @@ def test_seed_demo_reproduces_the_money_trail_of_the_public_record(demo):
     }
     _run("seed_demo")
     assert Program.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_seed_demo_reproduces_the_coverage_of_the_public_record(demo):
+    """Jambi 39.52% on 12 Aug 2024 (Batanghari 50.71%, target 53% = 695,556 people),
+    45.17% in Dec 2024; Bengkulu 41.84% in Dec 2024 as the sum of its regencies."""
+    import json
+
+    from jaring.monitoring.models import CoverageFigure
+
+    _run("seed_demo")
+    jambi = json.loads(_run("coverage", "--region", "15", "--date", "2024-08-12", "--json"))
+    assert (jambi["date"], jambi["participants"], jambi["potential"]) == ("2024-08-12", 518_632, 1_312_370)
+    assert (jambi["coverage_pct"], jambi["target_pct"], jambi["target_participants"]) == (
+        "39.52",
+        "53.00",
+        695_556,
+    )
+    assert "notes" not in jambi  # the regencies sum exactly to the province
+    assert len(jambi["children"]) == 11
+    batanghari = next(c for c in jambi["children"] if c["region"] == "1504")
+    assert (batanghari["participants"], batanghari["potential"], batanghari["coverage_pct"]) == (
+        49_803,
+        98_206,
+        "50.71",
+    )
+    december = json.loads(_run("coverage", "--region", "15", "--date", "2024-12-31", "--json"))
+    assert (december["participants"], december["coverage_pct"]) == (592_806, "45.17")
+    bengkulu = json.loads(_run("coverage", "--region", "17", "--date", "2024-12-31", "--json"))
+    assert (bengkulu["participants"], bengkulu["coverage_pct"], bengkulu["target_pct"]) == (
+        261_814,
+        "41.84",
+        "45.00",
+    )
+    assert not CoverageFigure.objects.filter(region_id="17").exists()  # derived from its regencies
+    mersam = json.loads(_run("coverage", "--region", "15.04.01", "--json"))
+    assert len(mersam["children"]) == 18  # drill-down reaches the villages
+    count = CoverageFigure.objects.count()
+    _run("seed_demo")
+    assert CoverageFigure.objects.count() == count

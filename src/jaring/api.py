@@ -18,6 +18,7 @@ from jaring.audit.api import router as audit_router
 from jaring.contributions.api import router as contributions_router
 from jaring.errors import DomainError
 from jaring.funds.api import router as funds_router
+from jaring.monitoring.api import router as monitoring_router
 from jaring.programs.api import router as programs_router
 from jaring.regions.api import router as regions_router
 from jaring.registry.api import imports_router
@@ -97,3 +98,4 @@ api.add_router("/", contributions_router)
 api.add_router("/", programs_router)
 api.add_router("/", funds_router)
 api.add_router("/", alerts_router)
+api.add_router("/", monitoring_router)

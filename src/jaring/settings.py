@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "jaring.funds",
     "jaring.alerts",
     "jaring.reports",
+    "jaring.monitoring",
     "jaring.demo",
 ]
 

@@ -41,6 +41,7 @@ urlpatterns = [
     path("dana/", include("jaring.funds.urls")),
     path("", include("jaring.alerts.urls")),
     path("", include("jaring.reports.urls")),
+    path("monev/", include("jaring.monitoring.urls")),
     path("api/v1/", api.urls),
 ]
 

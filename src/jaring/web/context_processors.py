@@ -11,7 +11,7 @@ MODULES = [
     ("anggaran", _("Anggaran"), "budget_planning"),
     ("iuran", _("Iuran"), None),
     ("klaim", _("Klaim"), None),
-    ("monev", _("Monev"), None),
+    ("monev", _("Monev"), "coverage_dashboard"),
 ]
 
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MonitoringConfig(AppConfig):
+    name = "jaring.monitoring"
+    verbose_name = "Monitoring dan evaluasi"

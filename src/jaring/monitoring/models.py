@@ -1,0 +1,110 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportSource(models.TextChoices):
+    UPLOAD = "upload", _("Unggah di web")
+    API = "api", _("API")
+    CLI = "cli", _("Baris perintah")
+    DEMO = "demo", _("Data demo")
+
+
+class CoverageImport(models.Model):
+    """One coverage file that was saved: which file, who, when, how many rows.
+    A file with any wrong row is refused whole and leaves no import behind."""
+
+    file_name = models.CharField(_("berkas"), max_length=255)
+    source = models.CharField(_("jalur"), max_length=10, choices=ImportSource.choices)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    imported_at = models.DateTimeField(_("waktu impor"), auto_now_add=True)
+    # The deepest region holding every row of the file: where the import is seen.
+    region_code = models.CharField(_("kode wilayah"), max_length=10, blank=True)
+    rows = models.PositiveIntegerField(_("baris"), default=0)
+    created = models.PositiveIntegerField(_("angka baru"), default=0)
+    updated = models.PositiveIntegerField(_("angka diganti"), default=0)
+    unchanged = models.PositiveIntegerField(_("angka tidak berubah"), default=0)
+    targets = models.PositiveIntegerField(_("target diisi atau diubah"), default=0)
+    warnings = models.JSONField(_("peringatan"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+        verbose_name = _("impor angka cakupan")
+        verbose_name_plural = _("impor angka cakupan")
+        indexes = [models.Index(fields=["region_code", "imported_at"], name="coverage_import_region")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.imported_at:%d/%m/%Y %H:%M})"
+
+
+class CoverageFigure(models.Model):
+    """Active BPJS Ketenagakerjaan participants (all segments, from BPJS aggregates)
+    and potential workers (BPS-based) of one region on one date. Re-importing the
+    same region and date replaces the numbers (audited)."""
+
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("wilayah"),
+    )
+    level = models.CharField(_("tingkat"), max_length=10)  # the region's, kept for grouped reads
+    on = models.DateField(_("tanggal"))
+    participants = models.PositiveBigIntegerField(_("peserta aktif"))
+    potential = models.PositiveBigIntegerField(_("potensi pekerja"))
+    source_import = models.ForeignKey(
+        CoverageImport, on_delete=models.PROTECT, null=True, blank=True, related_name="figures"
+    )
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+
+    class Meta:
+        ordering = ["region_id", "-on"]
+        verbose_name = _("angka cakupan")
+        verbose_name_plural = _("angka cakupan")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "on"], name="coverage_figure_region_date"),
+            models.CheckConstraint(condition=models.Q(potential__gt=0), name="coverage_potential_positive"),
+        ]
+        indexes = [models.Index(fields=["level", "region", "on"], name="coverage_figure_level")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.on:%d/%m/%Y}: {self.participants}/{self.potential}"
+
+
+class CoverageTarget(models.Model):
+    """The coverage target of a region for a year (targets are set per year). A region
+    without one inherits its parent's."""
+
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("wilayah"),
+    )
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    target_pct = models.DecimalField(_("target (%)"), max_digits=5, decimal_places=2)
+    source_import = models.ForeignKey(
+        CoverageImport, on_delete=models.PROTECT, null=True, blank=True, related_name="target_rows"
+    )
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+
+    class Meta:
+        ordering = ["region_id", "-year"]
+        verbose_name = _("target cakupan")
+        verbose_name_plural = _("target cakupan")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="coverage_target_region_year"),
+            models.CheckConstraint(
+                condition=models.Q(target_pct__gt=0, target_pct__lte=100), name="coverage_target_0_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.year}: {self.target_pct}%"

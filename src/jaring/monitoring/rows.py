@@ -1,0 +1,231 @@
+"""One row of a coverage file (KODE_WILAYAH, TANGGAL, PESERTA_AKTIF, POTENSI_PEKERJA,
+TARGET_PERSEN) into a record, or into errors naming the row, the column and the fix.
+Pure: no Django. The caller gives the known region codes, the jurisdiction test and
+today.
+
+A row with both numbers empty and a TARGET_PERSEN sets only the year's target.
+More participants than potential workers is accepted with a warning: BPS estimates
+of small areas can be below the people registered there (people register where
+they work), and the figure is BPJS's own count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Container
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from jaring.errors import DomainError
+from jaring.monitoring.coverage import format_people
+from jaring.regions import codes
+from jaring.registry.rows import RowError, header_key, parse_date, text_of
+
+COLUMNS = ("KODE_WILAYAH", "TANGGAL", "PESERTA_AKTIF", "POTENSI_PEKERJA", "TARGET_PERSEN")
+REQUIRED = ("KODE_WILAYAH", "TANGGAL", "PESERTA_AKTIF", "POTENSI_PEKERJA")
+COLUMN_BY_KEY = {header_key(c): c for c in COLUMNS}
+FIRST_DATE = date(2014, 1, 1)  # BPJS Ketenagakerjaan began operating on 1 January 2014
+PEOPLE_MAX = 400_000_000
+_NUMBER_WITH_SEPARATORS = re.compile(r"\d{1,3}([.,]\d{3})+")
+
+
+@dataclass(frozen=True)
+class CoverageRecord:
+    row: int
+    region_code: str
+    on: date
+    participants: int | None  # None (with potential None) for a target-only row
+    potential: int | None
+    target: Decimal | None
+
+    @property
+    def has_figures(self) -> bool:
+        return self.participants is not None
+
+
+@dataclass(frozen=True)
+class RowWarning:
+    row: int
+    column: str
+    code: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
+
+
+def _people(cell: object) -> int | str | None:
+    """A count of people; None when empty; a short reason (text) when it is not one."""
+    if cell is None or (isinstance(cell, str) and not cell.strip()):
+        return None
+    if isinstance(cell, bool):
+        return "bukan angka"
+    if isinstance(cell, int | float):
+        if isinstance(cell, float) and not cell.is_integer():
+            return "ada desimal"
+        return int(cell) if cell >= 0 else "negatif"
+    text = str(cell).strip().replace(" ", "")
+    if text.startswith("-") and text[1:].replace(".", "").replace(",", "").isdigit():
+        return "negatif"
+    if _NUMBER_WITH_SEPARATORS.fullmatch(text):
+        text = text.replace(".", "").replace(",", "")
+    if text.isdigit() and text.isascii():
+        return int(text)
+    return "bukan bilangan bulat"
+
+
+def _target(cell: object) -> Decimal | str | None:
+    """A target percentage: 53, 53.5, "53,5", "53%". None when empty."""
+    if cell is None or (isinstance(cell, str) and not cell.strip()):
+        return None
+    if isinstance(cell, bool):
+        return "bukan angka"
+    text = text_of(cell).replace(" ", "").removesuffix("%").replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return "bukan angka"
+    if not value.is_finite():
+        return "bukan angka"
+    return value
+
+
+def parse_coverage_row(
+    values: dict[str, object],
+    *,
+    row: int,
+    known_codes: Container[str],
+    in_jurisdiction: Callable[[str], bool],
+    today: date,
+) -> tuple[CoverageRecord | None, list[RowError], list[RowWarning]]:
+    """Check one row; all its errors at once. Returns (record or None, errors, warnings)."""
+    errors: list[RowError] = []
+    warnings: list[RowWarning] = []
+
+    def fail(column: str, code: str, message: str) -> None:
+        errors.append(RowError(row, column, code, message))
+
+    raw_code = text_of(values.get("KODE_WILAYAH"))
+    region = codes.try_normalize(raw_code) if raw_code else None
+    if not raw_code:
+        fail("KODE_WILAYAH", "region_required", "Kode wilayah wajib diisi, mis. 15 atau 15.04.")
+    elif region is None:
+        fail(
+            "KODE_WILAYAH",
+            "region_invalid",
+            f"'{raw_code}' bukan kode wilayah. Isi kode provinsi (15), kabupaten/kota (15.04), kecamatan "
+            "(15.04.01) atau desa (15.04.01.2003); format kolom sebagai Teks agar 17.10 tidak menjadi 17.1.",
+        )
+    elif region not in known_codes:
+        fail(
+            "KODE_WILAYAH",
+            "region_unknown",
+            f"Wilayah {codes.dotted(region)} tidak terdaftar. Periksa kodenya di menu Wilayah.",
+        )
+    elif not in_jurisdiction(region):
+        fail(
+            "KODE_WILAYAH",
+            "region_outside_jurisdiction",
+            f"Wilayah {codes.dotted(region)} di luar wilayah kerja Anda. Hapus baris ini.",
+        )
+
+    on = None
+    raw_date = values.get("TANGGAL")
+    if not isinstance(raw_date, date) and not text_of(raw_date):
+        fail("TANGGAL", "date_required", "Tanggal data wajib diisi, mis. 31/12/2024.")
+    else:
+        try:
+            on = parse_date(raw_date, "TANGGAL")
+        except DomainError as exc:
+            fail("TANGGAL", exc.code, exc.message.replace("12/03/1985", "31/12/2024"))
+        else:
+            if on > today:
+                fail(
+                    "TANGGAL",
+                    "date_future",
+                    f"Tanggal {on:%d/%m/%Y} belum terjadi. Isi tanggal posisi data, paling lambat hari ini.",
+                )
+                on = None
+            elif on < FIRST_DATE:
+                fail(
+                    "TANGGAL",
+                    "date_too_early",
+                    f"Tanggal {on:%d/%m/%Y} sebelum BPJS Ketenagakerjaan beroperasi (1 Januari 2014). "
+                    "Periksa tahunnya.",
+                )
+                on = None
+
+    participants = _people(values.get("PESERTA_AKTIF"))
+    potential = _people(values.get("POTENSI_PEKERJA"))
+    target = _target(values.get("TARGET_PERSEN"))
+    target_only = participants is None and potential is None and isinstance(target, Decimal)
+    if not target_only:
+        for column, value, minimum in (("PESERTA_AKTIF", participants, 0), ("POTENSI_PEKERJA", potential, 1)):
+            shown = text_of(values.get(column))
+            if value is None:
+                fail(
+                    column,
+                    "number_required",
+                    f"{column} wajib diisi dengan jumlah orang, mis. 49803 (kosongkan PESERTA_AKTIF dan "
+                    "POTENSI_PEKERJA bersama-sama hanya untuk baris yang mengisi TARGET_PERSEN saja).",
+                )
+            elif isinstance(value, str):
+                fail(
+                    column,
+                    "number_negative" if value == "negatif" else "number_invalid",
+                    f"'{shown}' tidak dapat dipakai ({value}). Isi bilangan bulat {minimum} atau lebih tanpa "
+                    "desimal, mis. 49803 atau 49.803.",
+                )
+            elif value < minimum:
+                fail(
+                    column,
+                    "potential_zero",
+                    "POTENSI_PEKERJA harus lebih dari 0: cakupan dihitung sebagai peserta / potensi.",
+                )
+            elif value > PEOPLE_MAX:
+                fail(
+                    column,
+                    "number_too_large",
+                    f"'{shown}' terlalu besar untuk jumlah orang. Periksa angkanya.",
+                )
+
+    if isinstance(target, str):
+        fail(
+            "TARGET_PERSEN",
+            "target_invalid",
+            f"'{text_of(values.get('TARGET_PERSEN'))}' bukan persentase. Isi angka 0-100 tanpa tanda %, "
+            "mis. 53 atau 53,5, atau kosongkan.",
+        )
+    elif target is not None and not (1 < target <= 100):
+        fail(
+            "TARGET_PERSEN",
+            "target_out_of_range",
+            f"Target {text_of(values.get('TARGET_PERSEN'))} di luar rentang. Isi persen lebih dari 1 "
+            "sampai 100, mis. 53 untuk 53% (bila sel berformat persen 0,53, ubah menjadi angka 53).",
+        )
+    elif target is not None and target != target.quantize(Decimal("0.01")):
+        fail("TARGET_PERSEN", "target_precision", "Target paling banyak dua angka desimal, mis. 53,25.")
+
+    if errors:
+        return None, errors, warnings
+    if not target_only and participants > potential:
+        warnings.append(
+            RowWarning(
+                row,
+                "PESERTA_AKTIF",
+                "participants_over_potential",
+                f"Peserta aktif ({format_people(participants)}) melebihi potensi pekerja "
+                f"({format_people(potential)}) di {codes.dotted(region)}: cakupan di atas 100%. "
+                "Tetap disimpan; periksa angka potensi BPS.",
+            )
+        )
+    record = CoverageRecord(
+        row=row,
+        region_code=region,
+        on=on,
+        participants=None if target_only else participants,
+        potential=None if target_only else potential,
+        target=target,
+    )
+    return record, errors, warnings
