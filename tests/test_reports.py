@@ -161,3 +161,23 @@ def test_every_role_gets_the_report_of_its_own_regions_only(demo, kind, role):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats"), (kind, role)
     response = client.get("/monev/laporan/", {"region": outside, "period": "2025-05", "fmt": "xlsx"})
     assert "di luar wilayah kerja Anda" in response.content.decode()
+
+
+def test_coverage_ranking_and_map_of_jambi_in_august_2024(demo, tmp_path):
+    from jaring.demo.monitoring import seed_coverage
+
+    seed_coverage()
+    report = monev_report(demo.user("jambi.viewer"), region_code="15", period=date(2024, 8, 1))
+    shown = figures(report)
+    assert (shown["Cakupan (UCJ)"], shown["Target cakupan"]) == (39.52, 53.0)
+    assert shown["Kekurangan menuju target"] == 695_556 - 518_632
+    ranking = table(report, "Cakupan").rows
+    batanghari = next(row for row in ranking if row[1] == "Kabupaten Batanghari")
+    assert batanghari[2:5] == [49_803, 98_206, 50.71]
+    assert [row[0] for row in ranking] == list(range(1, len(ranking) + 1))
+    assert [row[4] for row in ranking] == sorted((row[4] for row in ranking), reverse=True)
+    assert report.map_svg.count("<path") == 11 and report.map_legend
+    path = tmp_path / "monev.pdf"
+    path.write_bytes(monev_pdf(report))
+    text = run([str(debian_binary(Path("/usr/bin/pdftotext"), "poppler-utils")), str(path), "-"], timeout=60)
+    assert "39,52%" in text and "50,71%" in text and "Peta cakupan per kabupaten/kota" in text

@@ -22,6 +22,8 @@ from jaring.alerts.selectors import inbox
 from jaring.alerts.sources import kind_label
 from jaring.errors import InvalidInput, PermissionDeniedError
 from jaring.funds.selectors import funnel_report, idle_villages
+from jaring.monitoring.maps import COVERAGE
+from jaring.monitoring.selectors import coverage_map, coverage_report
 from jaring.programs.models import Program, VillageEnrolmentCount
 from jaring.programs.selectors import agreements_visible_to, programs_visible_to
 from jaring.regions import codes
@@ -30,11 +32,13 @@ from jaring.reports.tables import (
     DATE,
     INT,
     PERCENT,
+    PERCENT2,
     RUPIAH,
     Column,
     Figure,
     MonevReport,
     Table,
+    date_text,
 )
 
 ROWS_SHOWN = 50  # per long table (idle villages, alerts); the total is stated
@@ -97,6 +101,66 @@ def _programs(user, region: str, as_of: date) -> list[Program]:
         .filter(overlap, starts_on__lte=as_of, ends_on__gte=as_of - timedelta(days=365))
         .order_by("code")
     )
+
+
+@section
+def coverage(report: MonevReport, context: Context) -> None:
+    """Coverage (UCJ) against the target, its ranking one level down, and the map."""
+    place = Region.objects.get(code=context.region)
+    found = coverage_report(context.user, place, context.as_of)
+    line = found.line
+    if line is not None:
+        report.figures += [
+            Figure("Cakupan (UCJ)", _pct(line.coverage_pct), PERCENT2, f"per {date_text(line.figure.on)}"),
+            Figure("Target cakupan", _pct(line.target_pct), PERCENT2),
+            Figure("Peserta aktif BPJS TK (semua segmen)", line.figure.participants, INT),
+            Figure("Kekurangan menuju target", line.gap_participants, INT, "orang"),
+            Figure("Biaya menutup kekurangan", line.gap_budget_rupiah, RUPIAH, "setahun, iuran JKK+JKM APBD"),
+        ]
+    else:
+        report.figures.append(Figure("Cakupan (UCJ)", None, PERCENT, "belum ada data cakupan"))
+    report.tables.append(
+        Table(
+            key="Cakupan",
+            title="Cakupan kepesertaan (UCJ) dan peringkat",
+            columns=[
+                Column("Peringkat", INT),
+                Column("Wilayah"),
+                Column("Peserta aktif", INT),
+                Column("Potensi pekerja", INT),
+                Column("Cakupan", PERCENT2),
+                Column("Target", PERCENT2),
+                Column("Kekurangan", INT),
+                Column("Biaya menutup kekurangan", RUPIAH),
+            ],
+            rows=[
+                [
+                    rank,
+                    child.name,
+                    child.figure.participants,
+                    child.figure.potential,
+                    _pct(child.coverage_pct),
+                    _pct(child.target_pct),
+                    child.gap_participants,
+                    child.gap_budget_rupiah,
+                ]
+                for rank, child in enumerate(found.children, start=1)
+            ],
+            note=" ".join(found.notes),
+            empty="Belum ada data cakupan wilayah di bawahnya.",
+        )
+    )
+    drawn = coverage_map(
+        context.user, found, mode=COVERAGE.key, link=lambda code: "", caption="Cakupan per kabupaten/kota"
+    )
+    if drawn is not None:
+        report.map_svg = drawn.svg
+        report.map_title = "Peta cakupan per kabupaten/kota"
+        report.map_legend = [(item.fill, item.label) for item in drawn.legend]
+
+
+def _pct(text: str | None) -> float | None:
+    return None if text is None else float(text)
 
 
 @section

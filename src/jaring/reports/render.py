@@ -11,7 +11,17 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from jaring.contributions.planning import format_rupiah
-from jaring.reports.tables import DATE, INT, PERCENT, RUPIAH, MonevReport, date_text, percent_text, thousands
+from jaring.reports.tables import (
+    DATE,
+    INT,
+    PERCENT,
+    PERCENT2,
+    RUPIAH,
+    MonevReport,
+    date_text,
+    percent_text,
+    thousands,
+)
 
 
 def cell_text(value, kind: str) -> str:
@@ -23,13 +33,15 @@ def cell_text(value, kind: str) -> str:
         return thousands(value)
     if kind == PERCENT:
         return percent_text(value)
+    if kind == PERCENT2:
+        return percent_text(value, 2)
     if kind == DATE:
         return date_text(value)
     return str(value)
 
 
 def _rows_text(table) -> list[list[tuple[str, bool]]]:
-    numeric = [c.kind in (RUPIAH, INT, PERCENT) for c in table.columns]
+    numeric = [c.kind in (RUPIAH, INT, PERCENT, PERCENT2) for c in table.columns]
     return [
         [(cell_text(v, c.kind), n) for v, c, n in zip(row, table.columns, numeric, strict=True)]
         for row in table.rows
@@ -65,14 +77,15 @@ def monev_xlsx(report: MonevReport) -> bytes:
         RUPIAH: book.add_format({"num_format": '"Rp"#,##0'}),
         INT: book.add_format({"num_format": "#,##0"}),
         PERCENT: book.add_format({"num_format": "0.0%"}),
+        PERCENT2: book.add_format({"num_format": "0.00%"}),
         DATE: book.add_format({"num_format": "dd/mm/yyyy"}),
     }
 
     def write(sheet, row: int, col: int, value, kind: str) -> None:
         if value is None:
             sheet.write_blank(row, col, None)
-        elif kind == PERCENT:
-            sheet.write_number(row, col, value / 100, formats[PERCENT])
+        elif kind in (PERCENT, PERCENT2):
+            sheet.write_number(row, col, value / 100, formats[kind])
         elif kind == DATE and isinstance(value, date):
             sheet.write_datetime(row, col, value, formats[DATE])
         elif kind in (RUPIAH, INT):

@@ -23,6 +23,7 @@ MONTHS_ID = (
 
 # Column kinds: how a value is written in the PDF and typed in the workbook.
 TEXT, INT, RUPIAH, PERCENT, DATE = "text", "int", "rupiah", "percent", "date"
+PERCENT2 = "percent2"  # coverage: two decimals, as BPJS publishes it (39,52%)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class MonevReport:
     tables: list[Table] = field(default_factory=list)
     map_svg: str = ""  # inline SVG of the regencies, when the region has them
     map_title: str = ""
+    map_legend: list[tuple[str, str]] = field(default_factory=list)  # (fill colour, label)
 
     @property
     def period_label(self) -> str:
@@ -79,8 +81,8 @@ def thousands(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-def percent_text(value: float | None) -> str:
-    return "\u2013" if value is None else f"{value:.1f}%".replace(".", ",")
+def percent_text(value: float | None, decimals: int = 1) -> str:
+    return "\u2013" if value is None else f"{value:.{decimals}f}%".replace(".", ",")
 
 
 def date_text(value: date | None) -> str:

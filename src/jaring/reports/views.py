@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from jaring.accounts.permissions import can_edit_data
 from jaring.accounts.scoping import jurisdiction_of
 from jaring.errors import DomainError
 from jaring.regions import codes
@@ -43,4 +44,4 @@ def monev_download(request):
             name = f"monev-{report.region_code}-{report.period:%Y-%m}.{fmt}"
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             return response
-    return render(request, "reports/monev_form.html", {"form": form})
+    return render(request, "reports/monev_form.html", {"form": form, "can_edit": can_edit_data(request.user)})
