@@ -253,3 +253,42 @@ def test_every_role_sees_and_acknowledges_only_inside(matrix_alerts, kind, role)
     assert response.status_code == (200 if role in ("admin", "operator") else 403)
     inside.refresh_from_db()
     assert (inside.acknowledgement == "Ditangani") == (role in ("admin", "operator"))
+
+
+def test_trajectory_is_a_straight_line_from_the_baseline_to_the_year_end_target():
+    from decimal import Decimal
+
+    from jaring.monitoring.coverage import Figure, trajectory_pct
+
+    baseline = Figure(code="15", on=date(2024, 12, 31), participants=40, potential=100)
+    target = Decimal("58")
+    assert trajectory_pct(baseline=baseline, target=target, on=date(2024, 12, 31)) == Decimal("40.00")
+    assert trajectory_pct(baseline=baseline, target=target, on=date(2025, 12, 31)) == Decimal("58.00")
+    halfway = date(2024, 12, 31) + timedelta(days=365 // 2)
+    assert trajectory_pct(baseline=baseline, target=target, on=halfway) == Decimal("48.98")
+
+
+def test_coverage_behind_its_target_trajectory(demo):
+    from jaring.monitoring.models import CoverageFigure, CoverageTarget
+
+    def figure(code, on, participants, potential=1_000):
+        level = {2: "province", 4: "regency"}[len(code)]
+        CoverageFigure.objects.create(
+            region_id=code, level=level, on=on, participants=participants, potential=potential
+        )
+
+    CoverageTarget.objects.create(region_id="15", year=2025, target_pct=60)
+    figure("15", date(2024, 12, 31), 400)
+    figure("15", date(2025, 6, 30), 450)  # the path says 49.92%: 4.92 points behind
+    figure("1504", date(2024, 12, 31), 500)
+    figure("1504", date(2025, 6, 30), 560)  # inherits 60%: the path says 54.96%, ahead
+    figure("1571", date(2025, 6, 30), 300)  # no baseline before 2025: its first figure is the start
+    alerts_refresh(today=date(2025, 7, 1))
+    (alert,) = open_alerts("coverage_behind").values()
+    assert (alert.region_code, alert.severity) == ("15", "warning")
+    assert alert.title == "Cakupan Jambi 45,00% di bawah lintasan target (49,92%)"
+    assert alert.url == "/monev/?wilayah=15&tanggal=2025-06-30"
+    figure("15", date(2025, 9, 30), 420)  # falling behind further: urgent
+    alerts_refresh(today=date(2025, 10, 1))
+    alert.refresh_from_db()
+    assert alert.severity == "danger" and alert.resolved_at is None

@@ -256,3 +256,19 @@ def growth_points(now: Figure | None, before: Figure | None) -> str | None:
         Decimal(before.participants) / Decimal(before.potential)
     )
     return str((change * 100).quantize(_CENT, rounding=ROUND_HALF_UP))
+
+
+def trajectory_pct(*, baseline: Figure, target: Decimal, on: date) -> Decimal:
+    """Where coverage should stand on ``on`` to reach ``target`` by 31 December of
+    ``on``'s year, on a straight line from ``baseline`` (the last figure before the
+    year, or its first). Two decimals, half up."""
+    year_end = date(on.year, 12, 31)
+    start = Decimal(baseline.participants * 100) / Decimal(baseline.potential)
+    if baseline.on >= on:  # no time has passed: the path starts where coverage stands
+        expected = start
+    elif on >= year_end:
+        expected = target
+    else:
+        share = Decimal((on - baseline.on).days) / Decimal((year_end - baseline.on).days)
+        expected = start + (target - start) * share
+    return expected.quantize(_CENT, rounding=ROUND_HALF_UP)

@@ -1,0 +1,71 @@
+"""Alert sources of coverage monitoring (see jaring.alerts.sources)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from jaring.alerts.models import Severity
+from jaring.alerts.sources import Draft, source
+from jaring.monitoring.coverage import Figure, percent_text, target_for, trajectory_pct
+from jaring.monitoring.models import CoverageFigure, CoverageTarget
+from jaring.regions import codes
+from jaring.regions.models import Region
+
+URGENT_POINTS = Decimal(5)  # behind the path by this many percentage points or more
+
+
+@source("coverage_behind", "Cakupan di bawah lintasan target")
+def coverage_behind(today: date) -> Iterator[Draft]:
+    """Provinces and regencies whose latest coverage lies below the straight path
+    from the year's baseline to the year's target (own or inherited)."""
+    history: dict[str, list[Figure]] = defaultdict(list)
+    rows = (
+        CoverageFigure.objects.filter(level__in=("province", "regency"), on__lte=today)
+        .order_by("region_id", "on")
+        .values_list("region_id", "on", "participants", "potential")
+    )
+    for code, on, participants, potential in rows:
+        history[code].append(Figure(code=code, on=on, participants=participants, potential=potential))
+    targets = {
+        (code, year): pct
+        for code, year, pct in CoverageTarget.objects.values_list("region_id", "year", "target_pct")
+    }
+    names = dict(Region.objects.filter(code__in=list(history)).values_list("code", "name"))
+    for code, figures in history.items():
+        latest = figures[-1]
+        year = latest.on.year
+        target = target_for(code, year, targets, codes.parent_of)
+        if target is None:
+            continue
+        before = [f for f in figures if f.on.year < year]
+        baseline = before[-1] if before else figures[0]
+        expected = trajectory_pct(baseline=baseline, target=target, on=latest.on)
+        actual = Decimal(percent_text(latest.participants, latest.potential))
+        if actual >= expected:
+            continue
+        behind = expected - actual
+        name = names.get(code, code)
+        yield Draft(
+            key=f"coverage_behind:{code}",
+            region_code=code,
+            severity=Severity.DANGER if behind >= URGENT_POINTS else Severity.WARNING,
+            title=f"Cakupan {name} {_id(actual)}% di bawah lintasan target ({_id(expected)}%)",
+            detail=(
+                f"Per {latest.on:%d/%m/%Y}; target {_id(target)}% pada akhir {year}, "
+                f"tertinggal {_id(behind)} poin."
+            ),
+            url=reverse("coverage_dashboard")
+            + "?"
+            + urlencode({"wilayah": codes.dotted(code), "tanggal": latest.on.isoformat()}),
+            count=None,
+        )
+
+
+def _id(value: Decimal) -> str:
+    return f"{value:.2f}".replace(".", ",")
