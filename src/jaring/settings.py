@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "jaring.contributions",
     "jaring.programs",
     "jaring.funds",
+    "jaring.billing",
+    "jaring.claims",
     "jaring.demo",
 ]
 
@@ -223,3 +225,6 @@ NINJA_PAGINATION_PER_PAGE = 50
 JARING_PAGE_SIZE = 50
 # Money received by a village and not paid to BPJS for this many days is "idle".
 JARING_IDLE_MONEY_DAYS = env.int("JARING_IDLE_MONEY_DAYS", default=30)
+# Whether an event during arrears (1 to 3 unpaid months) is covered by a claim: DOMAIN.md s.4
+# marks it UNCONFIRMED; the default is "not covered".
+JARING_CLAIMS_COVER_ARREARS = env.bool("JARING_CLAIMS_COVER_ARREARS", default=False)

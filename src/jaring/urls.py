@@ -39,6 +39,8 @@ urlpatterns = [
     path("anggaran/", include("jaring.contributions.urls")),
     path("", include("jaring.programs.urls")),
     path("dana/", include("jaring.funds.urls")),
+    path("iuran/", include("jaring.billing.urls")),
+    path("klaim/", include("jaring.claims.urls")),
     path("api/v1/", api.urls),
 ]
 
