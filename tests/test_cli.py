@@ -200,3 +200,74 @@ def test_seed_demo_reproduces_the_coverage_of_the_public_record(demo):
     count = CoverageFigure.objects.count()
     _run("seed_demo")
     assert CoverageFigure.objects.count() == count
+
+
+def test_seed_demo_bills_and_pays_along_the_money_trail(demo):
+    """Bills for the three demo programs; the BKBK villages that paid BPJS paid for each
+    of their people (the transfer's amount); Kota Jambi RT heads are mostly protected
+    today, some in arrears, some lapsed, a few with a paid period ending within 30 days."""
+    from datetime import date, timedelta
+
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    from jaring.billing.models import Bill, Payment
+    from jaring.billing.selectors import protection_counts, protection_rows
+    from jaring.funds.models import Transfer
+
+    _run("seed_demo")
+    admin = demo.user("admin")
+    today = timezone.localdate()
+    programs = set(Bill.objects.values_list("program__code", flat=True))
+    assert programs == {"BKBK-JAMBI-2025", "KOTA-JAMBI-RT-2025", "APBD-BENGKULU-2024"}
+    village = Transfer.objects.get(reference="IURAN/BKBK/1504012003")
+    paid = Payment.objects.filter(reference__startswith="IURAN/BKBK/1504012003/").aggregate(s=Sum("amount"))[
+        "s"
+    ]
+    assert paid == village.amount
+    kota = protection_counts(admin, today, region="15.71")
+    assert kota["active"] > kota["arrears"] > 0 and kota["lapsed"] > 0
+    ending, _after = protection_rows(admin, today, "ending", region="15.71")
+    assert ending and all(r.covered_until <= today + timedelta(days=30) for r in ending)
+    bkbk = protection_counts(admin, date(2025, 9, 1), region="1504012003")
+    assert bkbk["active"] == 75
+    assert protection_counts(admin, today, region="1504012003")["lapsed"] == 75  # no 2026 money
+    bills = Bill.objects.count()
+    _run("seed_demo")
+    assert Bill.objects.count() == bills
+
+
+@pytest.mark.django_db
+def test_seed_demo_shows_claims_from_report_to_payment(demo, settings, tmp_path):
+    """Jambi: a paid JKM death (Rp42,000,000) with heirs and a refund, a paid JKK death
+    with scholarships for two children, an injury awaiting documents, a claim rejected
+    because the person was not protected on the event date; Bengkulu: a paid claim."""
+    from jaring.billing.models import Refund
+    from jaring.billing.selectors import protection_on
+    from jaring.claims.models import Claim
+    from jaring.claims.selectors import benefits_paid
+
+    settings.MEDIA_ROOT = tmp_path
+    _run("seed_demo")
+    jambi_jkm = Claim.objects.get(kind="jkm", status="paid", village__code__startswith="15")
+    assert jambi_jkm.paid_rupiah == jambi_jkm.quote_total == 42_000_000
+    assert jambi_jkm.heirs.exists() and jambi_jkm.recipient_heir is not None
+    refund = Refund.objects.get(participant=jambi_jkm.participant)
+    assert refund.months > 0 and refund.rupiah == refund.months * 16_800
+    assert jambi_jkm.participant.died_on == jambi_jkm.event_date
+    jkk = Claim.objects.get(kind="jkk_death", status="paid")
+    assert (jkk.scholarship_children, jkk.scholarship_rupiah) == (2, 3_500_000)
+    assert jkk.quote_total == 48_000_000 + 12_000_000 + 10_000_000 + 3_500_000
+    waiting = Claim.objects.get(kind="jkk_injury")
+    assert waiting.status == "reported" and waiting.village_id == "1504012003"
+    rejected = Claim.objects.get(status="rejected")
+    assert protection_on(rejected.participant, rejected.event_date).status != "active"
+    assert "tidak terlindungi" in rejected.rejection_reason
+    assert Claim.objects.filter(village__code__startswith="17", status="paid").exists()
+    jambi = benefits_paid("15", None, None)
+    assert jambi.totals.claims == 2 and jambi.totals.rupiah == 42_000_000 + jkk.quote_total
+    documents = [d for c in Claim.objects.all() for d in c.documents.all()]
+    assert documents and all(d.file.open("rb").read(5) == b"%PDF-" for d in documents)
+    count = Claim.objects.count()
+    _run("seed_demo")
+    assert Claim.objects.count() == count

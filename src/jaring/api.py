@@ -15,6 +15,8 @@ from jaring.accounts.api import router as accounts_router
 from jaring.accounts.services import api_token_authenticate
 from jaring.alerts.api import router as alerts_router
 from jaring.audit.api import router as audit_router
+from jaring.billing.api import router as billing_router
+from jaring.claims.api import router as claims_router
 from jaring.contributions.api import router as contributions_router
 from jaring.errors import DomainError
 from jaring.funds.api import router as funds_router
@@ -99,3 +101,5 @@ api.add_router("/", programs_router)
 api.add_router("/", funds_router)
 api.add_router("/", alerts_router)
 api.add_router("/", monitoring_router)
+api.add_router("/", billing_router)
+api.add_router("/", claims_router)

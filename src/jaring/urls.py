@@ -42,6 +42,8 @@ urlpatterns = [
     path("", include("jaring.alerts.urls")),
     path("", include("jaring.reports.urls")),
     path("monev/", include("jaring.monitoring.urls")),
+    path("iuran/", include("jaring.billing.urls")),
+    path("klaim/", include("jaring.claims.urls")),
     path("api/v1/", api.urls),
 ]
 

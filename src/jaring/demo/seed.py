@@ -13,6 +13,8 @@ from django.db import transaction
 from jaring.accounts.models import Organization, User
 from jaring.accounts.services import organization_create, user_create
 from jaring.alerts.services import alerts_refresh
+from jaring.demo.billing import seed_billing
+from jaring.demo.claims import seed_claims
 from jaring.demo.monitoring import seed_coverage
 from jaring.demo.people import demo_people
 from jaring.demo.programs import seed_programs
@@ -120,6 +122,8 @@ def seed_demo(*, people: bool = True) -> list[tuple[DemoUser, bool]]:
         participants_upsert(actor=None, records=demo_people(), source="data demo")
         duplicates_scan()
         seed_programs()
+        seed_billing()
+        seed_claims()
         seed_coverage()
         alerts_refresh()  # after every other demo module: the inbox shows their conditions
     return created

@@ -46,6 +46,9 @@ class Participant(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=STATUS_CHOICES, default=Status.REGISTERED.value
     )
+    # Set when a death is recorded (jaring.billing.services.death_record): protection ends
+    # from that date on, and the person is no longer billed.
+    died_on = models.DateField(_("tanggal meninggal"), null=True, blank=True)
     merged_into = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

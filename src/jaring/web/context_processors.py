@@ -9,8 +9,8 @@ MODULES = [
     ("program", _("Program"), "program_list"),
     ("dana", _("Dana"), "funds_overview"),
     ("anggaran", _("Anggaran"), "budget_planning"),
-    ("iuran", _("Iuran"), None),
-    ("klaim", _("Klaim"), None),
+    ("iuran", _("Iuran"), "bill_list"),
+    ("klaim", _("Klaim"), "claim_list"),
     ("monev", _("Monev"), "coverage_dashboard"),
 ]
 

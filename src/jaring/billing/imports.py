@@ -1,0 +1,195 @@
+"""Importing a BPJS payment confirmation file (CSV or XLSX, read like the participant
+import). All or nothing: every row is checked (its cells, the person or bill it names,
+the months against the bills, the reference) and if any row is wrong nothing is saved
+and every error is reported (row, column, what to fix). A reference recorded before
+with the same content is skipped, so importing the same file again, even from two
+sessions at the same moment, records each payment once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from jaring.billing import payment_rows
+from jaring.billing.models import Bill
+from jaring.billing.selectors import bills_visible_to
+from jaring.billing.services import BillReport, PaymentRequest, payments_post
+from jaring.errors import DomainError
+from jaring.registry.models import Participant
+from jaring.registry.readers import FileProblem, read_rows
+from jaring.registry.rows import RowError, header_key, text_of
+from jaring.registry.selectors import participants_visible_to
+
+ROWS_MAX = 100_000
+
+
+@dataclass
+class PaymentImport:
+    layout: str = ""
+    rows: int = 0
+    created: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+    errors: list[RowError] = field(default_factory=list)
+    bills: list[BillReport] = field(default_factory=list)
+
+    @property
+    def saved(self) -> bool:
+        return not self.errors and not self.dry_run
+
+    def as_dict(self) -> dict:
+        return {
+            "layout": self.layout,
+            "rows": self.rows,
+            "created": self.created,
+            "unchanged": self.unchanged,
+            "dry_run": self.dry_run,
+            "saved": self.saved,
+            "bills": [b.as_dict() for b in self.bills],
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _read(path: Path, result: PaymentImport) -> list[payment_rows.PaymentRow]:
+    parsed: list[payment_rows.PaymentRow] = []
+    mapping: dict[int, str] | None = None
+    for number, cells in read_rows(path):
+        if mapping is None:
+            mapping = {}
+            for index, cell in enumerate(cells):
+                column = payment_rows.COLUMN_BY_KEY.get(header_key(cell))
+                if column and column not in mapping.values():
+                    mapping[index] = column
+            result.layout, missing = payment_rows.layout_of(set(mapping.values()))
+            if missing:
+                result.errors.append(
+                    RowError(
+                        1,
+                        missing[0],
+                        "column_missing",
+                        f"Kolom {', '.join(missing)} tidak ada di baris judul. Baris pertama harus berisi "
+                        + ", ".join(
+                            payment_rows.BILL_COLUMNS
+                            if result.layout == payment_rows.BILL
+                            else payment_rows.PERSON_COLUMNS
+                        )
+                        + " (NIK atau NO_KPJ).",
+                    )
+                )
+                return []
+            continue
+        if all(text_of(c) == "" for c in cells):
+            continue
+        result.rows += 1
+        if result.rows > ROWS_MAX:
+            result.errors.append(
+                RowError(
+                    number,
+                    "",
+                    "file_too_large",
+                    f"Paling banyak {ROWS_MAX:,} baris per berkas; pecah berkasnya.",
+                )
+            )
+            return []
+        values = {column: cells[i] if i < len(cells) else None for i, column in mapping.items()}
+        outcome = payment_rows.parse_row(values, row=number, layout=result.layout)
+        if isinstance(outcome, list):
+            result.errors.extend(outcome)
+        else:
+            parsed.append(outcome)
+    if mapping is None:
+        result.errors.append(
+            RowError(0, "", "file_empty", "Berkas kosong: tidak ada baris judul maupun data.")
+        )
+    elif not result.rows:
+        result.errors.append(RowError(2, "", "file_no_rows", "Berkas tidak berisi baris pembayaran."))
+    return parsed
+
+
+def _requests(actor, parsed: list[payment_rows.PaymentRow], result: PaymentImport) -> list[PaymentRequest]:
+    """The payments the rows describe, with their people and bills found (through the
+    actor's jurisdiction); rows naming an unknown one get an error instead."""
+    people = Participant.objects.all() if actor is None else participants_visible_to(actor)
+    by_nik = {p.nik: p for p in people.filter(nik__in={r.nik for r in parsed if r.nik})}
+    by_kpj = {
+        p.kpj_number: p for p in people.filter(kpj_number__in={r.kpj for r in parsed if r.kpj and not r.nik})
+    }
+    visible = Bill.objects.all() if actor is None else bills_visible_to(actor)
+    bills = {
+        b.number: b
+        for b in visible.select_related("program__payer").filter(
+            number__in={r.bill_number for r in parsed if r.bill_number}
+        )
+    }
+    requests = []
+    for row in parsed:
+        request = PaymentRequest(row.reference, row.paid_on, row.amount, row=row.row)
+        if result.layout == payment_rows.BILL:
+            request.bill = bills.get(row.bill_number)
+            if request.bill is None:
+                result.errors.append(
+                    RowError(
+                        row.row,
+                        "NOMOR_TAGIHAN",
+                        "bill_unknown",
+                        f"Tagihan {row.bill_number} tidak dikenal atau di luar wilayah kerja Anda. "
+                        "Salin nomornya dari halaman tagihan.",
+                    )
+                )
+                continue
+        else:
+            request.participant = by_nik.get(row.nik) if row.nik else by_kpj.get(row.kpj)
+            request.first_month, request.last_month = row.first_month, row.last_month
+            if request.participant is None:
+                column, value = ("NIK", row.nik) if row.nik else ("NO_KPJ", row.kpj)
+                result.errors.append(
+                    RowError(
+                        row.row,
+                        column,
+                        "participant_unknown",
+                        f"{column} {value} tidak terdaftar sebagai peserta di wilayah kerja Anda. "
+                        "Periksa angkanya, atau daftarkan pesertanya dulu.",
+                    )
+                )
+                continue
+        requests.append(request)
+    return requests
+
+
+def payments_import(*, actor, path: Path, dry_run: bool = False, channel: str = "") -> PaymentImport:
+    """Record the payments of a confirmation file; ``dry_run`` checks and allocates
+    everything and saves nothing."""
+    result = PaymentImport(dry_run=dry_run)
+    try:
+        parsed = _read(Path(path), result)
+    except FileProblem as exc:
+        result.errors = [RowError(0, "", exc.code, exc.message)]
+        return result
+    requests = _requests(actor, parsed, result)
+    if not requests:
+        return result
+    try:
+        with transaction.atomic():
+            posted = payments_post(actor=actor, requests=requests, channel=channel or Path(path).name)
+            by_kpj = {row.row for row in parsed if row.kpj and not row.nik}
+            for request, error in posted.errors:
+                column = "NO_KPJ" if error.field == "NIK" and request.row in by_kpj else error.field or ""
+                result.errors.append(RowError(request.row or 0, column, error.code, error.message))
+            result.created, result.unchanged = len(posted.created), posted.unchanged
+            result.bills = list(posted.bills.values())
+            if result.errors or dry_run:
+                raise _Rollback
+    except _Rollback:
+        if result.errors:
+            result.created, result.bills = 0, []
+    except DomainError as exc:  # e.g. a reference recorded by another session at this moment
+        result.errors.append(RowError(0, "", exc.code, exc.message))
+        result.created, result.bills = 0, []
+    result.errors.sort(key=lambda e: (e.row, e.column))
+    return result

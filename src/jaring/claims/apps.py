@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ClaimsConfig(AppConfig):
+    name = "jaring.claims"
+    verbose_name = "Klaim dan manfaat"

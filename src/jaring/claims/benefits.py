@@ -1,0 +1,657 @@
+"""Benefit amounts of a claim from a dated rule table (DOMAIN.md s.5). Pure: no Django.
+
+A benefit rule prices one component of one kind of claim for a date range:
+
+- ``fixed``: an amount in rupiah (the JKM lump sum Rp20,000,000);
+- ``income_multiple``: a multiple of the declared monthly income, written as a percentage
+  (4800 = 48 x income), never below ``minimum`` (JKK death: 48 x, at least the JKM
+  lump sum);
+- ``disability_scaled``: the disability percentage of a multiple of the income
+  (partial disability: percentage x 80 x income);
+- ``per_month``: a percentage of the income for each month of temporary incapacity
+  between ``months_from`` and ``months_to`` (100% for months 1-12, then 50%);
+- ``scholarship``: children's scholarships from the schedule of school levels, for at
+  most ``max_children`` children and ``amount`` rupiah in total, after at least
+  ``min_membership_months`` of paid membership (36 through JKM, none through JKK).
+
+A claim is quoted with the rules in force on its event date. Money is whole rupiah:
+a multiple is ``income x percent / 100`` and a disability share
+``income x percent x disability / 100 / 100``, each rounded half up once.
+
+The scholarship of a child is paid per school year: the quote pays the year of the
+event (nothing for a child not yet at school) and states the child's remaining
+entitlement, the schedule from the current class to the end of the last level, ending
+the year the child turns 23, within the total ceiling for all children.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from jaring.errors import DomainError, InvalidInput
+
+# Kinds of claim (jaring.claims.models.ClaimKind uses the same values).
+JKM = "jkm"
+JKK_DEATH = "jkk_death"
+JKK_INJURY = "jkk_injury"
+JKK_TOTAL_DISABILITY = "jkk_total_disability"
+JKK_PARTIAL_DISABILITY = "jkk_partial_disability"
+KINDS = (JKM, JKK_DEATH, JKK_INJURY, JKK_TOTAL_DISABILITY, JKK_PARTIAL_DISABILITY)
+KIND_LABELS = {
+    JKM: "Kematian (JKM)",
+    JKK_DEATH: "Meninggal karena kecelakaan kerja (JKK)",
+    JKK_INJURY: "Kecelakaan kerja: perawatan dan tidak mampu bekerja (JKK)",
+    JKK_TOTAL_DISABILITY: "Cacat total tetap karena kecelakaan kerja (JKK)",
+    JKK_PARTIAL_DISABILITY: "Cacat sebagian karena kecelakaan kerja (JKK)",
+}
+DEATH_KINDS = frozenset({JKM, JKK_DEATH})
+
+# How a rule computes its component.
+FIXED = "fixed"
+INCOME_MULTIPLE = "income_multiple"
+DISABILITY_SCALED = "disability_scaled"
+PER_MONTH = "per_month"
+SCHOLARSHIP = "scholarship"
+CALCULATIONS = (FIXED, INCOME_MULTIPLE, DISABILITY_SCALED, PER_MONTH, SCHOLARSHIP)
+
+# Components (the names of a quote's lines in the API and the CLI).
+LUMP_SUM = "lump_sum"
+PERIODIC = "periodic"
+FUNERAL = "funeral"
+DEATH_BENEFIT = "death_benefit"
+DISABILITY = "disability"
+INCAPACITY = "temporary_incapacity"
+INCAPACITY_REDUCED = "temporary_incapacity_reduced"
+COMPONENT_LABELS = {
+    LUMP_SUM: "Santunan kematian sekaligus",
+    DEATH_BENEFIT: "Santunan kematian karena kecelakaan kerja",
+    DISABILITY: "Santunan cacat",
+    INCAPACITY: "Santunan sementara tidak mampu bekerja (100%)",
+    INCAPACITY_REDUCED: "Santunan sementara tidak mampu bekerja (50%)",
+    PERIODIC: "Santunan berkala (24 bulan, dibayar sekaligus)",
+    FUNERAL: "Biaya pemakaman",
+    SCHOLARSHIP: "Beasiswa pendidikan anak",
+}
+COMPONENTS = tuple(COMPONENT_LABELS)
+
+# School levels of the scholarship schedule, in order; a child not yet at school
+# (NOT_IN_SCHOOL) is entitled from the first level on but paid nothing yet.
+NOT_IN_SCHOOL = "BELUM"
+LEVEL_LABELS = {
+    NOT_IN_SCHOOL: "Belum sekolah",
+    "TK": "TK/PAUD",
+    "SD": "SD/sederajat",
+    "SMP": "SMP/sederajat",
+    "SMA": "SMA/SMK/sederajat",
+    "S1": "Perguruan tinggi (S1) atau pelatihan",
+}
+SCHOLARSHIP_AGE_LIMIT = 23
+PERCENT = 100
+BASIS_POINTS = 10_000  # 100% of a disability
+
+
+class BenefitRuleMissing(DomainError):
+    code = "benefit_rule_missing"
+    http_status = 422
+
+
+class BenefitRuleAmbiguous(DomainError):
+    code = "benefit_rule_ambiguous"
+    http_status = 422
+
+
+def _ddmmyyyy(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def rupiah(amount: int) -> str:
+    """Whole rupiah as officers write it: 42000000 -> Rp42.000.000."""
+    digits = f"{abs(int(amount)):,}".replace(",", ".")
+    return f"-Rp{digits}" if amount < 0 else f"Rp{digits}"
+
+
+@dataclass(frozen=True)
+class BenefitRule:
+    kind: str
+    component: str
+    calculation: str
+    effective_from: date
+    effective_to: date | None = None  # inclusive; None: until further notice
+    amount: int | None = None  # fixed rupiah; for a scholarship, the ceiling for all children
+    income_percent: int | None = None  # 4800 = 48 x the declared income
+    minimum: int | None = None
+    months_from: int | None = None  # per_month: first and last month (inclusive) it pays
+    months_to: int | None = None
+    min_membership_months: int = 0
+    max_children: int | None = None
+    basis: str = ""
+    id: int | None = None
+
+    def in_force(self, on: date) -> bool:
+        return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
+
+    def overlaps(self, other: BenefitRule) -> bool:
+        """Both would price the same component of the same kind on some day."""
+        starts = max(self.effective_from, other.effective_from)
+        ends = min(self.effective_to or date.max, other.effective_to or date.max)
+        return self.kind == other.kind and self.component == other.component and starts <= ends
+
+    def describe(self) -> str:
+        until = _ddmmyyyy(self.effective_to) if self.effective_to else "seterusnya"
+        kind = KIND_LABELS.get(self.kind, self.kind)
+        component = COMPONENT_LABELS.get(self.component, self.component)
+        return f"{kind}: {component} ({_ddmmyyyy(self.effective_from)} - {until})"
+
+
+@dataclass(frozen=True)
+class ScholarshipLevel:
+    """One school level of the scholarship schedule: so much per child per year, for
+    at most so many years (TK Rp1,500,000 a year for 2 years)."""
+
+    level: str
+    order: int
+    annual: int
+    years: int
+    effective_from: date
+    effective_to: date | None = None
+    basis: str = ""
+    id: int | None = None
+
+    def in_force(self, on: date) -> bool:
+        return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
+
+
+@dataclass(frozen=True)
+class Child:
+    """A child named for the scholarship: the school level and class (year within the
+    level, from 1) at the event, and the birth date when known (the scholarship ends
+    the year the child turns 23)."""
+
+    level: str
+    year: int = 1
+    name: str = ""
+    birth_date: date | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    component: str  # a COMPONENTS name, or scholarship_child_1 / scholarship_child_2
+    rupiah: int
+    rule_id: int | None = None
+    basis: str = ""
+    detail: str = ""  # how it was computed, e.g. "48 x Rp1.000.000"
+
+    @property
+    def label(self) -> str:
+        if self.component.startswith(f"{SCHOLARSHIP}_child_"):
+            return f"{COMPONENT_LABELS[SCHOLARSHIP]} (anak ke-{self.component.rsplit('_', 1)[1]})"
+        return COMPONENT_LABELS.get(self.component, self.component)
+
+
+@dataclass(frozen=True)
+class ChildScholarship:
+    number: int  # 1 or 2
+    name: str
+    level: str
+    year: int
+    this_year: int  # paid with the claim
+    entitlement: int  # this year and the years after, within the age limit and the ceiling
+    years: int  # school years the entitlement covers
+
+
+@dataclass(frozen=True)
+class BenefitQuote:
+    kind: str
+    event_date: date
+    income: int
+    membership_months: int
+    lines: tuple[Line, ...] = ()
+    scholarships: tuple[ChildScholarship, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> int:
+        return sum(line.rupiah for line in self.lines)
+
+    @property
+    def components(self) -> dict[str, int]:
+        return {line.component: line.rupiah for line in self.lines}
+
+    @property
+    def rule_ids(self) -> list[int]:
+        return sorted({line.rule_id for line in self.lines if line.rule_id is not None})
+
+    @property
+    def scholarship_rupiah(self) -> int:
+        return sum(s.this_year for s in self.scholarships)
+
+    @property
+    def scholarship_children(self) -> int:
+        return len(self.scholarships)
+
+    def as_dict(self) -> dict:
+        """What ``jaring benefit_quote --json`` prints."""
+        return {"kind": self.kind, "total_rupiah": self.total, "components": self.components}
+
+
+# --- input checks --------------------------------------------------------------------
+
+
+def check_kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise InvalidInput(
+            f"Jenis klaim '{kind}' tidak dikenal. Pilih salah satu: {', '.join(KINDS)}.",
+            code="kind_unknown",
+            field="kind",
+        )
+    return kind
+
+
+def check_income(income) -> int:
+    if isinstance(income, bool) or not isinstance(income, int) or income <= 0:
+        raise InvalidInput(
+            "Penghasilan yang dilaporkan harus bilangan bulat rupiah lebih dari 0, mis. 1000000.",
+            code="income_invalid",
+            field="income",
+        )
+    return income
+
+
+def parse_percent(raw) -> Decimal:
+    """A disability percentage as typed (``25``, ``12,5``, ``12.5``), more than 0 and
+    at most 100, with at most two decimals."""
+    text = str(raw).strip().replace(",", ".").removesuffix("%").strip()
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise InvalidInput(
+            f"Persentase cacat '{raw}' bukan angka; tulis mis. 25 atau 12,5.",
+            code="disability_pct_invalid",
+            field="disability_pct",
+        )
+    if not 0 < value <= PERCENT:
+        raise InvalidInput(
+            f"Persentase cacat harus lebih dari 0 dan paling banyak 100 (diisi {raw}).",
+            code="disability_pct_out_of_range",
+            field="disability_pct",
+        )
+    if value != value.quantize(Decimal("0.01")):
+        raise InvalidInput(
+            "Persentase cacat paling banyak dua angka di belakang koma.",
+            code="disability_pct_invalid",
+            field="disability_pct",
+        )
+    return value
+
+
+def _check_months(value, *, code: str, field: str, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidInput(f"{what} harus bilangan bulat 0 atau lebih.", code=code, field=field)
+    return value
+
+
+# --- arithmetic ---------------------------------------------------------------------
+
+
+def times_income(income: int, percent: int) -> int:
+    """``income x percent / 100`` rounded half up: 4800 -> 48 x income."""
+    return (income * percent + PERCENT // 2) // PERCENT
+
+
+def disability_share(income: int, percent: int, disability: Decimal) -> int:
+    """``disability% x (income x percent / 100)`` rounded half up once:
+    10% of 80 x Rp1,000,000 = Rp8,000,000."""
+    disability_bp = int(disability * PERCENT)  # two decimals at most: exact
+    scale = PERCENT * BASIS_POINTS
+    return (income * percent * disability_bp + scale // 2) // scale
+
+
+def age_on(birth_date: date, on: date) -> int:
+    """Completed years of age on ``on``."""
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+def _schedule_years(levels: list[ScholarshipLevel], child: Child) -> list[tuple[str, int]]:
+    """(level, annual rupiah) for each school year left to the child, from the
+    current class; for a child not yet at school, every year of every level."""
+    ordered = sorted(levels, key=lambda lv: lv.order)
+    if child.level == NOT_IN_SCHOOL:
+        return [(lv.level, lv.annual) for lv in ordered for _ in range(lv.years)]
+    position = next(i for i, lv in enumerate(ordered) if lv.level == child.level)
+    current = ordered[position]
+    years = [(current.level, current.annual)] * (current.years - child.year + 1)
+    return years + [(lv.level, lv.annual) for lv in ordered[position + 1 :] for _ in range(lv.years)]
+
+
+# --- rule selection -----------------------------------------------------------------
+
+
+def rules_for(rules: Iterable[BenefitRule], *, kind: str, on: date) -> list[BenefitRule]:
+    """The rules pricing ``kind`` on ``on``: one per component."""
+    found = [r for r in rules if r.kind == kind and r.in_force(on)]
+    by_component: dict[str, list[BenefitRule]] = {}
+    for rule in found:
+        by_component.setdefault(rule.component, []).append(rule)
+    for component, same in by_component.items():
+        if len(same) > 1:
+            raise BenefitRuleAmbiguous(
+                f"Lebih dari satu aturan {COMPONENT_LABELS.get(component, component)} untuk "
+                f"{KIND_LABELS[kind]} berlaku pada {_ddmmyyyy(on)}: "
+                + "; ".join(r.describe() for r in same)
+                + ". Admin platform perlu mengakhiri salah satunya.",
+                field="event_date",
+            )
+    if not found:
+        raise BenefitRuleMissing(
+            f"Belum ada aturan manfaat {KIND_LABELS[kind]} yang berlaku pada {_ddmmyyyy(on)}. "
+            "Admin platform menambahkannya di Klaim > Aturan manfaat.",
+            field="event_date",
+        )
+    return sorted(found, key=lambda r: COMPONENTS.index(r.component) if r.component in COMPONENTS else 99)
+
+
+def levels_for(levels: Iterable[ScholarshipLevel], *, on: date) -> list[ScholarshipLevel]:
+    found = [lv for lv in levels if lv.in_force(on)]
+    seen: dict[str, ScholarshipLevel] = {}
+    for level in found:
+        if level.level in seen:
+            raise BenefitRuleAmbiguous(
+                f"Lebih dari satu jadwal beasiswa {LEVEL_LABELS.get(level.level, level.level)} berlaku "
+                f"pada {_ddmmyyyy(on)}. Admin platform perlu mengakhiri salah satunya.",
+                field="event_date",
+            )
+        seen[level.level] = level
+    if not found:
+        raise BenefitRuleMissing(
+            f"Belum ada jadwal beasiswa yang berlaku pada {_ddmmyyyy(on)}.", field="event_date"
+        )
+    return sorted(found, key=lambda lv: lv.order)
+
+
+# --- the quote ----------------------------------------------------------------------
+
+
+def _check_child(child: Child, number: int, known: dict[str, ScholarshipLevel], on: date) -> int | None:
+    """Refuse a child the schedule cannot place; the child's age on ``on`` when known."""
+    who = child.name or f"anak ke-{number}"
+    if child.level != NOT_IN_SCHOOL and child.level not in known:
+        raise InvalidInput(
+            f"Jenjang sekolah '{child.level}' untuk {who} tidak dikenal. Pilih salah satu: "
+            f"{', '.join(LEVEL_LABELS)}.",
+            code="child_level_unknown",
+            field="children",
+        )
+    if child.level != NOT_IN_SCHOOL and not 1 <= child.year <= known[child.level].years:
+        raise InvalidInput(
+            f"Kelas/tahun ke-{child.year} untuk {who} tidak ada di jenjang "
+            f"{LEVEL_LABELS[child.level]} (1 sampai {known[child.level].years}).",
+            code="child_year_invalid",
+            field="children",
+        )
+    if child.birth_date is None:
+        return None
+    age = age_on(child.birth_date, on)
+    if age >= SCHOLARSHIP_AGE_LIMIT:
+        raise InvalidInput(
+            f"{who[0].upper()}{who[1:]} berusia {age} tahun pada tanggal kejadian; beasiswa hanya "
+            f"sampai usia {SCHOLARSHIP_AGE_LIMIT} tahun.",
+            code="child_too_old",
+            field="children",
+        )
+    return age
+
+
+def _scholarships(
+    rule: BenefitRule,
+    levels: list[ScholarshipLevel],
+    children: list[Child],
+    *,
+    kind: str,
+    membership_months: int,
+    on: date,
+) -> tuple[list[Line], list[ChildScholarship], list[str]]:
+    if not children:
+        return [], [], []
+    limit = rule.max_children or 0
+    if len(children) > limit:
+        raise InvalidInput(
+            f"Beasiswa diberikan untuk paling banyak {limit} anak; {len(children)} anak didaftarkan. "
+            f"Pilih {limit} anak.",
+            code="too_many_children",
+            field="children",
+        )
+    known = {lv.level: lv for lv in levels}
+    ages = [_check_child(child, number, known, on) for number, child in enumerate(children, start=1)]
+    if membership_months < rule.min_membership_months:
+        return (
+            [],
+            [],
+            [
+                f"Beasiswa tidak diberikan melalui {KIND_LABELS[kind]}: masa iur {membership_months} bulan, "
+                f"syaratnya paling sedikit {rule.min_membership_months} bulan."
+            ],
+        )
+    lines, granted, notes = [], [], []
+    ceiling_left = rule.amount if rule.amount is not None else None
+    for number, (child, age) in enumerate(zip(children, ages, strict=True), start=1):
+        years = _schedule_years(levels, child)
+        if age is not None:
+            years = years[: SCHOLARSHIP_AGE_LIMIT - age]
+        entitlement = sum(annual for _level, annual in years)
+        this_year = years[0][1] if years and child.level != NOT_IN_SCHOOL else 0
+        if ceiling_left is not None:
+            entitlement = min(entitlement, ceiling_left)
+            this_year = min(this_year, entitlement)
+            ceiling_left -= entitlement
+        granted.append(
+            ChildScholarship(
+                number=number,
+                name=child.name,
+                level=child.level,
+                year=child.year,
+                this_year=this_year,
+                entitlement=entitlement,
+                years=len(years),
+            )
+        )
+        detail = (
+            f"{LEVEL_LABELS[child.level]} kelas {child.year}: {rupiah(this_year)} tahun ini, "
+            f"hak seluruhnya {rupiah(entitlement)}"
+            if child.level != NOT_IN_SCHOOL
+            else f"belum sekolah: dibayar mulai TK/PAUD, hak seluruhnya {rupiah(entitlement)}"
+        )
+        lines.append(Line(f"{SCHOLARSHIP}_child_{number}", this_year, rule.id, rule.basis, detail))
+    return lines, granted, notes
+
+
+def quote_benefit(
+    rules: Iterable[BenefitRule],
+    levels: Iterable[ScholarshipLevel],
+    *,
+    kind: str,
+    income: int,
+    event_date: date,
+    membership_months: int = 0,
+    disability_pct: Decimal | int | str | None = None,
+    incapacity_months: int | None = None,
+    children: Iterable[Child] = (),
+) -> BenefitQuote:
+    """The benefit of one claim under the rules in force on its event date.
+
+    Examples (DOMAIN.md s.5, declared income Rp1,000,000): JKM Rp42,000,000; JKK death
+    48 x income + Rp12,000,000 + Rp10,000,000 = Rp70,000,000; total permanent
+    disability 56 x income; partial disability of 10%: 10% x 80 x income = Rp8,000,000.
+    """
+    check_kind(kind)
+    check_income(income)
+    membership_months = _check_months(
+        membership_months, code="membership_months_invalid", field="membership_months", what="Masa iur"
+    )
+    children = list(children)
+    disability = None
+    if kind == JKK_PARTIAL_DISABILITY:
+        if disability_pct is None or disability_pct == "":
+            raise InvalidInput(
+                "Cacat sebagian memerlukan persentase cacat (lebih dari 0 sampai 100), mis. 25.",
+                code="disability_pct_required",
+                field="disability_pct",
+            )
+        disability = parse_percent(disability_pct)
+    elif disability_pct not in (None, ""):
+        raise InvalidInput(
+            "Persentase cacat hanya diisi untuk cacat sebagian (jkk_partial_disability).",
+            code="disability_pct_not_applicable",
+            field="disability_pct",
+        )
+    if kind == JKK_INJURY:
+        if incapacity_months is None:
+            raise InvalidInput(
+                "Kecelakaan kerja memerlukan lama tidak mampu bekerja dalam bulan (0 bila tidak ada).",
+                code="incapacity_months_required",
+                field="incapacity_months",
+            )
+        _check_months(
+            incapacity_months,
+            code="incapacity_months_invalid",
+            field="incapacity_months",
+            what="Lama tidak mampu bekerja",
+        )
+    elif incapacity_months is not None:
+        raise InvalidInput(
+            "Lama tidak mampu bekerja hanya diisi untuk klaim kecelakaan kerja (jkk_injury).",
+            code="incapacity_months_not_applicable",
+            field="incapacity_months",
+        )
+    in_force = rules_for(rules, kind=kind, on=event_date)
+    scholarship_rule = next((r for r in in_force if r.calculation == SCHOLARSHIP), None)
+    if children and scholarship_rule is None:
+        raise InvalidInput(
+            f"{KIND_LABELS[kind]} tidak memberikan beasiswa; hapus data anak.",
+            code="scholarship_not_applicable",
+            field="children",
+        )
+    lines: list[Line] = []
+    notes: list[str] = []
+    for rule in in_force:
+        if rule.calculation == FIXED:
+            lines.append(
+                Line(rule.component, rule.amount or 0, rule.id, rule.basis, rupiah(rule.amount or 0))
+            )
+        elif rule.calculation == INCOME_MULTIPLE:
+            value = times_income(income, rule.income_percent or 0)
+            detail = f"{Decimal(rule.income_percent or 0) / PERCENT:g} x {rupiah(income)}"
+            if rule.minimum is not None and value < rule.minimum:
+                value = rule.minimum
+                detail += f", paling sedikit {rupiah(rule.minimum)}"
+            lines.append(Line(rule.component, value, rule.id, rule.basis, detail))
+        elif rule.calculation == DISABILITY_SCALED:
+            value = disability_share(income, rule.income_percent or 0, disability)
+            shown = f"{disability.normalize():f}".replace(".", ",")
+            detail = f"{shown}% x {Decimal(rule.income_percent or 0) / PERCENT:g} x {rupiah(income)}"
+            lines.append(Line(rule.component, value, rule.id, rule.basis, detail))
+        elif rule.calculation == PER_MONTH:
+            first = rule.months_from or 1
+            last = min(incapacity_months or 0, rule.months_to or (incapacity_months or 0))
+            months = max(0, last - first + 1)
+            if months:
+                monthly = times_income(income, rule.income_percent or 0)
+                lines.append(
+                    Line(
+                        rule.component, months * monthly, rule.id, rule.basis, f"{months} x {rupiah(monthly)}"
+                    )
+                )
+    scholarships: list[ChildScholarship] = []
+    if scholarship_rule is not None and children:
+        schedule = levels_for(levels, on=event_date)
+        more_lines, scholarships, more_notes = _scholarships(
+            scholarship_rule,
+            schedule,
+            children,
+            kind=kind,
+            membership_months=membership_months,
+            on=event_date,
+        )
+        lines += more_lines
+        notes += more_notes
+    if kind == JKK_INJURY:
+        notes.append(
+            "Biaya perawatan dan pengobatan dibayar BPJS Ketenagakerjaan langsung ke fasilitas "
+            "kesehatan tanpa batas biaya; tidak termasuk dalam jumlah ini."
+        )
+    return BenefitQuote(
+        kind=kind,
+        event_date=event_date,
+        income=income,
+        membership_months=membership_months,
+        lines=tuple(lines),
+        scholarships=tuple(scholarships),
+        notes=tuple(notes),
+    )
+
+
+def validate_rule(rule: BenefitRule) -> None:
+    """Refuse a rule that cannot price anything sensibly (each problem names its field)."""
+    check_kind(rule.kind)
+    if rule.component not in COMPONENTS:
+        raise InvalidInput(
+            f"Komponen '{rule.component}' tidak dikenal.", code="component_unknown", field="component"
+        )
+    if rule.calculation not in CALCULATIONS:
+        raise InvalidInput(
+            f"Cara hitung '{rule.calculation}' tidak dikenal.",
+            code="calculation_unknown",
+            field="calculation",
+        )
+    if (rule.calculation == SCHOLARSHIP) != (rule.component == SCHOLARSHIP):
+        raise InvalidInput(
+            "Komponen beasiswa dihitung dengan cara 'scholarship', dan hanya komponen beasiswa.",
+            code="calculation_mismatch",
+            field="calculation",
+        )
+    if rule.calculation == FIXED and (rule.amount is None or rule.amount <= 0):
+        raise InvalidInput("Isi nominal rupiah lebih dari 0.", code="amount_required", field="amount")
+    if rule.calculation in (INCOME_MULTIPLE, DISABILITY_SCALED, PER_MONTH) and (
+        rule.income_percent is None or rule.income_percent <= 0
+    ):
+        raise InvalidInput(
+            "Isi kelipatan penghasilan dalam persen lebih dari 0 (4800 = 48 x penghasilan).",
+            code="income_percent_required",
+            field="income_percent",
+        )
+    if rule.calculation == PER_MONTH and (
+        rule.months_from is None
+        or rule.months_from < 1
+        or (rule.months_to is not None and rule.months_to < rule.months_from)
+    ):
+        raise InvalidInput(
+            "Isi bulan pertama (1 atau lebih) dan bulan terakhir (kosong: seterusnya) yang dibayar.",
+            code="months_range_invalid",
+            field="months_from",
+        )
+    if rule.calculation == SCHOLARSHIP and (not rule.max_children or rule.max_children < 1):
+        raise InvalidInput(
+            "Isi jumlah anak paling banyak (1 atau lebih).",
+            code="max_children_required",
+            field="max_children",
+        )
+    if rule.minimum is not None and rule.minimum < 0:
+        raise InvalidInput(
+            "Nominal paling sedikit tidak boleh negatif.", code="amount_invalid", field="minimum"
+        )
+    if rule.min_membership_months < 0:
+        raise InvalidInput(
+            "Masa iur minimal tidak boleh negatif.",
+            code="membership_months_invalid",
+            field="min_membership_months",
+        )
+    if rule.effective_to is not None and rule.effective_to < rule.effective_from:
+        raise InvalidInput(
+            "Tanggal akhir berlaku tidak boleh sebelum tanggal mulai berlaku.",
+            code="rule_dates_reversed",
+            field="effective_to",
+        )

@@ -1,0 +1,345 @@
+"""Payment confirmation files: the pure row rules, all-or-nothing imports, and each
+reference recorded once, even when two sessions import the same file at once."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime
+
+import pytest
+import xlsxwriter
+from django.db import connection, connections
+
+from jaring.billing import payment_rows
+from jaring.billing.imports import payments_import
+from jaring.billing.models import Bill, PaidMonths, Payment
+from jaring.registry.rows import RowError
+
+from .billing_world import MONTHLY, enrol, issue, m, make_people, make_program
+
+HEADER = "REFERENSI,TANGGAL_BAYAR,JUMLAH,NIK,BULAN_DARI,BULAN_SAMPAI"
+
+
+# -- pure rows ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "month"),
+    [
+        ("2025-03", "2025-03"),
+        ("2025/3", "2025-03"),
+        ("03/2025", "2025-03"),
+        ("3-2025", "2025-03"),
+        (date(2025, 3, 17), "2025-03"),
+        (datetime(2025, 12, 1, 0, 0), "2025-12"),
+    ],
+)
+def test_months_are_read_as_files_write_them(cell, month):
+    assert payment_rows.parse_month(cell, "BULAN_DARI") == m(month)
+
+
+@pytest.mark.parametrize(
+    ("cell", "code"), [("", "required"), ("2025-13", "month_invalid"), ("Maret", "month_invalid")]
+)
+def test_a_bad_month_says_how_to_write_it(cell, code):
+    with pytest.raises(payment_rows.CellProblem) as problem:
+        payment_rows.parse_month(cell, "BULAN_DARI")
+    assert problem.value.code == code and "YYYY-MM" in problem.value.message
+
+
+@pytest.mark.parametrize(
+    ("cell", "rupiah"),
+    [(201600, 201600), (201600.0, 201600), ("201600", 201600), ("201.600", 201600), ("Rp201.600", 201600),
+     ("201,600", 201600), ("0", 0), ("-16800", -16800)],
+)  # fmt: skip
+def test_amounts_are_whole_rupiah(cell, rupiah):
+    assert payment_rows.parse_rupiah(cell) == rupiah
+
+
+@pytest.mark.parametrize("cell", ["16800.5", 16800.5, "enam belas ribu", True])
+def test_an_amount_that_is_not_whole_rupiah_is_refused(cell):
+    with pytest.raises(payment_rows.CellProblem):
+        payment_rows.parse_rupiah(cell)
+
+
+def test_the_header_decides_the_layout_and_names_missing_columns():
+    assert payment_rows.layout_of({"REFERENSI", "TANGGAL_BAYAR", "JUMLAH", "NOMOR_TAGIHAN"}) == ("bill", [])
+    layout, missing = payment_rows.layout_of({"REFERENSI", "JUMLAH", "BULAN_DARI", "BULAN_SAMPAI"})
+    assert layout == "person" and missing == ["TANGGAL_BAYAR", "NIK atau NO_KPJ"]
+    assert (
+        payment_rows.layout_of(
+            {"REFERENSI", "TANGGAL_BAYAR", "JUMLAH", "NO_KPJ", "BULAN_DARI", "BULAN_SAMPAI"}
+        )[1]
+        == []
+    )
+
+
+def test_a_row_lists_every_problem_with_its_column():
+    values = {
+        "REFERENSI": "",
+        "TANGGAL_BAYAR": "31/02/2025",
+        "JUMLAH": "x",
+        "NIK": "123",
+        "BULAN_DARI": "2025-05",
+        "BULAN_SAMPAI": "2025-02",
+    }
+    errors = payment_rows.parse_row(values, row=7, layout="person")
+    assert {(e.row, e.column, e.code) for e in errors} == {
+        (7, "REFERENSI", "required"),
+        (7, "TANGGAL_BAYAR", "date_invalid"),
+        (7, "JUMLAH", "amount_invalid"),
+        (7, "NIK", "nik_invalid"),
+        (7, "BULAN_SAMPAI", "months_reversed"),
+    }
+
+
+# -- files -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(demo):
+    program = make_program(demo.org("pemprov-jambi"))
+    people = make_people(3)
+    enrol(program, people)
+    bill = issue(program, "2025-01", 12)
+    return program, people, bill
+
+
+def _csv(tmp_path, *rows, header=HEADER, name="bayar.csv"):
+    path = tmp_path / name
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def _person_rows(people, *, prefix="BPJS/001", months=("2025-01", "2025-03")):
+    return [
+        f"{prefix}/{i},10/01/2025,{3 * MONTHLY},{p.nik},{months[0]},{months[1]}" for i, p in enumerate(people)
+    ]
+
+
+def test_a_person_file_records_and_allocates_each_row(world, tmp_path, demo):
+    _program, people, bill = world
+    result = payments_import(actor=demo.user("desa.operator"), path=_csv(tmp_path, *_person_rows(people)))
+    assert (result.layout, result.rows, result.created, result.errors) == ("person", 3, 3, [])
+    (report,) = result.bills
+    assert (report.number, report.allocated, report.over) == (bill.number, 9 * MONTHLY, 0)
+    assert report.outstanding == bill.total_rupiah - 9 * MONTHLY
+    assert PaidMonths.objects.filter(first_month=m("2025-01"), last_month=m("2025-03")).count() == 3
+    assert Payment.objects.get(reference="BPJS/001/0").channel == "bayar.csv"
+
+
+def test_importing_the_same_file_again_records_nothing_twice(world, tmp_path):
+    _program, people, bill = world
+    path = _csv(tmp_path, *_person_rows(people))
+    payments_import(actor=None, path=path)
+    again = payments_import(actor=None, path=path)
+    assert (again.created, again.unchanged, again.errors) == (0, 3, [])
+    bill.refresh_from_db()
+    assert bill.paid_rupiah == 9 * MONTHLY
+    assert Payment.objects.count() == 3
+
+
+def test_one_bad_row_saves_nothing_and_every_error_names_row_column_and_fix(world, tmp_path, demo):
+    _program, people, bill = world
+    rows = [
+        *_person_rows(people[:1]),
+        f"BPJS/002,10/01/2025,{MONTHLY},3171011203850001,2025-01,2025-01",  # unknown person
+        f"BPJS/001/0,10/01/2025,{MONTHLY},{people[1].nik},2025-04,2025-04",  # reference twice in the file
+        f"BPJS/003,10/01/2025,0,{people[1].nik},2025-05,2025-05",  # zero amount
+        f"BPJS/004,10/01/2025,-500,{people[1].nik},2025-05,2025-05",  # negative amount
+        f"BPJS/005,10/01/2025,{MONTHLY},{people[2].nik},2026-01,2026-01",  # months outside the bill
+        f"BPJS/006,32/01/2025,{MONTHLY},{people[2].nik},2025-02,2025-02",  # bad date
+    ]
+    result = payments_import(actor=demo.user("desa.operator"), path=_csv(tmp_path, *rows))
+    found = {(e.row, e.column, e.code) for e in result.errors}
+    assert found == {
+        (3, "NIK", "participant_unknown"),
+        (4, "REFERENSI", "reference_duplicate"),
+        (5, "JUMLAH", "amount_not_positive"),
+        (6, "JUMLAH", "amount_not_positive"),
+        (7, "BULAN_DARI", "months_outside_bill"),
+        (8, "TANGGAL_BAYAR", "date_invalid"),
+    }
+    assert all(e.message for e in result.errors)
+    assert "baris 2" in next(e.message for e in result.errors if e.code == "reference_duplicate")
+    assert (result.created, result.saved) == (0, False)
+    assert not Payment.objects.exists() and not PaidMonths.objects.exists()
+    bill.refresh_from_db()
+    assert bill.paid_rupiah == 0
+
+
+def test_a_person_outside_the_jurisdiction_is_unknown_to_the_importer(world, tmp_path, demo):
+    _program, people, _bill = world
+    result = payments_import(
+        actor=demo.user("kotajambi.operator"), path=_csv(tmp_path, *_person_rows(people[:1]))
+    )
+    assert [(e.column, e.code) for e in result.errors] == [("NIK", "participant_unknown")]
+
+
+def test_people_may_be_named_by_kpj_number(demo, tmp_path):
+    program = make_program(demo.org("pemprov-jambi"))
+    (person,) = make_people(1, kpj_number="12345678901")
+    enrol(program, [person])
+    issue(program, "2025-01", 1)
+    path = _csv(
+        tmp_path,
+        f"K1,10/01/2025,{MONTHLY},12345678901,2025-01,2025-01",
+        "K2,10/01/2025,100,99999999999,2025-01,2025-01",
+        header="REFERENSI,TANGGAL_BAYAR,JUMLAH,NO_KPJ,BULAN_DARI,BULAN_SAMPAI",
+    )
+    result = payments_import(actor=None, path=path)
+    assert [(e.row, e.column, e.code) for e in result.errors] == [(3, "NO_KPJ", "participant_unknown")]
+
+
+def test_a_bill_file_pays_whole_bills_and_reports_under_and_over_payments(demo, tmp_path):
+    program = make_program(demo.org("pemprov-jambi"))
+    enrol(program, make_people(2))
+    first, second = issue(program, "2025-01", 1), issue(program, "2025-02", 1)
+    path = _csv(
+        tmp_path,
+        f"T1,05/01/2025,{MONTHLY},{first.number}",  # one of two people
+        f"T2,05/02/2025,{2 * MONTHLY + 7000},{second.number}",  # both, and 7,000 more
+        header="REFERENSI,TANGGAL_BAYAR,JUMLAH,NOMOR_TAGIHAN",
+    )
+    result = payments_import(actor=demo.user("jambi.operator"), path=path)
+    assert result.layout == "bill" and not result.errors
+    reports = {r.number: (r.allocated, r.over, r.outstanding) for r in result.bills}
+    assert reports == {first.number: (MONTHLY, 0, MONTHLY), second.number: (2 * MONTHLY, 7000, 0)}
+    assert Bill.objects.get(pk=second.pk).credit_rupiah == 7000
+
+
+def test_an_unknown_bill_and_missing_columns_are_reported(world, tmp_path):
+    path = _csv(
+        tmp_path, "T1,05/01/2025,100,TAG/TIDAK-ADA", header="REFERENSI,TANGGAL_BAYAR,JUMLAH,NOMOR_TAGIHAN"
+    )
+    assert [e.code for e in payments_import(actor=None, path=path).errors] == ["bill_unknown"]
+    headless = _csv(tmp_path, "T1,100", header="REFERENSI,JUMLAH", name="kurang.csv")
+    (error,) = payments_import(actor=None, path=headless).errors
+    assert error == RowError(1, "TANGGAL_BAYAR", "column_missing", error.message)
+    assert "NIK atau NO_KPJ" in error.message and "BULAN_DARI" in error.message
+
+
+def test_a_dry_run_checks_and_allocates_but_saves_nothing(world, tmp_path):
+    _program, people, _bill = world
+    result = payments_import(actor=None, path=_csv(tmp_path, *_person_rows(people)), dry_run=True)
+    assert (result.created, result.errors, result.saved) == (3, [], False)
+    assert result.bills[0].allocated == 9 * MONTHLY
+    assert not Payment.objects.exists()
+
+
+def test_an_xlsx_file_with_date_and_number_cells_is_read(world, tmp_path):
+    _program, people, bill = world
+    path = tmp_path / "bayar.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, HEADER.split(","))
+    day = workbook.add_format({"num_format": "dd/mm/yyyy"})
+    sheet.write_string(1, 0, "X1")
+    sheet.write_datetime(1, 1, datetime(2025, 1, 10), day)
+    sheet.write_number(1, 2, 2 * MONTHLY)
+    sheet.write_string(1, 3, people[0].nik)
+    sheet.write_string(1, 4, "2025-01")
+    sheet.write_string(1, 5, "2025-02")
+    workbook.close()
+    result = payments_import(actor=None, path=path)
+    assert (result.created, result.errors) == (1, [])
+    assert Payment.objects.get(reference="X1").paid_on == date(2025, 1, 10)
+    bill.refresh_from_db()
+    assert bill.paid_rupiah == 2 * MONTHLY
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused(world, tmp_path):
+    path = tmp_path / "bukti.pdf"
+    path.write_bytes(b"%PDF-1.4 bukti")
+    (error,) = payments_import(actor=None, path=path).errors
+    assert error.code == "file_not_spreadsheet"
+
+
+def _in_own_connection(work):
+    """Run ``work`` in a thread with its own database connection, which commits (the
+    test's own connection stays inside its rolled-back transaction)."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # re-raised in the test's thread
+            outcome["error"] = exc
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+# What the committed setup wrote, emptied afterwards in this order (the audit trail
+# refuses DELETE, so it is truncated: nothing else was committed to it).
+COMMITTED_TABLES = [
+    "billing_paidmonths",
+    "billing_payment",
+    "billing_billline",
+    "billing_bill",
+    "programs_enrolment",
+    "programs_villageenrolmentcount",
+    "programs_coverageperiod",
+    "programs_program_target_regions",
+    "programs_program",
+    "registry_statuschange",
+    "registry_participant",
+    "accounts_organization_regions",
+    "accounts_organization",
+]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two real connections at the same moment")
+def test_the_same_file_imported_by_two_sessions_at_once_is_recorded_once(db, tmp_path):
+    from jaring.accounts.services import organization_create
+
+    def setup():
+        payer = organization_create(
+            actor=None, code="pemprov-uji", name="Pemprov uji", kind="province", region_codes=["15"]
+        )
+        program = make_program(payer)
+        people = make_people(40)
+        enrol(program, people)
+        issue(program, "2025-01", 12)
+        return _csv(tmp_path, *_person_rows(people))
+
+    try:
+        path = _in_own_connection(setup)
+        start = threading.Barrier(2)
+        results = []
+
+        def session():
+            try:
+                start.wait()
+                results.append(payments_import(actor=None, path=path))
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=session) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted((r.created, r.unchanged, len(r.errors)) for r in results) == [(0, 40, 0), (40, 0, 0)]
+
+        def recorded():
+            bill = Bill.objects.get()
+            return Payment.objects.count(), PaidMonths.objects.count(), bill.paid_rupiah
+
+        assert _in_own_connection(recorded) == (40, 40, 40 * 3 * MONTHLY)
+    finally:
+
+        def clean():
+            with connection.cursor() as cursor:
+                for table in COMMITTED_TABLES:
+                    cursor.execute(f"DELETE FROM {table}")
+                cursor.execute("TRUNCATE audit_auditevent")
+
+        _in_own_connection(clean)
