@@ -251,6 +251,7 @@ def test_list_pages_do_not_query_per_row(world, demo, django_assert_max_num_quer
         pay_person(person, "2025-01", f"2025-0{i + 1}", (i + 1) * MONTHLY, reference=f"Q{i}")
     death_record(actor=None, participant=people[2], died_on=date(2025, 1, 20), reason="akta")
     client = demo.client("jambi.operator")
+    shell = 1  # the menu's open-alerts badge, one count query on every page
     for path, most in [
         ("/iuran/", 10),
         ("/iuran/pembayaran/", 10),
@@ -260,5 +261,5 @@ def test_list_pages_do_not_query_per_row(world, demo, django_assert_max_num_quer
         (f"/iuran/peserta/{people[0].pk}/", 15),
         ("/iuran/perlindungan/?hitung=1&status=active", 10),
     ]:
-        with django_assert_max_num_queries(most):
+        with django_assert_max_num_queries(most + shell):
             assert client.get(path).status_code == 200, path
