@@ -230,6 +230,8 @@ JARING_PAGE_SIZE = 50
 JARING_IDLE_MONEY_DAYS = env.int("JARING_IDLE_MONEY_DAYS", default=30)
 # The alert inbox queues a new sweep when the last one is older than this.
 JARING_ALERTS_MAX_AGE_MINUTES = env.int("JARING_ALERTS_MAX_AGE_MINUTES", default=60)
+# Dashboards queue a rebuild of the protection summary when it is older than this.
+JARING_SUMMARY_MAX_AGE_MINUTES = env.int("JARING_SUMMARY_MAX_AGE_MINUTES", default=30)
 # Whether an event during arrears (1 to 3 unpaid months) is covered by a claim: DOMAIN.md s.4
 # marks it UNCONFIRMED; the default is "not covered".
 JARING_CLAIMS_COVER_ARREARS = env.bool("JARING_CLAIMS_COVER_ARREARS", default=False)

@@ -19,6 +19,7 @@ from jaring.demo.monitoring import seed_coverage
 from jaring.demo.people import demo_people
 from jaring.demo.programs import seed_programs
 from jaring.errors import DomainError
+from jaring.monitoring.summaries import summaries_refresh
 from jaring.registry.duplicates import duplicates_scan
 from jaring.registry.services import participants_upsert
 
@@ -125,5 +126,6 @@ def seed_demo(*, people: bool = True) -> list[tuple[DemoUser, bool]]:
         seed_billing()
         seed_claims()
         seed_coverage()
+        summaries_refresh()  # the dashboards' people-protected figures
         alerts_refresh()  # after every other demo module: the inbox shows their conditions
     return created

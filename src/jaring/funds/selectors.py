@@ -48,6 +48,11 @@ class Funnel:
         """Percent of the budget (or allocation) that reached village accounts."""
         return self.percent("to_village")
 
+    @property
+    def bpjs_share(self) -> float:
+        """Percent of the budget (or allocation) paid to BPJS as contributions."""
+        return self.percent("to_bpjs")
+
     def stages(self) -> list[tuple[str, str, int, float]]:
         return [(s, STAGE_LABELS[s], getattr(self, s), self.percent(s)) for s in STAGES]
 

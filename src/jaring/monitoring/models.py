@@ -108,3 +108,44 @@ class CoverageTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.year}: {self.target_pct}%"
+
+
+class ProtectionSummary(models.Model):
+    """People of one region (province, regency, district or village) per protection
+    status on the day of the last refresh, and their active program enrolments: what
+    the dashboards read instead of scanning the registry and the paid months."""
+
+    region_code = models.CharField(_("kode wilayah"), max_length=10, unique=True)
+    level = models.CharField(_("tingkat"), max_length=10)
+    on = models.DateField(_("tanggal"))
+    active = models.PositiveIntegerField(_("aktif"), default=0)
+    arrears = models.PositiveIntegerField(_("menunggak"), default=0)
+    lapsed = models.PositiveIntegerField(_("berhenti"), default=0)
+    deceased = models.PositiveIntegerField(_("meninggal"), default=0)
+    exited = models.PositiveIntegerField(_("keluar"), default=0)
+    not_covered = models.PositiveIntegerField(_("belum terlindungi"), default=0)
+    enrolled = models.PositiveIntegerField(_("terdaftar di program"), default=0)
+
+    class Meta:
+        verbose_name = _("ringkasan perlindungan")
+        verbose_name_plural = _("ringkasan perlindungan")
+        indexes = [models.Index(fields=["level", "region_code"], name="protection_summary_level")]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.on}: {self.active} aktif"
+
+
+class SummaryRefresh(models.Model):
+    """One rebuild of the protection summary: for which day, when, and how long."""
+
+    on = models.DateField()
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    regions = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        get_latest_by = "finished_at"
+
+    def __str__(self) -> str:
+        return f"{self.on} ({self.finished_at:%Y-%m-%d %H:%M})"

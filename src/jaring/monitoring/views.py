@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 from jaring.accounts.permissions import can_edit_data
 from jaring.errors import DomainError
 from jaring.funds.selectors import funnel_report
-from jaring.monitoring import maps, scoring, selectors, services, workbooks
+from jaring.monitoring import maps, scoring, selectors, services, summaries, workbooks
 from jaring.monitoring.models import ImportSource
+from jaring.monitoring.panel import programs_panel
 from jaring.programs.selectors import programs_visible_to
 from jaring.regions import codes
 
@@ -116,6 +117,10 @@ def coverage_dashboard(request):
         request.user, report, mode=mode, link=link, funnel_shares=shares, caption=caption
     )
     trend = selectors.coverage_trend(request.user, report)
+    refreshed = summaries.refresh_if_stale()
+    protected_below = summaries.protected_children(
+        request.user, report.region.code if report.region else None
+    )
     chart = {
         "trend": {
             "labels": [p.on.strftime("%m/%Y") for p in trend],
@@ -138,7 +143,8 @@ def coverage_dashboard(request):
         {
             "report": report,
             "line": report.line,
-            "children": [(rank[line.region], line) for line in children],
+            "children": [(rank[line.region], line, protected_below.get(line.region)) for line in children],
+            "panel": programs_panel(request.user, report.region, report.on, refreshed=refreshed),
             "sort": sort,
             "mode": mode,
             "modes": [(s.key, s.title) for s in maps.SCALES.values()],
