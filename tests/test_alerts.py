@@ -292,3 +292,33 @@ def test_coverage_behind_its_target_trajectory(demo):
     alerts_refresh(today=date(2025, 10, 1))
     alert.refresh_from_db()
     assert alert.severity == "danger" and alert.resolved_at is None
+
+
+def test_contribution_alerts_ending_lapsed_and_deceased_still_billed(demo):
+    from jaring.billing.services import bill_correct, death_record
+    from jaring.monitoring.summaries import summaries_refresh
+
+    from .billing_world import MONTHLY, enrol, issue, make_people, make_program, pay_person
+
+    program = make_program(demo.org("pemprov-jambi"))
+    people = make_people(4)
+    enrol(program, people)
+    bill = issue(program, "2025-01", 12)
+    pay_person(people[0], "2025-01", "2025-07", 7 * MONTHLY, reference="A")  # paid through July
+    pay_person(people[1], "2025-01", "2025-02", 2 * MONTHLY, reference="B")  # lapsed by July
+    pay_person(people[2], "2025-01", "2025-12", 12 * MONTHLY, reference="C")
+    death_record(actor=None, participant=people[2], died_on=date(2025, 5, 3), reason="akta kematian")
+    today = date(2025, 7, 15)
+    summaries_refresh(on=today)
+    alerts_refresh(today=today)
+    ending = open_alerts("protection_ending")[f"protection_ending:{SENGKATI}"]
+    assert ending.count == 1 and ending.url == "/iuran/peringatan/?jenis=berakhir&wilayah=15.04.01.2003"
+    lapsed = open_alerts("protection_lapsed")[f"protection_lapsed:{SENGKATI}"]
+    assert lapsed.count == 1 and "berhenti terlindungi" in lapsed.title
+    billed = open_alerts("deceased_billed")[f"deceased_billed:{SENGKATI}"]
+    assert (billed.count, billed.severity) == (1, "danger")
+
+    bill_correct(actor=None, bill=bill, reason="Peserta meninggal")  # the correction leaves the dead out
+    pay_person(people[0], "2025-08", "2025-12", 5 * MONTHLY, reference="A2", paid_on=date(2025, 7, 20))
+    alerts_refresh(today=date(2025, 7, 21))
+    assert not open_alerts("deceased_billed") and not open_alerts("protection_ending")

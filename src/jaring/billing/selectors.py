@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least
 from django.shortcuts import get_object_or_404
 
 from jaring.accounts.scoping import region_subtree_q, scope_to_jurisdiction, scope_to_jurisdiction_or_own
@@ -317,6 +317,36 @@ def _ending_rows(user, on: date, region: str) -> QuerySet:
     if month_end(month + 1) <= on + timedelta(days=ALERT_DAYS):
         return rows.filter(Q(next=0) | Q(after=0))
     return rows.filter(next=0)
+
+
+def ending_counts_by_village(on: date) -> dict[str, int]:
+    """People whose paid period ends within 30 days of ``on``, per village (everybody)."""
+    rows = _ending_rows(None, on, "").values("participant_id", "participant__village_id")
+    sql, params = rows.query.sql_with_params()
+    village = connection.ops.quote_name("participant__village_id")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {village}, COUNT(*) FROM ({sql}) ending GROUP BY {village}", params)  # noqa: S608
+        return dict(cursor.fetchall())
+
+
+def deceased_billed(on: date) -> QuerySet:
+    """Bill lines still standing (the bill not corrected) that bill a deceased person
+    for months after the month of death, per village: count of people and rupiah."""
+    return (
+        BillLine.objects.filter(
+            bill__status=BillStatus.ISSUED,
+            participant__status=Status.DECEASED,
+            participant__died_on__isnull=False,
+            participant__died_on__lte=on,
+        )
+        .annotate(
+            death_month=ExtractYear("participant__died_on") * 12 + ExtractMonth("participant__died_on") - 1
+        )
+        .filter(last_month__gt=F("death_month"))
+        .values("village_id")
+        .annotate(people=Count("participant_id", distinct=True), lines=Count("id"))
+        .order_by("village_id")
+    )
 
 
 def protection_rows(

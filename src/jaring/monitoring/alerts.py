@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from jaring.alerts.models import Severity
 from jaring.alerts.sources import Draft, source
+from jaring.billing.alerts import list_url, names_of
 from jaring.monitoring.coverage import Figure, percent_text, target_for, trajectory_pct
-from jaring.monitoring.models import CoverageFigure, CoverageTarget
+from jaring.monitoring.models import CoverageFigure, CoverageTarget, ProtectionSummary
 from jaring.regions import codes
 from jaring.regions.models import Region
 
@@ -69,3 +70,26 @@ def coverage_behind(today: date) -> Iterator[Draft]:
 
 def _id(value: Decimal) -> str:
     return f"{value:.2f}".replace(".", ",")
+
+
+@source("protection_lapsed", "Perlindungan berhenti")
+def protection_lapsed(today: date) -> Iterator[Draft]:
+    """Villages with people whose membership lapsed (more than 3 months unpaid), from
+    the kept protection summary (rebuilt by its own background task)."""
+    rows = ProtectionSummary.objects.filter(level="village", lapsed__gt=0).values_list(
+        "region_code", "lapsed"
+    )
+    rows = list(rows)
+    names = names_of(code for code, _n in rows)
+    for village, people in rows:
+        yield Draft(
+            key=f"protection_lapsed:{village}",
+            region_code=village,
+            severity=Severity.WARNING,
+            title=f"{people} peserta di {names.get(village, village)} berhenti terlindungi",
+            detail=(
+                "Iuran lebih dari 3 bulan tidak dibayar: kepesertaan berakhir. Daftarkan dan bayar kembali."
+            ),
+            url=list_url("berhenti", village),
+            count=people,
+        )
