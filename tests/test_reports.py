@@ -181,3 +181,20 @@ def test_coverage_ranking_and_map_of_jambi_in_august_2024(demo, tmp_path):
     path.write_bytes(monev_pdf(report))
     text = run([str(debian_binary(Path("/usr/bin/pdftotext"), "poppler-utils")), str(path), "-"], timeout=60)
     assert "39,52%" in text and "50,71%" in text and "Peta cakupan per kabupaten/kota" in text
+
+
+def test_the_demo_report_shows_protection_and_benefits_paid(demo):
+    from jaring.demo.seed import seed_demo
+
+    seed_demo()  # programs, bills and payments, claims, coverage, the summary and alerts
+    report = monev_report(demo.user("jambi.viewer"), region_code="15.04", period=date(2025, 10, 1))
+    shown = figures(report)
+    assert shown["Manfaat dibayar bulan ini"] == 42_000_000  # the JKM death paid on 10 Oct 2025
+    assert shown["Manfaat dibayar 2025"] == 42_000_000 + 73_500_000
+    benefits = {row[0]: row[1:] for row in table(report, "Klaim dan manfaat").rows}
+    assert benefits["Kematian (JKM)"][:2] == [1, 42_000_000]
+    assert benefits["Meninggal karena kecelakaan kerja (JKK)"][2] == 2  # children with a scholarship
+    protection = table(report, "Perlindungan")
+    assert protection.rows and protection.note.startswith("Status per ")
+    arrears, lapsed = sum(row[2] for row in protection.rows), sum(row[3] for row in protection.rows)
+    assert lapsed > 0 and shown["Menunggak / berhenti"] == f"{arrears} / {lapsed}"  # districts add up

@@ -20,8 +20,11 @@ from jaring.accounts.scoping import Jurisdiction, jurisdiction_of, region_subtre
 from jaring.alerts.models import Severity
 from jaring.alerts.selectors import inbox
 from jaring.alerts.sources import kind_label
+from jaring.claims.models import ClaimKind
+from jaring.claims.selectors import benefits_paid
 from jaring.errors import InvalidInput, PermissionDeniedError
 from jaring.funds.selectors import funnel_report, idle_villages
+from jaring.monitoring import summaries
 from jaring.monitoring.maps import COVERAGE
 from jaring.monitoring.selectors import coverage_map, coverage_report
 from jaring.programs.models import Program, VillageEnrolmentCount
@@ -34,11 +37,13 @@ from jaring.reports.tables import (
     PERCENT,
     PERCENT2,
     RUPIAH,
+    TEXT,
     Column,
     Figure,
     MonevReport,
     Table,
     date_text,
+    thousands,
 )
 
 ROWS_SHOWN = 50  # per long table (idle villages, alerts); the total is stated
@@ -214,6 +219,88 @@ def money_trail(report: MonevReport, context: Context) -> None:
             columns=[Column("Kabupaten/kota"), *columns],
             rows=[[name, *cells(f)] for _code, name, f in funnel.regencies],
             empty="Belum ada alokasi per kabupaten/kota.",
+        )
+    )
+
+
+@section
+def protection(report: MonevReport, context: Context) -> None:
+    """People protected by the programs, from the kept summary (computed for the day
+    it was last rebuilt, which the table says)."""
+    refreshed = summaries.last_refresh()
+    total = summaries.protected_in(context.user, context.region)
+    below = summaries.protected_children(context.user, context.region)
+    report.figures += [
+        Figure("Dilindungi program (iuran terbayar)", total.active, INT),
+        Figure("Menunggak / berhenti", f"{thousands(total.arrears)} / {thousands(total.lapsed)}", TEXT),
+    ]
+    names = dict(Region.objects.filter(code__in=list(below)).values_list("code", "name"))
+    report.tables.append(
+        Table(
+            key="Perlindungan",
+            title="Peserta program menurut status perlindungan",
+            columns=[
+                Column("Wilayah"),
+                Column("Aktif", INT),
+                Column("Menunggak", INT),
+                Column("Berhenti", INT),
+                Column("Meninggal", INT),
+                Column("Belum terlindungi", INT),
+                Column("Kepesertaan program aktif", INT),
+            ],
+            rows=[
+                [names.get(code, code), p.active, p.arrears, p.lapsed, p.deceased, p.not_covered, p.enrolled]
+                for code, p in sorted(below.items(), key=lambda item: -item[1].active)
+            ],
+            note=f"Status per {date_text(refreshed.on)}." if refreshed else "Ringkasan belum dihitung.",
+            empty="Belum ada peserta program di wilayah ini.",
+        )
+    )
+
+
+@section
+def benefits(report: MonevReport, context: Context) -> None:
+    """Benefits paid in the month reported and in the year up to it."""
+    month = benefits_paid(context.region, report.period, context.as_of)
+    year = benefits_paid(context.region, date(context.as_of.year, 1, 1), context.as_of)
+    report.figures += [
+        Figure("Manfaat dibayar bulan ini", month.totals.rupiah, RUPIAH, f"{month.totals.claims} klaim"),
+        Figure(
+            f"Manfaat dibayar {context.as_of.year}",
+            year.totals.rupiah,
+            RUPIAH,
+            f"{year.totals.claims} klaim, {year.totals.scholarship_children} anak penerima beasiswa",
+        ),
+    ]
+    labels = dict(ClaimKind.choices)
+    report.tables.append(
+        Table(
+            key="Klaim dan manfaat",
+            title=f"Klaim dan manfaat dibayar, Januari s.d. {report.period_label}",
+            columns=[
+                Column("Jenis klaim"),
+                Column("Klaim dibayar", INT),
+                Column("Manfaat", RUPIAH),
+                Column("Anak penerima beasiswa", INT),
+                Column("Beasiswa", RUPIAH),
+            ],
+            rows=[
+                [
+                    str(labels.get(kind, kind)),
+                    totals.claims,
+                    totals.rupiah,
+                    totals.scholarship_children,
+                    totals.scholarship_rupiah,
+                ]
+                for kind, totals in year.by_kind.items()
+            ],
+            note=(
+                f"Rata-rata {year.average_days} hari, median {year.median_days} hari "
+                "dari laporan sampai dibayar."
+                if year.totals.claims
+                else ""
+            ),
+            empty="Belum ada manfaat yang dibayar tahun ini.",
         )
     )
 
