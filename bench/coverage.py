@@ -215,6 +215,29 @@ def main() -> None:
                 )
             )
             sys.stdout.flush()
+
+        # The monev report of a province (goal: under 10 s), PDF and XLSX, 3 runs each.
+        from jaring.reports.monev import monev_report
+        from jaring.reports.render import monev_pdf, monev_xlsx
+
+        jambi = User.objects.get(username="jambi.viewer")
+        for fmt, render in (("pdf", monev_pdf), ("xlsx", monev_xlsx)):
+            seconds = []
+            for _ in range(3):
+                started = time.perf_counter()
+                body = render(monev_report(jambi, region_code="15", period=date(2026, 9, 1)))
+                seconds.append(time.perf_counter() - started)
+            print(
+                json.dumps(
+                    {
+                        "report": f"monev Jambi 2026-09 {fmt}",
+                        "bytes": len(body),
+                        "seconds_best": round(min(seconds), 2),
+                        "seconds_worst": round(max(seconds), 2),
+                    }
+                )
+            )
+            sys.stdout.flush()
     finally:
         from django.db import connections
 

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 
 from jaring.accounts.scoping import jurisdiction_of
+from jaring.monitoring import summaries
+from jaring.monitoring.panel import programs_panel
 from jaring.regions import selectors
 
 
@@ -20,6 +23,9 @@ def home(request):
             breadcrumb=selectors.region_breadcrumb(focus),
             children=list(selectors.region_children(request.user, focus)),
         )
+    context["panel"] = programs_panel(
+        request.user, context["focus"], timezone.localdate(), refreshed=summaries.refresh_if_stale()
+    )
     return render(request, "web/home.html", context)
 
 
