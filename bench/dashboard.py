@@ -381,6 +381,7 @@ def main() -> None:
         from jaring.billing.selectors import protection_counts
         from jaring.billing.services import bill_issue
         from jaring.demo.seed import seed_demo
+        from jaring.funds.services import transfer_totals_rebuild
         from jaring.monitoring import summaries
         from jaring.regions.models import Region
         from jaring.regions.services import regions_load
@@ -427,6 +428,7 @@ def main() -> None:
 
         started = time.perf_counter()
         money = _copy_money(dsn)
+        money["transfer_totals"] = transfer_totals_rebuild()  # what posting keeps, after a bulk load
         codes = list(Region.objects.filter(level="village").values_list("code", flat=True))
         rows = _fill_coverage(dsn, _figures(codes, _month_ends(12, date(2025, 12, 31))))
         del codes

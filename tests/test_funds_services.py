@@ -222,3 +222,41 @@ def test_a_regency_sees_the_province_program_but_only_its_own_money(demo, progra
     assert funnel.to_regency == 1_000
     ((_p, whole),) = funnel_report(demo.user("jambi.viewer"), [program]).programs
     assert (whole.to_regency, whole.budget) == (3_000, program.budget_ceiling)
+
+
+def test_kept_transfer_totals_give_the_same_funnel_as_adding_up_the_transfers(demo, program):
+    from jaring.funds.models import TransferTotal
+    from jaring.funds.selectors import funnel_report
+    from jaring.funds.services import transfer_totals_rebuild
+
+    post(program, "to_regency", BATANGHARI, 3_000_000, "SP2D/001", on=date(2025, 1, 10))
+    post(program, "to_regency", "1571", 2_000_000, "SP2D/002", on=date(2025, 1, 10))
+    post(program, "to_village", SENGKATI, 1_000_000, "TRF/A", on=date(2025, 2, 1))
+    wrong = post(program, "to_village", NEXT_VILLAGE, 700_000, "TRF/B", on=date(2025, 2, 1))
+    transfer_reverse(actor=None, transfer=wrong, reason="Salah rekening")
+    post(program, "to_bpjs", SENGKATI, 400_000, "IURAN/A", on=date(2025, 2, 20))
+    kept = set(TransferTotal.objects.values_list("kind", "area", "amount"))
+    assert kept == {
+        ("to_regency", "1504", 3_000_000),
+        ("to_regency", "1571", 2_000_000),
+        ("to_village", "1504", 1_000_000),  # the reversal took its 700,000 back
+        ("to_bpjs", "1504", 400_000),
+    }
+    transfer_totals_rebuild()
+    assert set(TransferTotal.objects.values_list("kind", "area", "amount")) == kept
+    for username in (
+        "admin",
+        "jambi.viewer",
+        "batanghari.operator",
+        "desa.operator",
+        "kotajambi.operator",
+        "bpjs.tanjabbar",
+    ):
+        user = demo.user(username)
+        for region in ("", "15", "1504"):
+            fast = funnel_report(user, [program], region=region)  # the kept totals
+            slow = funnel_report(user, [program], region=region, until=date(2100, 1, 1))  # every transfer
+            assert fast.total.as_dict() == slow.total.as_dict(), (username, region)
+            assert [(c, f.as_dict()) for c, _n, f in fast.regencies] == [
+                (c, f.as_dict()) for c, _n, f in slow.regencies
+            ], (username, region)

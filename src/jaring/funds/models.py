@@ -85,3 +85,25 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} ({self.get_kind_display()})"
+
+
+class TransferTotal(models.Model):
+    """Money moved per program, kind and area (the receiving regency's code, or the
+    province's for money paid at province level), kept in the same transaction as every
+    transfer and reversal: the funnel of a province or the whole country reads these few
+    rows instead of adding up every village's transfers."""
+
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=TransferKind.choices)
+    area = models.CharField(max_length=4)  # region code cut to the regency (or shorter)
+    amount = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "kind", "area"], name="transfer_total_program_kind_area"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} {self.kind} {self.area}: {self.amount}"

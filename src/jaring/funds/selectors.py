@@ -12,7 +12,7 @@ from django.db.models import Max, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from jaring.accounts.scoping import jurisdiction_of, region_subtree_q, scope_to_jurisdiction
-from jaring.funds.models import Allocation, Transfer, TransferKind
+from jaring.funds.models import Allocation, Transfer, TransferKind, TransferTotal
 from jaring.programs.models import Program
 from jaring.regions.models import Region
 
@@ -104,12 +104,20 @@ def funnel_report(
     for pid, regency, amount in allocations.values_list("program_id", "region_id", "amount"):
         by_program[pid].allocated += amount
         by_regency[regency].allocated += amount
-    moved = (
-        transfers.annotate(regency=Substr("region_id", 1, 4))
-        .values_list("program_id", "kind", "regency")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
+    jurisdiction = jurisdiction_of(user)
+    if until is None and len(region) <= 4 and all(len(code) <= 4 for code in jurisdiction.codes):
+        # A regency or wider, all time: the kept totals per program, kind and regency.
+        kept = TransferTotal.objects.filter(jurisdiction.q("area"), program_id__in=ids)
+        if region:
+            kept = kept.filter(region_subtree_q("area", region))
+        moved = kept.values_list("program_id", "kind", "area", "amount")
+    else:
+        moved = (
+            transfers.annotate(regency=Substr("region_id", 1, 4))
+            .values_list("program_id", "kind", "regency")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        )
     for pid, kind, regency, total in moved:
         setattr(by_program[pid], kind, getattr(by_program[pid], kind) + total)
         if len(regency) == 4:

@@ -7,7 +7,8 @@ from collections import defaultdict
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from jaring.accounts.models import OrgKind
@@ -16,7 +17,7 @@ from jaring.accounts.scoping import jurisdiction_of
 from jaring.audit.services import audit_record
 from jaring.contributions.selectors import monthly_contribution
 from jaring.errors import Conflict, InvalidInput, PermissionDeniedError
-from jaring.funds.models import Allocation, Transfer, TransferKind
+from jaring.funds.models import Allocation, Transfer, TransferKind, TransferTotal
 from jaring.programs.models import Program
 from jaring.programs.rules import rupiah
 from jaring.regions import codes
@@ -253,6 +254,31 @@ def _check_pdf_or_image(evidence) -> None:
 
 
 @transaction.atomic
+def _add_to_totals(transfer: Transfer) -> None:
+    """Keep ``TransferTotal`` in step with a transfer just written (same transaction)."""
+    area = transfer.region_id[:4]
+    total, _created = TransferTotal.objects.select_for_update().get_or_create(
+        program_id=transfer.program_id, kind=transfer.kind, area=area
+    )
+    TransferTotal.objects.filter(pk=total.pk).update(amount=F("amount") + transfer.amount)
+
+
+def transfer_totals_rebuild() -> int:
+    """Recompute every ``TransferTotal`` from the transfers (after a bulk load or a
+    repair); returns the number of rows."""
+    with transaction.atomic():
+        TransferTotal.objects.all().delete()
+        grouped = (
+            Transfer.objects.annotate(area=Substr("region_id", 1, 4))
+            .values_list("program_id", "kind", "area")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        )
+        rows = [TransferTotal(program_id=p, kind=k, area=a, amount=t) for p, k, a, t in grouped]
+        TransferTotal.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
 def transfer_post(
     *,
     actor,
@@ -320,6 +346,7 @@ def transfer_post(
     if evidence is not None:
         transfer.evidence.save(getattr(evidence, "name", "bukti") or "bukti", evidence, save=False)
     transfer.save()
+    _add_to_totals(transfer)
     audit_record(
         actor=actor,
         action="transfer.post",
@@ -382,6 +409,7 @@ def transfer_reverse(*, actor, transfer: Transfer, reason: str, on: date | None 
         reason=reason.strip(),
         posted_by=actor if actor is not None and actor.pk else None,
     )
+    _add_to_totals(reversal)
     audit_record(
         actor=actor,
         action="transfer.reverse",

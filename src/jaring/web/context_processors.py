@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from jaring.accounts.permissions import can_administer, can_read_audit
@@ -15,6 +16,17 @@ MODULES = [
 ]
 
 
+def open_alert_badge(user) -> int:
+    """The menu's count of open alerts, cached for a minute per user: every page shows
+    it, and a minute's delay on a count that the hourly sweep moves is harmless."""
+    key = f"jaring:alerts:badge:{user.pk}"
+    count = cache.get(key)
+    if count is None:
+        count = sum(open_counts(user).values())
+        cache.set(key, count, timeout=60)
+    return count
+
+
 def shell(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -23,5 +35,5 @@ def shell(request):
         "nav_modules": MODULES,
         "nav_can_admin": can_administer(user),
         "nav_can_audit": can_read_audit(user),
-        "nav_open_alerts": lambda: sum(open_counts(user).values()),  # read only when shown
+        "nav_open_alerts": lambda: open_alert_badge(user),  # read only when shown
     }
