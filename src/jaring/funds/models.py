@@ -73,6 +73,7 @@ class Transfer(models.Model):
         indexes = [
             models.Index(fields=["program", "kind", "region"], name="transfer_program_kind_region"),
             models.Index(fields=["region", "kind", "transferred_on"], name="transfer_region_kind_date"),
+            models.Index(fields=["transferred_on"], name="transfer_date"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["program", "reference"], name="transfer_reference_unique"),

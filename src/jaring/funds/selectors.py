@@ -90,6 +90,8 @@ def funnel_report(
     the number of programs or villages."""
     programs = list(programs)
     ids = [p.pk for p in programs]
+    if until is not None and not Transfer.objects.filter(transferred_on__gt=until).exists():
+        until = None  # nothing moved after the date: all time is the same figure
     allocations = allocations_visible_to(user).filter(program_id__in=ids, region__level="regency")
     transfers = transfers_visible_to(user).filter(program_id__in=ids)
     if until is not None:
