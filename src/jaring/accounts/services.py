@@ -342,6 +342,7 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     return token
 
 
+@transaction.atomic
 def api_token_authenticate(raw: str) -> User | None:
     """The active user behind a raw token, or None. Records the last use."""
     if not raw or not raw.startswith(TOKEN_PREFIX):

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from jaring.audit.models import AuditEvent
@@ -69,6 +70,7 @@ def audit_build(**event) -> AuditEvent:
     return AuditEvent(**audit_values(**event))
 
 
+@transaction.atomic
 def audit_record(**event) -> AuditEvent:
     """Write one audit event (same arguments as ``audit_values``)."""
     built = audit_build(**event)

@@ -339,6 +339,7 @@ def _person_lines(person: Participant) -> list[BillLine]:
     )
 
 
+@transaction.atomic
 def payments_post(*, actor, requests: list[PaymentRequest], channel: str = "manual") -> PostingResult:
     """Record payments and allocate them to person-months, in one transaction. Every
     request is checked first; if any is refused nothing is written (the errors are
@@ -681,6 +682,7 @@ def _months_list(months: set[int]) -> str:
     return rules.months_text(first, mask)
 
 
+@transaction.atomic
 def payment_record(
     *,
     actor,

@@ -295,6 +295,7 @@ def _header(cells: list[object]) -> tuple[dict[int, str], list[counts.RowError]]
     ]
 
 
+@transaction.atomic
 def worker_counts_import(*, actor, path: Path) -> CountImportResult:
     """Read a CSV/XLSX of KODE_WILAYAH, TAHUN, PEKERJA_RENTAN. Every row is checked
     first; if any row is wrong nothing is written and every error is returned (row,

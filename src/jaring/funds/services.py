@@ -253,9 +253,9 @@ def _check_pdf_or_image(evidence) -> None:
         raise InvalidInput("Bukti transfer paling besar 10 MB.", code="evidence_too_large", field="evidence")
 
 
-@transaction.atomic
 def _add_to_totals(transfer: Transfer) -> None:
-    """Keep ``TransferTotal`` in step with a transfer just written (same transaction)."""
+    """Keep ``TransferTotal`` in step with a transfer just written (called inside the
+    poster's transaction)."""
     area = transfer.region_id[:4]
     total, _created = TransferTotal.objects.select_for_update().get_or_create(
         program_id=transfer.program_id, kind=transfer.kind, area=area
@@ -263,6 +263,7 @@ def _add_to_totals(transfer: Transfer) -> None:
     TransferTotal.objects.filter(pk=total.pk).update(amount=F("amount") + transfer.amount)
 
 
+@transaction.atomic
 def transfer_totals_rebuild() -> int:
     """Recompute every ``TransferTotal`` from the transfers (after a bulk load or a
     repair); returns the number of rows."""
@@ -279,6 +280,7 @@ def transfer_totals_rebuild() -> int:
     return len(rows)
 
 
+@transaction.atomic
 def transfer_post(
     *,
     actor,

@@ -183,6 +183,7 @@ def _check(
     return records
 
 
+@transaction.atomic
 def coverage_import(
     *, actor, path: Path, file_name: str = "", source: str = ImportSource.UPLOAD, today: date | None = None
 ) -> CoverageImportResult:

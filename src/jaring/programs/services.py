@@ -467,6 +467,7 @@ def _save_counts(counters) -> None:
     VillageEnrolmentCount.objects.bulk_update(known, ["active"], batch_size=1000)
 
 
+@transaction.atomic
 def enrolment_create(
     *, actor, program: Program, participant: Participant, starts_on: date | None = None
 ) -> Enrolment:

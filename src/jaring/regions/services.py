@@ -97,6 +97,7 @@ def _target_values(rows: list[RegionRow]) -> dict[str, tuple]:
     return target
 
 
+@transaction.atomic
 def regions_load(*, source: Path | None = None, provinces: set[str] | None = None) -> LoadResult:
     """Create or update regions from an edition; idempotent.
 

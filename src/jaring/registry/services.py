@@ -81,6 +81,7 @@ def _audit_participant(actor, action: str, participant, changes: dict, *, at=Non
     )
 
 
+@transaction.atomic
 def participants_upsert(*, actor, records: list[ParticipantRecord], source: str = "") -> UpsertResult:
     """Create or update people by NIK, in one transaction.
 
@@ -190,6 +191,7 @@ def participants_upsert(*, actor, records: list[ParticipantRecord], source: str 
     return result
 
 
+@transaction.atomic
 def participant_register(*, actor, record: ParticipantRecord) -> tuple[Participant, str]:
     """Register one person (or update the person with that NIK). Returns the outcome:
     "created", "updated" or "unchanged"."""
