@@ -26,6 +26,19 @@ STAGE_LABELS = {
 }
 
 
+def transfer_sums_by_area() -> list[tuple[int, str, str, int]]:
+    """(program id, kind, area, rupiah) added up from every transfer and reversal, the
+    area being the receiving region's code cut to the regency: what ``TransferTotal``
+    keeps."""
+    grouped = (
+        Transfer.objects.annotate(area=Substr("region_id", 1, 4))
+        .values_list("program_id", "kind", "area")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return list(grouped)
+
+
 @dataclass
 class Funnel:
     """Rupiah at each stage of a program's money trail, and percent of the budget."""

@@ -8,7 +8,6 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import F, Sum
-from django.db.models.functions import Substr
 from django.utils import timezone
 
 from jaring.accounts.models import OrgKind
@@ -18,6 +17,7 @@ from jaring.audit.services import audit_record
 from jaring.contributions.selectors import monthly_contribution
 from jaring.errors import Conflict, InvalidInput, PermissionDeniedError
 from jaring.funds.models import Allocation, Transfer, TransferKind, TransferTotal
+from jaring.funds.selectors import transfer_sums_by_area
 from jaring.programs.models import Program
 from jaring.programs.rules import rupiah
 from jaring.regions import codes
@@ -267,16 +267,9 @@ def _add_to_totals(transfer: Transfer) -> None:
 def transfer_totals_rebuild() -> int:
     """Recompute every ``TransferTotal`` from the transfers (after a bulk load or a
     repair); returns the number of rows."""
-    with transaction.atomic():
-        TransferTotal.objects.all().delete()
-        grouped = (
-            Transfer.objects.annotate(area=Substr("region_id", 1, 4))
-            .values_list("program_id", "kind", "area")
-            .annotate(total=Sum("amount"))
-            .order_by()
-        )
-        rows = [TransferTotal(program_id=p, kind=k, area=a, amount=t) for p, k, a, t in grouped]
-        TransferTotal.objects.bulk_create(rows, batch_size=1000)
+    TransferTotal.objects.all().delete()
+    rows = [TransferTotal(program_id=p, kind=k, area=a, amount=t) for p, k, a, t in transfer_sums_by_area()]
+    TransferTotal.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
 
 

@@ -61,11 +61,9 @@ class Protected:
         return Protected(**{f: getattr(self, f) + getattr(other, f) for f in FIELDS})
 
 
-def summaries_refresh(*, on: date | None = None) -> SummaryRefresh:
-    """Rebuild the summary for ``on`` (default today) in one transaction: readers see
-    the old rows or the new ones, never half."""
-    on = on or timezone.localdate()
-    started_at, started = timezone.now(), time.perf_counter()
+def summary_rows(on: date) -> list[dict]:
+    """The summary for ``on`` as rows (region code, level, day and the counts), computed
+    from the records: what ``summaries_refresh`` writes and ``check_integrity`` compares."""
     by_village = protection_counts_by_village(on)
     enrolled = dict(
         VillageEnrolmentCount.objects.filter(program__ends_on__gte=on, program__starts_on__lte=on)
@@ -80,10 +78,18 @@ def summaries_refresh(*, on: date | None = None) -> SummaryRefresh:
             row = totals[code]
             for field in FIELDS:
                 row[field] += counts.get(field, 0)
-    rows = [
+    return [
         {"region_code": code, "level": LEVEL_OF_LENGTH[len(code)], "on": on, **values}
         for code, values in sorted(totals.items())
     ]
+
+
+def summaries_refresh(*, on: date | None = None) -> SummaryRefresh:
+    """Rebuild the summary for ``on`` (default today) in one transaction: readers see
+    the old rows or the new ones, never half."""
+    on = on or timezone.localdate()
+    started_at, started = timezone.now(), time.perf_counter()
+    rows = summary_rows(on)
     with transaction.atomic():
         ProtectionSummary.objects.all().delete()
         bulk_insert(ProtectionSummary, rows)

@@ -97,6 +97,10 @@ class Enrolment(models.Model):
         _("status"), max_length=12, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ACTIVE
     )
     end_reason = models.CharField(_("alasan berakhir"), max_length=255, blank=True)
+    # What this enrolment commits from the program's budget (months x the monthly
+    # contribution when enrolled); given back as it was taken when the enrolment ends,
+    # so ``Program.committed_rupiah`` is always the sum over the active enrolments.
+    committed_rupiah = models.PositiveBigIntegerField(_("anggaran dicadangkan (Rp)"), default=0, db_default=0)
     transferred_to = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="transferred_from"
     )

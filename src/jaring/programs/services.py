@@ -417,6 +417,7 @@ def enrolments_create(
                 "ends_on": None,
                 "status": EnrolmentStatus.ACTIVE.value,
                 "end_reason": "",
+                "committed_rupiah": cost,
                 "transferred_to_id": None,
                 "enrolled_by_id": actor.pk if actor is not None and actor.pk else None,
                 "created_at": timezone.now(),
@@ -487,15 +488,13 @@ def enrolment_create(
 
 
 def _release(enrolment: Enrolment, program: Program) -> None:
-    """Give back the enrolment's place in the quotas and its budget commitment."""
-    rate = _monthly_rates(program, {enrolment.participant.occupation})[enrolment.participant.occupation]
+    """Give back the enrolment's place in the quotas and the budget it committed."""
     VillageEnrolmentCount.objects.filter(
         program=program, village_id=enrolment.village_id, category=enrolment.category
     ).update(active=F("active") - 1)
     Program.objects.filter(pk=program.pk).update(
         enrolled_active=F("enrolled_active") - 1,
-        committed_rupiah=F("committed_rupiah")
-        - rules.enrolment_cost(months=program.coverage_months, monthly_rupiah=rate),
+        committed_rupiah=F("committed_rupiah") - enrolment.committed_rupiah,
     )
 
 
