@@ -113,15 +113,24 @@ def test_idle_money_comes_and_goes_and_a_returning_condition_needs_a_new_acknowl
     assert (again.severity, again.rupiah) == ("danger", 500_000)
 
 
+def _program_over_its_limits(demo):
+    """12 people enrolled, then the quotas and the ceiling lowered below what they use
+    (data corrected by hand)."""
+    from . import claims_world as w
+
+    program = bkbk(demo, quota_total=20)
+    w.enrol(program, [w.person(serial, category="miskin_ekstrem") for serial in range(1, 13)])
+    program.refresh_from_db()
+    Program.objects.filter(pk=program.pk).update(quota_total=10, budget_ceiling=program.committed_rupiah - 5)
+    program.quotas.filter(category="miskin_ekstrem").update(per_village=11)
+    return program
+
+
 def test_programs_over_quota_or_budget(demo):
-    program = bkbk(demo, quota_total=10)
+    program = bkbk(demo, code="BKBK-LAIN", quota_total=10)
     alerts_refresh(today=TODAY)
     assert not Alert.objects.filter(kind="program_over_limit").exists()
-    # A quota or a ceiling lowered below what is already used (data corrected by hand).
-    Program.objects.filter(pk=program.pk).update(
-        enrolled_active=12, committed_rupiah=program.budget_ceiling + 5
-    )
-    program.village_counts.create(village_id=SENGKATI, category="miskin_ekstrem", active=51)
+    program = _program_over_its_limits(demo)
     alerts_refresh(today=TODAY)
     found = open_alerts("program_over_limit")
     assert set(found) == {
@@ -132,6 +141,23 @@ def test_programs_over_quota_or_budget(demo):
     assert found[f"over_quota:{program.pk}"].count == 2
     assert found[f"over_village_quota:{program.pk}"].count == 1
     assert found[f"over_budget:{program.pk}"].rupiah == 5
+
+
+def test_over_limit_today_reads_the_kept_counters_and_a_past_day_the_enrolments(demo):
+    """Today the source reads the counters kept with every enrolment; for a past day
+    it counts the enrolments that held people then (before the program started, none)."""
+    from jaring.programs.alerts import programs_over_limit
+
+    program = _program_over_its_limits(demo)
+    Program.objects.filter(pk=program.pk).update(ends_on=date(2099, 12, 31))
+    today = timezone.localdate()
+    assert {d.key for d in programs_over_limit(today)} == {
+        f"over_quota:{program.pk}",
+        f"over_village_quota:{program.pk}",
+        f"over_budget:{program.pk}",
+    }
+    assert list(programs_over_limit(date(2024, 12, 31))) == []
+    assert {d.key for d in programs_over_limit(TODAY)} == {d.key for d in programs_over_limit(today)}
 
 
 def test_a_failing_source_is_reported_and_its_alerts_are_kept(demo, monkeypatch):

@@ -260,3 +260,19 @@ def test_kept_transfer_totals_give_the_same_funnel_as_adding_up_the_transfers(de
             assert [(c, f.as_dict()) for c, _n, f in fast.regencies] == [
                 (c, f.as_dict()) for c, _n, f in slow.regencies
             ], (username, region)
+
+
+def test_a_program_allocated_village_by_village_shows_its_allocation_in_the_funnel(demo, program):
+    """No regency allocation of its own: the funnel adds up its villages' (before, it
+    showed "allocated 0"); with both, the regency's own counts, never both."""
+    allocation_set(actor=None, program=program, region_code=SENGKATI, amount=EACH_VILLAGE)
+    allocation_set(actor=None, program=program, region_code=NEXT_VILLAGE, amount=EACH_VILLAGE)
+    report = funnel_report(demo.user("jambi.viewer"), [program])
+    ((_p, funnel),) = report.programs
+    assert funnel.allocated == 2 * EACH_VILLAGE
+    assert [(code, f.allocated) for code, _name, f in report.regencies] == [(BATANGHARI, 2 * EACH_VILLAGE)]
+    village_view = funnel_report(demo.user("desa.operator"), [program])
+    assert village_view.total.allocated == EACH_VILLAGE  # the operator's own village
+    allocation_set(actor=None, program=program, region_code=BATANGHARI, amount=3 * EACH_VILLAGE)
+    ((_p, funnel),) = funnel_report(demo.user("jambi.viewer"), [program]).programs
+    assert funnel.allocated == 3 * EACH_VILLAGE

@@ -195,6 +195,10 @@ def test_the_demo_report_shows_protection_and_benefits_paid(demo):
     assert benefits["Kematian (JKM)"][:2] == [1, 42_000_000]
     assert benefits["Meninggal karena kecelakaan kerja (JKK)"][2] == 2  # children with a scholarship
     protection = table(report, "Perlindungan")
-    assert protection.rows and protection.note.startswith("Status per ")
-    arrears, lapsed = sum(row[2] for row in protection.rows), sum(row[3] for row in protection.rows)
-    assert lapsed > 0 and shown["Menunggak / berhenti"] == f"{arrears} / {lapsed}"  # districts add up
+    assert protection.rows and protection.note == "Status per 31 Oktober 2025."  # the period's end
+    column = {
+        name: [row[i] for row in protection.rows] for i, name in enumerate(["", "a", "m", "b", "d", "n", "e"])
+    }
+    assert shown["Dilindungi program (iuran terbayar)"] == sum(column["a"]) > 0  # districts add up
+    assert shown["Menunggak / berhenti"] == f"{sum(column['m'])} / {sum(column['b'])}"
+    assert shown["Peserta aktif program"] == sum(column["e"]) > 0  # one page, one count

@@ -143,6 +143,16 @@ def scope_to_jurisdiction_or_own(
     return queryset.filter(jurisdiction.q(field) | Q(**{organization_field: user.organization_id}))
 
 
+def sees_region_or_own(user, region_code: str, organization_id: int | None) -> bool:
+    """``scope_to_jurisdiction_or_own`` for one record held in memory (e.g. an alert
+    condition computed for a past date, not read from a table)."""
+    jurisdiction = jurisdiction_of(user)
+    own = getattr(user, "organization_id", None)
+    if jurisdiction.unrestricted or jurisdiction.is_empty or not own:
+        return jurisdiction.contains(region_code)
+    return jurisdiction.contains(region_code) or organization_id == own
+
+
 def scope_to_overlap_or_own(
     queryset: QuerySet, user, *, field: str, organization_fields: tuple[str, ...] = ()
 ) -> QuerySet:

@@ -3,11 +3,15 @@ jurisdiction holding its region, and by the organization responsible for it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
-from jaring.accounts.scoping import region_subtree_q, scope_to_jurisdiction_or_own
-from jaring.alerts.models import SEVERITY_ORDER, Alert, AlertRefresh
+from jaring.accounts.scoping import region_subtree_q, scope_to_jurisdiction_or_own, sees_region_or_own
+from jaring.alerts.models import SEVERITY_ORDER, Alert, AlertRefresh, Severity
+from jaring.alerts.sources import SOURCES, Draft
 from jaring.regions import codes
 
 STATUSES = {
@@ -48,6 +52,34 @@ def inbox(user, *, status: str = "terbuka", kind: str = "", region: str = "") ->
         output_field=IntegerField(),
     )
     return found.annotate(rank=rank).order_by("rank", "-raised_at", "id")
+
+
+@dataclass(frozen=True)
+class Condition:
+    """An alert condition that held on a day, computed from the records as of then."""
+
+    kind: str
+    draft: Draft
+
+    @property
+    def severity_label(self) -> str:
+        return str(Severity(self.draft.severity).label)
+
+
+def conditions_on(user, on: date, *, region: str = "") -> list[Condition]:
+    """The alerts whose conditions held on ``on``, computed by every source from the
+    records as of that day (not read from the stored alerts, which are today's), seen
+    as the inbox would show them to ``user``; most urgent first."""
+    code = codes.try_normalize(region) if region else ""
+    found = []
+    for kind, source in sorted(SOURCES.items()):
+        for draft in source.collect(on):
+            if code and not draft.region_code.startswith(code):
+                continue
+            if sees_region_or_own(user, draft.region_code, draft.organization_id):
+                found.append(Condition(kind, draft))
+    found.sort(key=lambda c: (SEVERITY_ORDER.get(c.draft.severity, 9), c.kind, c.draft.key))
+    return found
 
 
 def open_counts(user) -> dict[str, int]:

@@ -105,7 +105,9 @@ def funnel_report(
     ids = [p.pk for p in programs]
     if until is not None and not Transfer.objects.filter(transferred_on__gt=until).exists():
         until = None  # nothing moved after the date: all time is the same figure
-    allocations = allocations_visible_to(user).filter(program_id__in=ids, region__level="regency")
+    allocations = allocations_visible_to(user).filter(
+        program_id__in=ids, region__level__in=("regency", "village")
+    )
     transfers = transfers_visible_to(user).filter(program_id__in=ids)
     if until is not None:
         transfers = transfers.filter(transferred_on__lte=until)
@@ -116,7 +118,7 @@ def funnel_report(
         transfers = transfers.filter(region_subtree_q("region_id", region))
     by_program: dict[int, Funnel] = {pid: Funnel() for pid in ids}
     by_regency: dict[str, Funnel] = defaultdict(Funnel)
-    for pid, regency, amount in allocations.values_list("program_id", "region_id", "amount"):
+    for (pid, regency), amount in _allocated_per_regency(allocations).items():
         by_program[pid].allocated += amount
         by_regency[regency].allocated += amount
     jurisdiction = jurisdiction_of(user)
@@ -155,6 +157,26 @@ def funnel_report(
         ((code, names.get(code, code), f) for code, f in by_regency.items()), key=lambda r: r[0]
     )
     return FunnelReport(total=total, programs=[(p, by_program[p.pk]) for p in programs], regencies=regencies)
+
+
+def _allocated_per_regency(allocations: QuerySet[Allocation]) -> dict[tuple[int, str], int]:
+    """Rupiah allocated per program and regency: the regency's own allocation, or,
+    for a program allocated village by village with none for the regency, the sum
+    of its villages' allocations (never both, which would count the money twice)."""
+    own: dict[tuple[int, str], int] = {}
+    villages: dict[tuple[int, str], int] = defaultdict(int)
+    rows = (
+        allocations.annotate(regency=Substr("region_id", 1, 4))
+        .values_list("program_id", "regency", "region__level")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for pid, regency, level, amount in rows:
+        if level == "regency":
+            own[(pid, regency)] = amount
+        else:
+            villages[(pid, regency)] += amount
+    return {**villages, **own}
 
 
 def _sees_whole(user, programs: list[Program]) -> dict[int, bool]:

@@ -13,8 +13,10 @@ from django.urls import reverse
 from jaring.alerts.models import Severity
 from jaring.alerts.sources import Draft, source
 from jaring.billing.alerts import list_url, names_of
+from jaring.billing.selectors import protection_counts_by_village
 from jaring.monitoring.coverage import Figure, percent_text, target_for, trajectory_pct
 from jaring.monitoring.models import CoverageFigure, CoverageTarget, ProtectionSummary
+from jaring.monitoring.summaries import last_refresh
 from jaring.regions import codes
 from jaring.regions.models import Region
 
@@ -75,11 +77,21 @@ def _id(value: Decimal) -> str:
 @source("protection_lapsed", "Perlindungan berhenti")
 def protection_lapsed(today: date) -> Iterator[Draft]:
     """Villages with people whose membership lapsed (more than 3 months unpaid), from
-    the kept protection summary (rebuilt by its own background task)."""
-    rows = ProtectionSummary.objects.filter(level="village", lapsed__gt=0).values_list(
-        "region_code", "lapsed"
-    )
-    rows = list(rows)
+    the kept protection summary when it was computed for that day (rebuilt by its own
+    background task), else counted from the paid months as of the day."""
+    last = last_refresh()
+    if last is not None and last.on == today:
+        rows = list(
+            ProtectionSummary.objects.filter(level="village", lapsed__gt=0).values_list(
+                "region_code", "lapsed"
+            )
+        )
+    else:
+        rows = sorted(
+            (village, counts["lapsed"])
+            for village, counts in protection_counts_by_village(today).items()
+            if counts.get("lapsed")
+        )
     names = names_of(code for code, _n in rows)
     for village, people in rows:
         yield Draft(

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.urls import reverse
+from django.utils import timezone
 
 from jaring.alerts.models import Severity
 from jaring.alerts.sources import Draft, source
 from jaring.programs.models import Agreement, Program, ProgramQuota, VillageEnrolmentCount
 from jaring.programs.rules import rupiah
-from jaring.programs.selectors import ALERT_DAYS
+from jaring.programs.selectors import ALERT_DAYS, active_enrolments_on
 
 
 @source("agreement_ending", "PKS akan berakhir")
@@ -69,25 +70,22 @@ def programs_over_limit(today: date) -> Iterator[Draft]:
     quota, or whose commitment exceeds the ceiling (after a quota or ceiling was
     lowered, or corrected data)."""
     running = {p.pk: p for p in Program.objects.filter(ends_on__gte=today).select_related("payer")}
-    quota = ProgramQuota.objects.filter(program=OuterRef("program"), category=OuterRef("category"))
-    villages_over: dict[int, int] = {}
-    for program_id in (
-        VillageEnrolmentCount.objects.filter(program_id__in=list(running))
-        .annotate(limit=Subquery(quota.values("per_village")[:1]))
-        .filter(active__gt=F("limit"))
-        .values_list("program_id", flat=True)
-    ):
-        villages_over[program_id] = villages_over.get(program_id, 0) + 1
+    if today >= timezone.localdate():
+        villages_over = _villages_over_from_counters(running)
+        used = {pk: (p.enrolled_active, p.committed_rupiah) for pk, p in running.items()}
+    else:  # a past day: counted from the enrolments that held people then
+        villages_over, used = _use_on(running, today)
     for program in running.values():
         url = reverse("program_detail", args=[program.pk])
+        enrolled, committed = used[program.pk]
         common = {"region_code": program.region_code, "organization_id": program.payer_id, "url": url}
-        if program.quota_total and program.enrolled_active > program.quota_total:
+        if program.quota_total and enrolled > program.quota_total:
             yield Draft(
                 key=f"over_quota:{program.pk}",
                 severity=Severity.DANGER,
-                title=f"{program.code}: {program.enrolled_active} peserta aktif, kuota {program.quota_total}",
+                title=f"{program.code}: {enrolled} peserta aktif, kuota {program.quota_total}",
                 detail="Akhiri atau pindahkan kepesertaan yang melebihi kuota.",
-                count=program.enrolled_active - program.quota_total,
+                count=enrolled - program.quota_total,
                 **common,
             )
         if villages_over.get(program.pk):
@@ -99,15 +97,49 @@ def programs_over_limit(today: date) -> Iterator[Draft]:
                 count=villages_over[program.pk],
                 **common,
             )
-        if program.committed_rupiah > program.budget_ceiling:
-            over = program.committed_rupiah - program.budget_ceiling
+        if committed > program.budget_ceiling:
+            over = committed - program.budget_ceiling
             yield Draft(
                 key=f"over_budget:{program.pk}",
                 severity=Severity.DANGER,
                 title=f"{program.code}: komitmen melebihi pagu sebesar {rupiah(over)}",
-                detail=(
-                    f"Terpakai {rupiah(program.committed_rupiah)} dari pagu {rupiah(program.budget_ceiling)}."
-                ),
+                detail=f"Terpakai {rupiah(committed)} dari pagu {rupiah(program.budget_ceiling)}.",
                 rupiah=over,
                 **common,
             )
+
+
+def _villages_over_from_counters(running: dict[int, Program]) -> dict[int, int]:
+    quota = ProgramQuota.objects.filter(program=OuterRef("program"), category=OuterRef("category"))
+    villages_over: dict[int, int] = {}
+    for program_id in (
+        VillageEnrolmentCount.objects.filter(program_id__in=list(running))
+        .annotate(limit=Subquery(quota.values("per_village")[:1]))
+        .filter(active__gt=F("limit"))
+        .values_list("program_id", flat=True)
+    ):
+        villages_over[program_id] = villages_over.get(program_id, 0) + 1
+    return villages_over
+
+
+def _use_on(running: dict[int, Program], on: date) -> tuple[dict[int, int], dict[int, tuple[int, int]]]:
+    """Villages over their quota, and active people and committed rupiah, per program
+    on a past day, from the enrolments that held people then."""
+    held = active_enrolments_on(on).filter(program_id__in=list(running))
+    used = {pk: (0, 0) for pk in running}
+    for program_id, people, committed in (
+        held.values_list("program_id").annotate(n=Count("id"), c=Sum("committed_rupiah")).order_by()
+    ):
+        used[program_id] = (people, committed or 0)
+    limits = {
+        (q.program_id, q.category): q.per_village
+        for q in ProgramQuota.objects.filter(program_id__in=list(running))
+    }
+    villages_over: dict[int, int] = {}
+    for program_id, _village, category, people in (
+        held.values_list("program_id", "village_id", "category").annotate(n=Count("id")).order_by()
+    ):
+        limit = limits.get((program_id, category))
+        if limit is not None and people > limit:
+            villages_over[program_id] = villages_over.get(program_id, 0) + 1
+    return villages_over, used

@@ -103,6 +103,19 @@ def enrolled_in_jurisdiction(user, program: Program) -> int:
     return counts.aggregate(s=Sum("active"))["s"] or 0
 
 
+def active_enrolments_on(on: date) -> QuerySet[Enrolment]:
+    """Enrolments holding a person on ``on`` in a program running then: started by
+    that day and not ended before it (an enrolment ended since still counts for the
+    days it ran). What a page or report for a past date counts, instead of today's
+    kept counters."""
+    return Enrolment.objects.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=on),
+        starts_on__lte=on,
+        program__starts_on__lte=on,
+        program__ends_on__gte=on,
+    )
+
+
 def agreements_visible_to(user) -> QuerySet[Agreement]:
     """Agreements of the user's organization (as payer or BPJS office) or of a payer
     whose region overlaps the user's jurisdiction."""

@@ -13,13 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 
 from jaring.accounts.scoping import Jurisdiction, jurisdiction_of, region_subtree_q
 from jaring.alerts.models import Severity
-from jaring.alerts.selectors import inbox
+from jaring.alerts.selectors import conditions_on
 from jaring.alerts.sources import kind_label
+from jaring.billing.selectors import protection_counts
 from jaring.claims.models import ClaimKind
 from jaring.claims.selectors import benefits_paid
 from jaring.errors import InvalidInput, PermissionDeniedError
@@ -27,8 +28,12 @@ from jaring.funds.selectors import funnel_report, idle_villages
 from jaring.monitoring import summaries
 from jaring.monitoring.maps import COVERAGE
 from jaring.monitoring.selectors import coverage_map, coverage_report
-from jaring.programs.models import Program, VillageEnrolmentCount
-from jaring.programs.selectors import agreements_visible_to, programs_visible_to
+from jaring.programs.models import Program
+from jaring.programs.selectors import (
+    active_enrolments_on,
+    agreements_visible_to,
+    programs_visible_to,
+)
 from jaring.regions import codes
 from jaring.regions.models import Region
 from jaring.reports.tables import (
@@ -99,11 +104,13 @@ def monev_report(user, *, region_code: str, period: date, generated_by: str = ""
 
 
 def _programs(user, region: str, as_of: date) -> list[Program]:
-    """Programs protecting people of the region at some time in the year up to the date."""
+    """Programs protecting people of the region at some time in the year up to the date
+    (each once: a programme with several target regions in the region matches each)."""
     overlap = Jurisdiction(codes=(region,)).overlap_q("target_regions__code")
     return list(
         programs_visible_to(user)
         .filter(overlap, starts_on__lte=as_of, ends_on__gte=as_of - timedelta(days=365))
+        .distinct()
         .order_by("code")
     )
 
@@ -172,10 +179,9 @@ def _pct(text: str | None) -> float | None:
 def money_trail(report: MonevReport, context: Context) -> None:
     funnel = funnel_report(context.user, context.programs, region=context.region, until=context.as_of)
     enrolled = (
-        VillageEnrolmentCount.objects.filter(
-            region_subtree_q("village_id", context.region), program__in=context.programs
-        ).aggregate(n=Sum("active"))["n"]
-        or 0
+        active_enrolments_on(context.as_of)
+        .filter(region_subtree_q("village_id", context.region), program__in=context.programs)
+        .count()
     )
     report.figures += [
         Figure("Program berjalan", len(context.programs), INT),
@@ -225,11 +231,9 @@ def money_trail(report: MonevReport, context: Context) -> None:
 
 @section
 def protection(report: MonevReport, context: Context) -> None:
-    """People protected by the programs, from the kept summary (computed for the day
-    it was last rebuilt, which the table says)."""
-    refreshed = summaries.last_refresh()
-    total = summaries.protected_in(context.user, context.region)
-    below = summaries.protected_children(context.user, context.region)
+    """People protected by the programs on the report's date, counted from the paid
+    months as of that day (not the kept summary, which is today's)."""
+    total, below = _protection_on(context)
     report.figures += [
         Figure("Dilindungi program (iuran terbayar)", total.active, INT),
         Figure("Menunggak / berhenti", f"{thousands(total.arrears)} / {thousands(total.lapsed)}", TEXT),
@@ -250,12 +254,36 @@ def protection(report: MonevReport, context: Context) -> None:
             ],
             rows=[
                 [names.get(code, code), p.active, p.arrears, p.lapsed, p.deceased, p.not_covered, p.enrolled]
-                for code, p in sorted(below.items(), key=lambda item: -item[1].active)
+                for code, p in sorted(below.items(), key=lambda item: (-item[1].active, item[0]))
+                if p.people or p.enrolled
             ],
-            note=f"Status per {date_text(refreshed.on)}." if refreshed else "Ringkasan belum dihitung.",
+            note=f"Status per {date_text(context.as_of)}.",
             empty="Belum ada peserta program di wilayah ini.",
         )
     )
+
+
+def _protection_on(context: Context) -> tuple[summaries.Protected, dict[str, summaries.Protected]]:
+    """The region's people per protection status on the report's date, and those of
+    each region one level down, with their enrolments active then."""
+    held = (
+        active_enrolments_on(context.as_of)
+        .filter(region_subtree_q("village_id", context.region))
+        .values_list("village_id", flat=True)
+    )
+    children = list(Region.objects.filter(parent_id=context.region).values_list("code", flat=True))
+    length = len(children[0]) if children else len(context.region)
+    enrolled: dict[str, int] = {}
+    for village in held:
+        enrolled[village[:length]] = enrolled.get(village[:length], 0) + 1
+
+    def counted(code: str, people_enrolled: int) -> summaries.Protected:
+        counts = protection_counts(context.user, context.as_of, region=code)
+        return summaries.Protected(**{s: counts[s] for s in summaries.STATUSES}, enrolled=people_enrolled)
+
+    total = counted(context.region, sum(enrolled.values()))
+    below = {code: counted(code, enrolled.get(code, 0)) for code in children} if total.people else {}
+    return total, below
 
 
 @section
@@ -395,21 +423,21 @@ def idle_money(report: MonevReport, context: Context) -> None:
 
 @section
 def open_alerts(report: MonevReport, context: Context) -> None:
-    """The alerts open now (the inbox has no history by month)."""
-    found = inbox(context.user, status="semua", region=context.region).filter(resolved_at__isnull=True)
-    total = found.count()
-    urgent = found.filter(severity=Severity.DANGER).count()
-    report.figures.append(Figure("Peringatan terbuka", total, INT, f"{urgent} mendesak"))
+    """The alerts whose conditions held on the report's date, computed from the
+    records as of then (the stored alerts are today's)."""
+    found = conditions_on(context.user, context.as_of, region=context.region)
+    urgent = sum(1 for c in found if c.draft.severity == Severity.DANGER)
+    report.figures.append(Figure("Peringatan terbuka", len(found), INT, f"{urgent} mendesak"))
     report.tables.append(
         Table(
             key="Peringatan",
-            title="Peringatan terbuka",
+            title=f"Peringatan per {date_text(context.as_of)}",
             columns=[Column("Tingkat"), Column("Jenis"), Column("Peringatan"), Column("Wilayah")],
             rows=[
-                [a.get_severity_display(), kind_label(a.kind), a.title, codes.dotted(a.region_code)]
-                for a in found[:ROWS_SHOWN]
+                [c.severity_label, kind_label(c.kind), c.draft.title, codes.dotted(c.draft.region_code)]
+                for c in found[:ROWS_SHOWN]
             ],
-            note=f"{ROWS_SHOWN} dari {total} peringatan." if total > ROWS_SHOWN else "",
-            empty="Tidak ada peringatan terbuka.",
+            note=f"{ROWS_SHOWN} dari {len(found)} peringatan." if len(found) > ROWS_SHOWN else "",
+            empty="Tidak ada peringatan pada tanggal ini.",
         )
     )
