@@ -3,12 +3,11 @@ reference recorded once, even when two sessions import the same file at once."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date, datetime
 
 import pytest
 import xlsxwriter
-from django.db import connection, connections
+from django.db import connection
 
 from jaring.billing import payment_rows
 from jaring.billing.imports import payments_import
@@ -16,6 +15,7 @@ from jaring.billing.models import Bill, PaidMonths, Payment
 from jaring.registry.rows import RowError
 
 from .billing_world import MONTHLY, enrol, issue, m, make_people, make_program
+from .concurrency import at_once, empty_committed_tables, in_own_connection
 
 HEADER = "REFERENSI,TANGGAL_BAYAR,JUMLAH,NIK,BULAN_DARI,BULAN_SAMPAI"
 
@@ -255,46 +255,6 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused(world, tmp_path):
     assert error.code == "file_not_spreadsheet"
 
 
-def _in_own_connection(work):
-    """Run ``work`` in a thread with its own database connection, which commits (the
-    test's own connection stays inside its rolled-back transaction)."""
-    outcome = {}
-
-    def run():
-        try:
-            outcome["value"] = work()
-        except BaseException as exc:  # re-raised in the test's thread
-            outcome["error"] = exc
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
-
-
-# What the committed setup wrote, emptied afterwards in this order (the audit trail
-# refuses DELETE, so it is truncated: nothing else was committed to it).
-COMMITTED_TABLES = [
-    "billing_paidmonths",
-    "billing_payment",
-    "billing_billline",
-    "billing_bill",
-    "programs_enrolment",
-    "programs_villageenrolmentcount",
-    "programs_coverageperiod",
-    "programs_program_target_regions",
-    "programs_program",
-    "registry_statuschange",
-    "registry_participant",
-    "accounts_organization_regions",
-    "accounts_organization",
-]
-
-
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="two real connections at the same moment")
 def test_the_same_file_imported_by_two_sessions_at_once_is_recorded_once(db, tmp_path):
@@ -311,35 +271,14 @@ def test_the_same_file_imported_by_two_sessions_at_once_is_recorded_once(db, tmp
         return _csv(tmp_path, *_person_rows(people))
 
     try:
-        path = _in_own_connection(setup)
-        start = threading.Barrier(2)
-        results = []
-
-        def session():
-            try:
-                start.wait()
-                results.append(payments_import(actor=None, path=path))
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=session) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        path = in_own_connection(setup)
+        results = at_once(lambda: payments_import(actor=None, path=path))
         assert sorted((r.created, r.unchanged, len(r.errors)) for r in results) == [(0, 40, 0), (40, 0, 0)]
 
         def recorded():
             bill = Bill.objects.get()
             return Payment.objects.count(), PaidMonths.objects.count(), bill.paid_rupiah
 
-        assert _in_own_connection(recorded) == (40, 40, 40 * 3 * MONTHLY)
+        assert in_own_connection(recorded) == (40, 40, 40 * 3 * MONTHLY)
     finally:
-
-        def clean():
-            with connection.cursor() as cursor:
-                for table in COMMITTED_TABLES:
-                    cursor.execute(f"DELETE FROM {table}")
-                cursor.execute("TRUNCATE audit_auditevent")
-
-        _in_own_connection(clean)
+        empty_committed_tables()

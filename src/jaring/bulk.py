@@ -40,6 +40,8 @@ def bulk_insert(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) ->
     sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
     pairs = list(zip(names, model_fields, strict=True))
     connection.ensure_connection()
-    with connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
+    # Errors as Django's (IntegrityError...), like every other query's, so callers
+    # catch one kind whichever way the rows went in.
+    with connection.wrap_database_errors, connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
         for row in rows:
             copy.write_row([_column_value(f, row[name]) for name, f in pairs])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from jaring.accounts.scoping import jurisdiction_of
@@ -90,11 +90,21 @@ def participants_upsert(*, actor, records: list[ParticipantRecord], source: str 
     actor's jurisdiction is refused for that record (its index is reported), so
     one operator cannot move another region's person away.
     """
-    result = UpsertResult()
     if not records:
-        return result
+        return UpsertResult()
+    try:
+        return _upsert(actor, records, source)
+    except IntegrityError:
+        # Another session registered one of these NIKs between this one's read and its
+        # insert (PostgreSQL made this insert wait for that commit): read them again,
+        # now they are known and are updated or left unchanged.
+        return _upsert(actor, records, source)
+
+
+def _upsert(actor, records: list[ParticipantRecord], source: str) -> UpsertResult:
+    result = UpsertResult()
     jurisdiction = jurisdiction_of(actor) if actor is not None else None
-    with transaction.atomic():
+    with transaction.atomic():  # a savepoint: a lost race is rolled back to here and retried
         existing = {
             p.nik: p for p in Participant.objects.select_for_update().filter(nik__in=[r.nik for r in records])
         }
