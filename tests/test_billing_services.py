@@ -155,6 +155,18 @@ def test_a_rate_change_inside_the_period_splits_the_line(demo):
     assert bill.people == 1 and bill.total_rupiah == 3 * 16_800 + 3 * 8_400
 
 
+def test_a_person_of_no_known_occupation_is_billed_like_every_bpu_in_2026(demo):
+    # A stored occupation outside today's vocabulary is billed at the rate for an unknown
+    # occupation, which from April to December 2026 has the PP 50/2025 discount too.
+    program = make_program(demo.org("desa-sengkati-gedang"), code="APBDES-UJI", source="APBDES", year=2026)
+    (person,) = make_people(1)
+    Participant.objects.filter(pk=person.pk).update(occupation="")
+    enrol(program, [person])
+    bill = issue(program, "2026-01", 6)
+    lines = sorted((line.first_month, line.months, line.monthly_rupiah) for line in bill.lines.all())
+    assert lines == [(m("2026-01"), 3, 16_800), (m("2026-04"), 3, 8_400)]
+
+
 def test_a_rate_table_change_never_alters_a_saved_bill_but_prices_its_correction(program, people):
     bill = issue(program, "2025-01", 12)
     jkm = RateRule.objects.get(component="JKM")

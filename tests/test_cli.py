@@ -3,6 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 
 from jaring.accounts.models import ApiToken, Organization, User
 from jaring.accounts.services import api_token_authenticate
@@ -43,6 +44,58 @@ def test_create_organization_and_user_from_the_cli():
     )
     user = User.objects.get(username="kc.op")
     assert (user.role, user.can_audit, user.organization_id) == ("viewer", True, org.pk)
+
+
+@pytest.mark.django_db
+def test_organization_codes_match_whatever_their_case_in_the_cli_and_the_api():
+    _run(
+        "create_organization",
+        "--code",
+        "GP-BH",
+        "--name",
+        "Pemerintah Kabupaten Batang Hari (uji)",
+        "--kind",
+        "regency",
+        "--regions",
+        "15.04",
+    )
+    org = Organization.objects.get()
+    assert org.code == "gp-bh"  # stored in one form
+    with pytest.raises(CommandError, match="conflict"):
+        _run(
+            "create_organization", "--code", "Gp-Bh", "--name", "X", "--kind", "regency", "--regions", "15.04"
+        )
+    _run(
+        "create_user",
+        "--username",
+        "bh.operator",
+        "--password",
+        "Batang-Hari-2026",
+        "--organization",
+        "GP-BH",
+        "--role",
+        "operator",
+    )
+    client = Client()
+    client.force_login(User.objects.get(username="bh.operator", organization=org))
+    program = {
+        "code": "APBD-BH-2026",
+        "name": "APBD Batang Hari 2026",
+        "source": "APBD_KAB",
+        "payer": "GP-BH",
+        "fiscal_year": 2026,
+        "starts_on": "2026-01-01",
+        "coverage_months": 12,
+        "budget_ceiling": 1_000_000_000,
+        "target_regions": ["15.04"],
+    }
+    response = client.post("/api/v1/programs", program, content_type="application/json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["payer"] == "gp-bh"
+    unknown = client.post(
+        "/api/v1/programs", {**program, "code": "X-2026", "payer": "GP-XX"}, content_type="application/json"
+    )
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "organization_unknown")
 
 
 @pytest.mark.django_db

@@ -79,13 +79,14 @@ def test_budget_plan_errors_are_code_and_message(demo, params, status, code):
 
 def test_rate_rules_list_the_seeded_table(demo):
     rules = demo.client("csr.viewer").get("/api/v1/rate-rules").json()
-    assert len(rules) == RateRule.objects.count() == 5
+    assert len(rules) == RateRule.objects.count() == 6
     jkm = next(r for r in rules if r["component"] == "JKM")
     assert (jkm["amount_rupiah"], jkm["rate_bp"], jkm["effective_to"]) == (6_800, None, None)
     discounts = [r for r in rules if r["component"] == "DISCOUNT"]
-    assert {(r["effective_from"], r["effective_to"]) for r in discounts} == {
-        ("2026-01-01", "2027-03-31"),
-        ("2026-04-01", "2026-12-31"),
+    assert {(r["effective_from"], r["effective_to"], tuple(r["occupations"])) for r in discounts} == {
+        ("2026-01-01", "2026-03-31", ("ojek_pengemudi",)),
+        ("2026-04-01", "2026-12-31", ()),  # every BPU occupation, known or not
+        ("2027-01-01", "2027-03-31", ("ojek_pengemudi",)),
     }
     assert all(r["sources"] == ["APBDES", "CSR"] and r["rate_bp"] == 5_000 for r in discounts)
 

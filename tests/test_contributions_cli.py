@@ -65,6 +65,19 @@ def test_text_output_is_indonesian_rupiah(db):
     assert "Diskon JKK + JKM: -Rp8.400" in discounted
 
 
+def test_a_quote_without_occupation_has_the_discount_every_bpu_has_april_to_december_2026(db):
+    # DOMAIN.md s.4: PP 50/2025 discounts every BPU occupation in those months, so an
+    # unknown occupation is discounted too (CSR money is not APBD).
+    for day in ("2026-04-01", "2026-06-01", "2026-12-31"):
+        data = json.loads(plan("--people", "1", "--months", "1", "--source", "CSR", "--date", day, "--json"))
+        assert data["monthly_per_person"] == 8_400, day
+    text = plan("--people", "1", "--months", "1", "--source", "CSR", "--date", "2026-06-01")
+    assert text.splitlines()[0] == "1 orang x 1 bulan x Rp8.400 = Rp8.400"
+    for day in ("2026-03-31", "2027-01-01"):  # outside those months only transport workers have it
+        data = json.loads(plan("--people", "1", "--months", "1", "--source", "CSR", "--date", day, "--json"))
+        assert data["monthly_per_person"] == 16_800, day
+
+
 @pytest.mark.parametrize(
     ("args", "code"),
     [

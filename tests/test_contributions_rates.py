@@ -11,8 +11,10 @@ from jaring.contributions.vocab import APBD_SOURCES, Component, FundingSource, P
 from jaring.errors import DomainError, InvalidInput
 from jaring.registry.vocab import Occupation
 
-# The rules the data migration seeds, as the pure module sees them.
+# The rules the data migrations seed (0003 corrects the PP 50/2025 discounts of 0002), as
+# the pure module sees them.
 SEED = importlib.import_module("jaring.contributions.migrations.0002_seed_bpu_contribution_rates")
+DISCOUNTS = importlib.import_module("jaring.contributions.migrations.0003_discount_every_bpu_occupation_2026")
 SEEDED = [
     rates.RateRule(
         id=index,
@@ -26,7 +28,9 @@ SEEDED = [
         amount=r.get("amount_rupiah"),
         basis=r["basis"],
     )
-    for index, r in enumerate(SEED.RULES, start=1)
+    for index, r in enumerate(
+        [*(r for r in SEED.RULES if r["component"] != "DISCOUNT"), *DISCOUNTS.DISCOUNTS], start=1
+    )
 ]
 OJEK = Occupation.OJEK_PENGEMUDI.value
 
@@ -58,8 +62,14 @@ def quote(on, *, package="JKK_JKM", source="APBD_KAB", occupation=None, income=1
         (date(2027, 1, 15), "JKK_JKM", "APBDES", "petani", 16_800),  # discount over for other BPU
         # JHT is not discounted: 8,400 + 20,000
         (date(2026, 5, 1), "JKK_JKM_JHT", "APBDES", "petani", 28_400),
-        # an unknown occupation is never discounted (the budget never comes out short)
-        (date(2026, 5, 1), "JKK_JKM", "APBDES", None, 16_800),
+        # April - December 2026 every BPU occupation is discounted, so an unknown one is too
+        (date(2026, 5, 1), "JKK_JKM", "APBDES", None, 8_400),
+        (date(2026, 4, 1), "JKK_JKM", "CSR", None, 8_400),
+        (date(2026, 12, 31), "JKK_JKM", "CSR", None, 8_400),
+        (date(2026, 6, 1), "JKK_JKM", "APBDES", OJEK, 8_400),
+        # outside those months only transport workers have it, so an unknown occupation not
+        (date(2026, 3, 31), "JKK_JKM", "CSR", None, 16_800),
+        (date(2027, 1, 1), "JKK_JKM", "CSR", None, 16_800),
     ],
 )
 def test_monthly_contribution_follows_domain_figures(on, package, source, occupation, monthly):
@@ -169,8 +179,17 @@ def test_bad_quote_input_is_refused(kwargs, code):
 
 
 def test_overlap_considers_dates_packages_sources_and_occupations():
-    ojek, others = SEEDED[3], SEEDED[4]
-    assert not ojek.overlaps(others)  # same dates, disjoint occupations
+    ojek, every_bpu, ojek_2027 = SEEDED[3:6]
+    assert not ojek.overlaps(every_bpu) and not every_bpu.overlaps(ojek_2027)  # one after the other
+    others = rates.RateRule(  # same dates as the transport rule, disjoint occupations
+        component=rates.DISCOUNT,
+        effective_from=ojek.effective_from,
+        effective_to=ojek.effective_to,
+        packages=frozenset({"JKK_JKM"}),
+        occupations=frozenset({"petani"}),
+        rate_bp=1_000,
+    )
+    assert not ojek.overlaps(others)
     everyone = rates.RateRule(
         component=rates.DISCOUNT,
         effective_from=date(2026, 6, 1),
@@ -178,7 +197,7 @@ def test_overlap_considers_dates_packages_sources_and_occupations():
         packages=frozenset({"JKK_JKM"}),
         rate_bp=1_000,
     )
-    assert everyone.overlaps(ojek) and everyone.overlaps(others)
+    assert everyone.overlaps(every_bpu) and not everyone.overlaps(ojek)  # June 2026, after March
     later = rates.RateRule(
         component=rates.DISCOUNT,
         effective_from=date(2027, 4, 1),
@@ -186,7 +205,7 @@ def test_overlap_considers_dates_packages_sources_and_occupations():
         occupations=frozenset({OJEK}),
         rate_bp=1_000,
     )
-    assert not later.overlaps(ojek)
+    assert not later.overlaps(ojek) and not later.overlaps(ojek_2027)
     apbd_only = rates.RateRule(
         component=rates.DISCOUNT,
         effective_from=date(2026, 6, 1),
@@ -226,8 +245,8 @@ def test_pure_codes_match_the_vocabularies():
     assert set(rates.COMPONENTS) == set(Component.values)
     assert set(rates.PACKAGE_COMPONENTS) == set(Package.values)
     assert set(rates.SOURCES) == set(FundingSource.values)
-    discounted_somewhere = set().union(*(r.occupations for r in SEEDED))
-    assert discounted_somewhere == {m.value for m in Occupation}  # every occupation has its period
+    for occupation in [*(m.value for m in Occupation), None]:  # every occupation has its period, known or not
+        assert quote(date(2026, 6, 1), source="CSR", occupation=occupation).total == 8_400, occupation
 
 
 # -- budget arithmetic (DOMAIN.md s.8) --------------------------------------------------------

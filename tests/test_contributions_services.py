@@ -31,7 +31,7 @@ def _bengkulu_counts(total_people: int, *, year: int = 2025, percent: int = 70) 
 
 
 def test_a_freshly_migrated_database_can_plan(db):
-    assert RateRule.objects.count() == 5
+    assert RateRule.objects.count() == 6  # JKK, JKM, JHT and the three PP 50/2025 discounts
     assert (
         selectors.monthly_contribution(on=date(2025, 6, 1), package="JKK_JKM", source="APBD_KAB").total
         == 16_800
@@ -48,6 +48,40 @@ def test_a_freshly_migrated_database_can_plan(db):
         ).total
         == 16_800
     )
+
+
+def test_every_quote_without_occupation_has_the_2026_discount_every_bpu_has(demo):
+    """DOMAIN.md s.4: between April and December 2026 every BPU occupation has the
+    PP 50/2025 discount, so the selector, a saved scenario and the API quote an unknown
+    occupation at Rp8,400 (CSR money, not APBD)."""
+    june = date(2026, 6, 1)
+    assert selectors.monthly_contribution(on=june, package="JKK_JKM", source="CSR").total == 8_400
+    assert (
+        selectors.plan_total(people=1, months=1, on=june, package="JKK_JKM", source="CSR").total_rupiah
+        == 8_400
+    )
+    scenario = services.scenario_create(
+        actor=None,
+        name="Batanghari CSR 2026",
+        region_code="15.04",
+        year=2026,
+        kind="per_village",
+        per_village=10,
+        package="JKK_JKM",
+        source="CSR",
+        months=6,
+        rate_date=june,
+    )
+    assert scenario.monthly_per_person == 8_400
+    assert [line["rupiah"] for line in scenario.rate_lines] == [10_000, 6_800, -8_400]
+    body = (
+        demo.client("jambi.viewer")
+        .get("/api/v1/budget-plan", {"people": 1, "months": 1, "source": "CSR", "date": "2026-06-01"})
+        .json()
+    )
+    assert (body["occupation"], body["monthly_per_person"]) == (None, 8_400)
+    # APBD money stays excluded, for a known occupation or not
+    assert selectors.monthly_contribution(on=june, package="JKK_JKM", source="APBD_KAB").total == 16_800
 
 
 def test_plan_total_reproduces_the_domain_figures(db):
@@ -115,7 +149,7 @@ def test_an_overlapping_rule_is_refused(demo):
 
 
 def test_closing_only_shortens_a_rule(db):
-    ojek = RateRule.objects.get(component="DISCOUNT", occupations=["ojek_pengemudi"])
+    ojek = RateRule.objects.get(component="DISCOUNT", effective_from=date(2027, 1, 1))  # transport workers
     with pytest.raises(InvalidInput) as extend:
         services.rate_rule_close(actor=None, rule=ojek, effective_to=date(2027, 12, 31))
     assert extend.value.code == "rate_close_extends"

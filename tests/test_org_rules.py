@@ -1,6 +1,6 @@
 import pytest
 
-from jaring.accounts.rules import OrgKind, validate_jurisdiction
+from jaring.accounts.rules import OrgKind, normalize_organization_code, validate_jurisdiction
 from jaring.errors import InvalidInput
 
 
@@ -36,3 +36,8 @@ def test_jurisdiction_that_does_not_fit_is_refused_with_the_reason(kind, given, 
         validate_jurisdiction(kind, given)
     assert fragment in excinfo.value.message
     assert excinfo.value.field == "regions"
+
+
+@pytest.mark.parametrize("raw", ["GP-BH", "gp-bh", " Gp-Bh ", "gp-bh\n"])
+def test_organization_codes_are_normalized_to_one_form(raw):
+    assert normalize_organization_code(raw) == "gp-bh"

@@ -1,4 +1,7 @@
+import re
 from datetime import date
+
+from django.utils import timezone
 
 from jaring.funds.models import Transfer
 from jaring.programs.models import Enrolment, Program
@@ -6,6 +9,7 @@ from jaring.programs.services import enrolment_create
 from jaring.registry.services import participant_set_status, participants_upsert
 
 from .factories import participant_record
+from .test_funds_services import post
 from .test_programs_services import bkbk
 
 
@@ -135,6 +139,24 @@ def test_transfer_form_posts_and_refuses_a_duplicate_reference(demo):
     assert "Rp5.000.000" in overview
     workbook = client.get("/dana/transfer/ekspor.xlsx")
     assert workbook["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_transfer_forms_prefill_today_as_an_iso_date_the_browser_accepts(demo):
+    # <input type="date"> takes yyyy-mm-dd only; "3 Des. 2026" (the Indonesian format) is
+    # thrown away by the browser and the officer sees an empty date.
+    program = bkbk(demo)
+    transfer = post(program, "to_regency", "1504", 5_000_000, "SP2D/001")
+    client = demo.client("jambi.operator")
+    today = timezone.localdate().isoformat()
+    correction = client.get(f"/dana/transfer/{transfer.pk}/koreksi/").content.decode()
+    assert _date_value(correction, "on") == today
+    assert _date_value(client.get("/dana/transfer/baru/").content.decode(), "transferred_on") == today
+
+
+def _date_value(html: str, name: str) -> str:
+    """The value of the page's date input called ``name``."""
+    (tag,) = re.findall(rf'<input[^>]*type="date"[^>]*name="{name}"[^>]*>', html)
+    return re.search(r'value="([^"]*)"', tag).group(1)
 
 
 def test_enrolment_file_upload_reports_rows(demo, tmp_path):

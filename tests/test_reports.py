@@ -4,8 +4,10 @@ the XLSX, the command line and the download page, inside the jurisdiction only."
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -14,7 +16,7 @@ from python_calamine import CalamineWorkbook
 from jaring.errors import InvalidInput, PermissionDeniedError
 from jaring.reports.monev import monev_report
 from jaring.reports.render import monev_pdf, monev_xlsx
-from jaring.reports.tables import parse_period
+from jaring.reports.tables import parse_period, percent_fraction
 
 from .access import CASES, ORGS, client_for, matrix_user
 from .system import debian_binary, run
@@ -181,6 +183,44 @@ def test_coverage_ranking_and_map_of_jambi_in_august_2024(demo, tmp_path):
     path.write_bytes(monev_pdf(report))
     text = run([str(debian_binary(Path("/usr/bin/pdftotext"), "poppler-utils")), str(path), "-"], timeout=60)
     assert "39,52%" in text and "50,71%" in text and "Peta cakupan per kabupaten/kota" in text
+
+
+@pytest.mark.parametrize(
+    ("percent", "decimals", "fraction"),
+    [(39.52, 2, 0.3952), (50.71, 2, 0.5071), (53.0, 2, 0.53), (33.3, 1, 0.333), (0.0, 1, 0.0), (100, 1, 1.0)],
+)
+def test_a_percentage_becomes_the_fraction_of_the_digits_shown(percent, decimals, fraction):
+    assert percent_fraction(percent, decimals) == fraction
+
+
+def _number_format(data: bytes, sheet: str, ref: str) -> str:
+    """The number format of one cell of a written workbook (its style, read from the XML)."""
+    ns = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        cells = ElementTree.fromstring(archive.read(sheet))
+        styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
+    (cell,) = cells.findall(f".//x:c[@r='{ref}']", ns)
+    xf = styles.findall("x:cellXfs/x:xf", ns)[int(cell.get("s", "0"))]
+    formats = {f.get("numFmtId"): f.get("formatCode") for f in styles.findall("x:numFmts/x:numFmt", ns)}
+    return formats.get(xf.get("numFmtId"), {"10": "0.00%", "9": "0%"}.get(xf.get("numFmtId"), ""))
+
+
+def test_the_workbook_stores_exact_percentages_with_a_percent_format(demo):
+    from jaring.demo.monitoring import seed_coverage
+
+    seed_coverage()
+    report = monev_report(demo.user("jambi.viewer"), region_code="15", period=date(2024, 8, 1))
+    data = monev_xlsx(report)
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    rows = book.get_sheet_by_name("Ringkasan").to_python()
+    summary = {row[0]: row[1] for row in rows}
+    assert summary["Cakupan (UCJ)"] == 0.3952  # 39.52%, not 0.3952000000000001
+    assert summary["Target cakupan"] == 0.53
+    ranking = book.get_sheet_by_name("Cakupan").to_python()
+    batanghari = next(row for row in ranking if row[1] == "Kabupaten Batanghari")
+    assert batanghari[4] == 0.5071
+    coverage_row = next(i for i, row in enumerate(rows, start=1) if row[0] == "Cakupan (UCJ)")
+    assert _number_format(data, "xl/worksheets/sheet1.xml", f"B{coverage_row}") == "0.00%"
 
 
 def test_the_demo_report_shows_protection_and_benefits_paid(demo):

@@ -1,7 +1,9 @@
 import os
+import re
 import secrets
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -66,6 +68,168 @@ def test_pages_carry_a_strict_content_security_policy(demo):
     assert "frame-ancestors 'none'" in policy
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+class _InlineCode(HTMLParser):
+    """What ``script-src 'self' 'nonce-...'`` and ``style-src 'self'`` block: event
+    handler attributes, style attributes, <style> elements and scripts without src
+    (a JSON data island from ``json_script`` is data, not code)."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        for name, value in attrs:
+            if name.startswith("on") or name == "style":
+                self.found.append(f'<{tag} {name}="{value}">')
+        if tag == "script" and not values.get("src") and values.get("type") != "application/json":
+            self.found.append("<script> without src")
+        if tag == "style":
+            self.found.append("<style>")
+
+    handle_startendtag = handle_starttag
+
+
+def _inline_code(html: str) -> list[str]:
+    parser = _InlineCode()
+    parser.feed(html)
+    return parser.found
+
+
+def _demo_ids(demo) -> dict[str, object]:
+    """A record of the Jambi demo for each parameter of each route (key: the route up to
+    the parameter, or a later parameter's name; "?" + route: the query a page needs)."""
+    from jaring.accounts.services import api_token_create
+    from jaring.alerts.models import Alert
+    from jaring.billing.models import Bill, Payment, Refund
+    from jaring.claims.models import BenefitRule, Claim, ClaimChild, ClaimDocument, ClaimHeir
+    from jaring.contributions.models import BudgetScenario, RateRule
+    from jaring.contributions.services import scenario_create
+    from jaring.funds.models import Transfer
+    from jaring.programs.models import Agreement, Enrolment, Program
+    from jaring.registry.models import DuplicateCandidate, ImportRun, Participant
+
+    def first(queryset):
+        return queryset.order_by("pk").values_list("pk", flat=True).first()
+
+    admin = demo.user("jambi.admin")
+    scenarios = [
+        scenario_create(
+            actor=admin,
+            name=f"Jambi 2026, {people} per desa",
+            region_code="15",
+            year=2026,
+            kind="per_village",
+            per_village=people,
+            package="JKK_JKM",
+            source="BKBK",
+            months=12,
+        ).pk
+        for people in (10, 20)
+    ]
+    api_token_create(actor=admin, user=admin, name="uji")
+    program = Program.objects.filter(payer=admin.organization).order_by("pk").first()
+    claim = first(Claim.objects.filter(village__code__startswith="15"))
+    return {
+        "wilayah/": "15",
+        "organisasi/": admin.organization_id,
+        "pengguna/": demo.user("jambi.operator").pk,
+        "akun/token/": first(admin.api_tokens.all()),
+        "peserta/": first(Participant.objects.filter(village__code__startswith="15")),
+        "peserta/ekspor.": "csv",
+        "peserta/templat.": "csv",
+        "peserta/duplikat/": first(DuplicateCandidate.objects.all()),
+        "peserta/impor/": first(ImportRun.objects.all()),
+        "program/": program.pk,
+        "kepesertaan/": first(Enrolment.objects.filter(program=program)),
+        "pks/": first(Agreement.objects.filter(payer=admin.organization)),
+        "dana/transfer/": first(Transfer.objects.filter(program=program)),
+        "dana/alokasi/": program.pk,
+        "anggaran/skenario/": first(BudgetScenario.objects.all()),
+        "?anggaran/skenario/banding/": "?" + "&".join(f"s={pk}" for pk in scenarios),  # a query
+        "anggaran/tarif/": first(RateRule.objects.all()),
+        "peringatan/": first(Alert.objects.all()),
+        "iuran/tagihan/": first(Bill.objects.filter(program=program)),
+        "iuran/pembayaran/": first(Payment.objects.filter(bill__program=program)),
+        "iuran/peserta/": first(Participant.objects.filter(village__code__startswith="15")),
+        "iuran/pengembalian/": first(Refund.objects.all()),
+        "klaim/": claim,
+        "heir_pk": first(ClaimHeir.objects.filter(claim_id=claim)),
+        "child_pk": first(ClaimChild.objects.filter(claim_id=claim)),
+        "document_pk": first(ClaimDocument.objects.filter(claim_id=claim)),
+        "klaim/aturan/": first(BenefitRule.objects.all()),
+        "monev/impor/templat.": "csv",
+    }
+
+
+def _route_path(route: str, ids: dict) -> str | None:
+    """``route`` with its parameters filled from ``ids``; None when the demo has no such record."""
+    parts, at = [], 0
+    for index, match in enumerate(re.finditer(r"<\w+:(\w+)>", route)):
+        value = ids[route[: match.start()] if index == 0 else match.group(1)]  # KeyError: a new route
+        if value is None:
+            return None
+        parts += [route[at : match.start()], str(value)]
+        at = match.end()
+    return "/" + "".join([*parts, route[at:]]) + ids.get("?" + route, "")
+
+
+def test_no_page_carries_inline_code_the_content_security_policy_blocks(demo):
+    """Every page of the URL matrix (tests/test_access_matrix.py) as a province officer
+    of the demo, with its data: no inline event handler, style attribute or inline script."""
+    from jaring.demo.seed import seed_demo
+
+    from .access import all_routes
+
+    seed_demo()  # programs, bills, claims, coverage and alerts, so the pages show rows
+    ids = _demo_ids(demo)
+    # the province officer; for a page it may not use, the auditor, then the platform
+    # admin (a BPJS decision on a claim); the login page anonymously
+    officer, *others = [demo.client(u) for u in ("jambi.admin", "auditor", "admin")]
+    checked, offending = set(), {}
+    for route in sorted(r for r in all_routes() if not r.startswith("api/")):
+        path = _route_path(route, ids)
+        if path is None:
+            continue
+        response = (Client() if route == "masuk/" else officer).get(path)
+        for other in others:
+            if response.status_code == 403:
+                response = other.get(path)
+        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+            continue
+        html = response.content.decode()
+        checked.add(route)
+        if found := _inline_code(html):
+            offending[path] = sorted(set(found))
+        if route == "program/<int:pk>/pilih-peserta/":
+            assert 'data-testid="candidates"' in html  # the select-all box is on the page
+        if route == "peringatan/":
+            assert 'data-testid="alerts"' in html
+    assert offending == {}
+    assert {
+        "",
+        "program/<int:pk>/pilih-peserta/",
+        "monev/laporan/",
+        "peringatan/",
+        "peserta/",
+        "program/",
+        "pks/",
+        "dana/",
+        "dana/transfer/",
+        "dana/transfer/<int:pk>/koreksi/",
+        "anggaran/",
+        "iuran/",
+        "klaim/",
+        "klaim/<int:pk>/",
+        "monev/",
+        "audit/",
+        "organisasi/",
+        "masuk/",
+        "anggaran/skenario/banding/",
+        "klaim/<int:pk>/verifikasi/",
+    } <= checked
 
 
 def test_forms_refuse_posts_without_csrf_token(demo):

@@ -198,3 +198,32 @@ def test_admin_resets_a_users_password_from_the_web(demo):
     )
     assert response.status_code == 302
     assert demo.user("jambi.viewer").check_password("Reset-Oleh-Admin-1")
+
+
+def test_every_date_input_of_every_form_renders_an_iso_date():
+    """A browser's <input type="date"> takes yyyy-mm-dd only: an Indonesian "3 Des. 2026"
+    would leave the field empty. Every form of every app, checked field by field."""
+    import importlib
+    import inspect
+    from datetime import date
+    from pathlib import Path
+
+    from django import forms
+    from django.utils import translation
+
+    import jaring
+
+    checked = []
+    for module_file in sorted(Path(jaring.__file__).parent.glob("*/forms.py")):
+        module = importlib.import_module(f"jaring.{module_file.parent.name}.forms")
+        for name, form in inspect.getmembers(module, inspect.isclass):
+            if not issubclass(form, forms.BaseForm) or form.__module__ != module.__name__:
+                continue
+            for field_name, field in form.base_fields.items():
+                if getattr(field.widget, "input_type", "") != "date":
+                    continue
+                with translation.override("id"):
+                    html = field.widget.render(field_name, date(2026, 12, 3))
+                assert 'value="2026-12-03"' in html, (module.__name__, name, field_name, html)
+                checked.append((name, field_name))
+    assert ("ReverseForm", "on") in checked and len(checked) > 20

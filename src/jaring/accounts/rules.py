@@ -48,6 +48,12 @@ SUBORDINATE_KINDS: dict[OrgKind, set[OrgKind]] = {
 }
 
 
+def normalize_organization_code(raw: object) -> str:
+    """An organization code as stored: trimmed and lower case, so ``GP-BH``, ``gp-bh`` and
+    `` Gp-Bh `` name one organization in every CLI option, API field, form and filter."""
+    return str(raw or "").strip().lower()
+
+
 def validate_jurisdiction(kind: OrgKind | str, raw_codes: list[str]) -> list[str]:
     """Normalise a jurisdiction and check it fits the organization kind."""
     kind = OrgKind(kind)

@@ -6,7 +6,15 @@ from django.db.models import Count, Q, QuerySet
 
 from jaring.accounts.models import ApiToken, Organization, User
 from jaring.accounts.permissions import can_administer, creatable_kinds, is_platform
+from jaring.accounts.rules import normalize_organization_code
 from jaring.accounts.scoping import scope_to_jurisdiction
+
+
+def organization_by_code(code: str, *, active_only: bool = False) -> Organization | None:
+    """The organization a code names, whatever its case or surrounding spaces (the one
+    lookup by code: CLI options, API fields and filters all come through here)."""
+    organizations = Organization.objects.filter(code=normalize_organization_code(code))
+    return (organizations.filter(is_active=True) if active_only else organizations).first()
 
 
 def organizations_managed_by(user) -> QuerySet[Organization]:

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from jaring.accounts.models import ApiToken, Organization, User
 from jaring.accounts.permissions import creatable_kinds, is_platform
-from jaring.accounts.rules import OrgKind, Role, validate_jurisdiction
+from jaring.accounts.rules import OrgKind, Role, normalize_organization_code, validate_jurisdiction
 from jaring.accounts.scoping import forget_jurisdiction, jurisdiction_of
-from jaring.accounts.selectors import organizations_managed_by
+from jaring.accounts.selectors import organization_by_code, organizations_managed_by
 from jaring.audit.services import audit_record, diff, snapshot
 from jaring.errors import Conflict, InvalidInput, NotFound, PermissionDeniedError
 from jaring.regions import codes
@@ -82,10 +82,10 @@ def organization_create(
         kind in creatable_kinds(actor),
         "Anda tidak berwenang membuat organisasi jenis ini.",
     )
-    code = code.strip().lower()
+    code = normalize_organization_code(code)
     if not code or not name.strip():
         raise InvalidInput("Kode dan nama organisasi wajib diisi.", field="code")
-    if Organization.objects.filter(code=code).exists():
+    if organization_by_code(code) is not None:
         raise Conflict(f"Kode organisasi '{code}' sudah dipakai; pilih kode lain.", field="code")
     regions = _resolve_regions(kind, region_codes)
     _check_jurisdiction_inside_actor(actor, regions)

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from jaring.billing.models import BILL_MONTHS
 from jaring.programs.models import Program
+from jaring.widgets import DateInput
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 MONTH = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
 
 

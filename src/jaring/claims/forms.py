@@ -11,8 +11,9 @@ from jaring.claims.models import (
     SchoolLevel,
 )
 from jaring.claims.services import ChildInput, DocumentInput, HeirInput
+from jaring.widgets import DateInput
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 OPTIONAL = [("", "\u2013")]
 
 

@@ -9,15 +9,9 @@ from jaring.contributions.models import ScenarioKind
 from jaring.contributions.planning import INCOME_DEFAULT, MONTHS_MAX
 from jaring.contributions.vocab import Component, FundingSource, Package
 from jaring.registry.vocab import OCCUPATION_LABELS, Occupation
+from jaring.widgets import DateInput
 
 OCCUPATION_CHOICES = [(m.value, OCCUPATION_LABELS[m]) for m in Occupation]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class RupiahField(forms.IntegerField):

@@ -10,8 +10,10 @@ half up to whole rupiah, in integers only: ``(income * bp + 5_000) // 10_000``. 
 discount is a percentage of the JKK + JKM subtotal rounded the same way, computed
 once and shown as one negative line, so the lines of a quote always sum to its total.
 
-An occupation of ``None`` means "not known": rules restricted to listed occupations
-(such as the PP 50/2025 discount) do not apply, so a budget never comes out short.
+An occupation of ``None`` means "not known": a rule restricted to listed occupations
+(such as the PP 50/2025 discount for transport workers) does not apply to it, a rule for
+every occupation (an empty list, such as that discount for every BPU from April to
+December 2026) does.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date
 
 from jaring.accounts.models import Organization
+from jaring.accounts.selectors import organization_by_code
 from jaring.funds.models import Allocation
 from jaring.funds.services import allocations_from_quotas, transfer_post
 from jaring.programs.models import Program
@@ -32,7 +33,7 @@ MONTHLY = 16_800  # JKK + JKM on Rp1,000,000 for an APBD payer (the rule table's
 
 
 def _org(code: str) -> Organization:
-    return Organization.objects.get(code=code)
+    return organization_by_code(code)
 
 
 def _enrol_all(program: Program, people) -> None:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
-from jaring.accounts.models import Organization, User
+from jaring.accounts.models import User
+from jaring.accounts.selectors import organization_by_code
 from jaring.accounts.services import organization_create, user_create
 from jaring.alerts.services import alerts_refresh
 from jaring.demo.billing import seed_billing
@@ -92,7 +93,7 @@ def seed_demo(*, people: bool = True) -> list[tuple[DemoUser, bool]]:
     if getattr(settings, "PRODUCTION", False):
         raise DemoRefused("Data demo tidak boleh dimuat di lingkungan produksi.")
     for org in ORGANIZATIONS:
-        if not Organization.objects.filter(code=org.code).exists():
+        if organization_by_code(org.code) is None:
             organization_create(
                 actor=None,
                 code=org.code,
@@ -111,7 +112,7 @@ def seed_demo(*, people: bool = True) -> list[tuple[DemoUser, bool]]:
             else:
                 user_create(
                     actor=None,
-                    organization=Organization.objects.get(code=demo.org),
+                    organization=organization_by_code(demo.org),
                     username=demo.username,
                     password=DEMO_PASSWORD,
                     role=demo.role,

@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from jaring.funds.models import TransferKind
 from jaring.programs.models import Program
+from jaring.widgets import DateInput
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class TransferForm(forms.Form):

@@ -5,8 +5,9 @@ from jaring.accounts.models import Organization, OrgKind
 from jaring.contributions.vocab import FundingSource, Package
 from jaring.programs.models import Program
 from jaring.registry.vocab import Category
+from jaring.widgets import DateInput
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 SELECTION_MAX = 500  # one page of the selection list at its largest
 
 

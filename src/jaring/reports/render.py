@@ -19,9 +19,12 @@ from jaring.reports.tables import (
     RUPIAH,
     MonevReport,
     date_text,
+    percent_fraction,
     percent_text,
     thousands,
 )
+
+DECIMALS = {PERCENT: 1, PERCENT2: 2}  # as the PDF writes them, and the workbook's formats show
 
 
 def cell_text(value, kind: str) -> str:
@@ -31,10 +34,8 @@ def cell_text(value, kind: str) -> str:
         return format_rupiah(value)
     if kind == INT:
         return thousands(value)
-    if kind == PERCENT:
-        return percent_text(value)
-    if kind == PERCENT2:
-        return percent_text(value, 2)
+    if kind in DECIMALS:
+        return percent_text(value, DECIMALS[kind])
     if kind == DATE:
         return date_text(value)
     return str(value)
@@ -67,7 +68,8 @@ def monev_pdf(report: MonevReport) -> bytes:
 
 def monev_xlsx(report: MonevReport) -> bytes:
     """The same data as a workbook: a summary sheet, then one sheet per table with
-    typed cells (rupiah and counts as numbers, percentages as fractions, dates)."""
+    typed cells (rupiah and counts as numbers, percentages as exact fractions under a
+    percent format, dates)."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     bold = book.add_format({"bold": True})
@@ -76,7 +78,7 @@ def monev_xlsx(report: MonevReport) -> bytes:
     formats = {
         RUPIAH: book.add_format({"num_format": '"Rp"#,##0'}),
         INT: book.add_format({"num_format": "#,##0"}),
-        PERCENT: book.add_format({"num_format": "0.0%"}),
+        PERCENT: book.add_format({"num_format": "0.0%"}),  # DECIMALS
         PERCENT2: book.add_format({"num_format": "0.00%"}),
         DATE: book.add_format({"num_format": "dd/mm/yyyy"}),
     }
@@ -85,7 +87,7 @@ def monev_xlsx(report: MonevReport) -> bytes:
         if value is None:
             sheet.write_blank(row, col, None)
         elif kind in (PERCENT, PERCENT2):
-            sheet.write_number(row, col, value / 100, formats[kind])
+            sheet.write_number(row, col, percent_fraction(value, DECIMALS[kind]), formats[kind])
         elif kind == DATE and isinstance(value, date):
             sheet.write_datetime(row, col, value, formats[DATE])
         elif kind in (RUPIAH, INT):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 MONTHS_ID = (
     "Januari",
@@ -83,6 +84,14 @@ def thousands(value: int) -> str:
 
 def percent_text(value: float | None, decimals: int = 1) -> str:
     return "\u2013" if value is None else f"{value:.{decimals}f}%".replace(".", ",")
+
+
+def percent_fraction(value: float | Decimal, decimals: int) -> float:
+    """A percentage as the fraction a spreadsheet keeps under a percent format, exact to
+    the digits shown: 39.52 -> 0.3952 (in floats 39.52 / 100 is 0.3952000000000001).
+    The division is decimal, rounded half up to the ``decimals`` of the percentage."""
+    fraction = Decimal(str(value)) / 100
+    return float(fraction.quantize(Decimal(1).scaleb(-(decimals + 2)), rounding=ROUND_HALF_UP))
 
 
 def date_text(value: date | None) -> str:

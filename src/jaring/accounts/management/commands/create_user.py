@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from jaring.accounts.models import Organization
 from jaring.accounts.rules import Role
+from jaring.accounts.selectors import organization_by_code
 from jaring.accounts.services import user_create
 from jaring.errors import DomainError
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="")
 
     def handle(self, *args, **options):
-        org = Organization.objects.filter(code=options["organization"].strip().lower()).first()
+        org = organization_by_code(options["organization"])
         if org is None:
             raise CommandError(f"not_found: Organisasi '{options['organization']}' tidak ditemukan.")
         try:
