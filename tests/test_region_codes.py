@@ -83,3 +83,9 @@ def test_collapse_drops_codes_inside_others():
 )
 def test_common_ancestor(given, expected):
     assert codes.common_ancestor(given) == expected
+
+
+@pytest.mark.parametrize("prefix", ["15+", "KATEGORI", "15.04", "\uff11\uff15", "15\x00"])
+def test_prefix_upper_bound_refuses_what_is_not_a_digit_string(prefix):
+    with pytest.raises(codes.InvalidRegionCode):
+        codes.prefix_upper_bound(prefix)

@@ -8,6 +8,7 @@ from ninja import Router, Schema
 
 from jaring.alerts import selectors, services
 from jaring.alerts.sources import kind_label
+from jaring.api_input import Id, Limit, Offset, RegionFilter
 
 router = Router(tags=["Peringatan"])
 
@@ -61,18 +62,22 @@ def _out(alert) -> dict:
 
 @router.get("/alerts", response=AlertPage, summary="Kotak peringatan wilayah kerja")
 def alert_list(
-    request, status: str = "terbuka", kind: str = "", region: str = "", offset: int = 0, limit: int = 100
+    request,
+    status: str = "terbuka",
+    kind: str = "",
+    region: RegionFilter = "",
+    offset: Offset = 0,
+    limit: Limit = 100,
 ):
     """status: terbuka (perlu tindakan), ditanggapi, selesai, semua."""
     found = selectors.inbox(request.user, status=status, kind=kind, region=region)
-    limit = max(1, min(limit, 500))
     return {
-        "items": [_out(a) for a in found[max(0, offset) : max(0, offset) + limit]],
+        "items": [_out(a) for a in found[offset : offset + limit]],
         "total": found.count(),
     }
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response=AlertOut, summary="Tanggapi peringatan")
-def alert_acknowledge(request, alert_id: int, payload: AcknowledgeIn):
+def alert_acknowledge(request, alert_id: Id, payload: AcknowledgeIn):
     alert = selectors.alert_get(request.user, alert_id)
     return _out(services.alert_acknowledge(actor=request.user, alert=alert, note=payload.acknowledgement))

@@ -4,9 +4,10 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from jaring.accounts.permissions import can_read_audit
+from jaring.api_input import PageNumberPagination
 from jaring.audit.selectors import audit_events_filtered, changes_for
 
 router = Router(tags=["Audit"])

@@ -14,6 +14,19 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jaring.accounts.permissions import can_edit_data
+from jaring.api_input import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    Cursor,
+    Date,
+    ErrorOut,
+    Id,
+    Limit,
+    Months,
+    RegionFilter,
+    Rupiah,
+    Year,
+)
 from jaring.billing import selectors, services
 from jaring.billing.imports import payments_import
 from jaring.billing.models import BillStatus, PaymentKind, RefundStatus
@@ -23,7 +36,6 @@ from jaring.programs.selectors import program_by_code
 from jaring.registry.selectors import mask_text, nik_for, participants_visible_to
 
 router = Router(tags=["Iuran dan perlindungan"])
-LIMIT_MAX = 500
 
 
 class BillOut(Schema):
@@ -47,7 +59,7 @@ class BillOut(Schema):
 class BillIn(Schema):
     program: str  # program code
     first_month: str  # YYYY-MM
-    months: int
+    months: Months
 
 
 class ReasonIn(Schema):
@@ -84,8 +96,8 @@ class PaymentOut(Schema):
 
 class PaymentIn(Schema):
     reference: str
-    paid_on: date
-    amount: int
+    paid_on: Date
+    amount: Rupiah
     bill: str | None = None  # bill number, to pay a whole bill
     nik: str | None = None  # or one person's months
     first_month: str | None = None  # YYYY-MM
@@ -105,7 +117,7 @@ class PaymentPosted(Schema):
     bill: BillReportOut
 
 
-class ImportErrorOut(Schema):
+class PaymentRowErrorOut(Schema):
     row: int
     column: str
     code: str
@@ -120,12 +132,12 @@ class PaymentImportOut(Schema):
     dry_run: bool
     saved: bool
     bills: list[BillReportOut]
-    errors: list[ImportErrorOut]
+    errors: list[PaymentRowErrorOut]
 
 
-class ReverseIn(Schema):
+class PaymentReverseIn(Schema):
     reason: str
-    on: date | None = None
+    on: Date | None = None
 
 
 class ProtectionOut(Schema):
@@ -138,7 +150,7 @@ class ProtectionOut(Schema):
     unpaid_months: int
 
 
-class AlertOut(Schema):
+class ProtectionAlertOut(Schema):
     participant_id: int
     nik: str
     full_name: str
@@ -164,7 +176,7 @@ class RefundOut(Schema):
 
 
 class RefundSettleIn(Schema):
-    settled_on: date
+    settled_on: Date
     reference: str
 
 
@@ -174,10 +186,12 @@ def _require_editor(user) -> None:
 
 
 def _month(text: str | None, field: str) -> int:
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})", (text or "").strip())
-    if not match or not 1 <= int(match[2]) <= 12:
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", (text or "").strip())
+    if not match or not 1 <= int(match[2]) <= 12 or not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
         raise InvalidInput(
-            f"Bulan '{text or ''}' bukan YYYY-MM, mis. 2025-01.", code="month_invalid", field=field
+            f"Bulan '{text or ''}' bukan YYYY-MM antara {FIRST_YEAR} dan {LAST_YEAR}, mis. 2025-01.",
+            code="month_invalid",
+            field=field,
         )
     return int(match[1]) * 12 + int(match[2]) - 1
 
@@ -225,18 +239,14 @@ def _page(rows, limit: int) -> tuple[list, int | None]:
     return rows[:limit], rows[limit - 1].pk if len(rows) > limit else None
 
 
-def _limit(limit: int) -> int:
-    return max(1, min(limit, LIMIT_MAX))
-
-
 @router.get("/bills", response=dict[str, list[BillOut] | int | None], summary="Tagihan iuran yang terlihat")
 def bill_list(
     request,
-    program_id: int | None = None,
+    program_id: Id | None = None,
     status: str = "",
-    year: int | None = None,
-    after: int | None = None,
-    limit: int = 100,
+    year: Year | None = None,
+    after: Cursor | None = None,
+    limit: Limit = 100,
 ):
     """Newest first; ``after`` (a bill id) pages on."""
     bills = selectors.bills_visible_to(request.user).select_related("corrects").order_by("-id")
@@ -248,7 +258,7 @@ def bill_list(
         bills = bills.filter(period_start__year=year)
     if after:
         bills = bills.filter(id__lt=after)
-    rows, next_after = _page(bills, _limit(limit))
+    rows, next_after = _page(bills, limit)
     return {"items": [_bill_out(b) for b in rows], "next_after": next_after}
 
 
@@ -269,18 +279,18 @@ def bill_issue(request, payload: BillIn):
 
 
 @router.get("/bills/{bill_id}", response=BillOut, summary="Satu tagihan")
-def bill_get(request, bill_id: int):
+def bill_get(request, bill_id: Id):
     return _bill_out(selectors.bill_get(request.user, bill_id))
 
 
 @router.get("/bills/{bill_id}/lines", response=dict[str, list[BillLineOut] | int | None])
-def bill_lines(request, bill_id: int, after: int | None = None, limit: int = 100):
+def bill_lines(request, bill_id: Id, after: Cursor | None = None, limit: Limit = 100):
     """The people of the bill in the user's jurisdiction, by line id."""
     bill = selectors.bill_get(request.user, bill_id)
     lines = selectors.bill_lines(request.user, bill).order_by("id")
     if after:
         lines = lines.filter(id__gt=after)
-    rows, next_after = _page(lines, _limit(limit))
+    rows, next_after = _page(lines, limit)
     first = month_index(bill.period_start)
 
     def months(mask: int) -> list[str]:
@@ -306,7 +316,7 @@ def bill_lines(request, bill_id: int, after: int | None = None, limit: int = 100
 
 
 @router.post("/bills/{bill_id}/correct", response={201: BillOut}, summary="Koreksi tagihan (dokumen baru)")
-def bill_correct(request, bill_id: int, payload: ReasonIn):
+def bill_correct(request, bill_id: Id, payload: ReasonIn):
     _require_editor(request.user)
     bill = selectors.bill_get(request.user, bill_id)
     return Status(201, _bill_out(services.bill_correct(actor=request.user, bill=bill, reason=payload.reason)))
@@ -314,7 +324,7 @@ def bill_correct(request, bill_id: int, payload: ReasonIn):
 
 @router.get("/payments", response=dict[str, list[PaymentOut] | int | None], summary="Buku pembayaran iuran")
 def payment_list(
-    request, bill_id: int | None = None, kind: str = "", after: int | None = None, limit: int = 100
+    request, bill_id: Id | None = None, kind: str = "", after: Cursor | None = None, limit: Limit = 100
 ):
     payments = selectors.payments_visible_to(request.user).order_by("-id")
     if bill_id:
@@ -323,7 +333,7 @@ def payment_list(
         payments = payments.filter(kind=kind)
     if after:
         payments = payments.filter(id__lt=after)
-    rows, next_after = _page(payments, _limit(limit))
+    rows, next_after = _page(payments, limit)
     return {"items": [_payment_out(p) for p in rows], "next_after": next_after}
 
 
@@ -360,7 +370,7 @@ def payment_record(request, payload: PaymentIn):
     return Status(201, {"payment": _payment_out(payment), "bill": report.as_dict()})
 
 
-@router.post("/payments/import", response={200: PaymentImportOut, 422: PaymentImportOut})
+@router.post("/payments/import", response={200: PaymentImportOut, 422: PaymentImportOut | ErrorOut})
 def payment_import(request, file: File[UploadedFile], dry_run: Form[bool] = False):
     """A BPJS payment confirmation file (XLSX/CSV). All or nothing: 422 with every row
     error when any row is wrong (nothing saved)."""
@@ -381,7 +391,7 @@ def payment_import(request, file: File[UploadedFile], dry_run: Form[bool] = Fals
 @router.post(
     "/payments/{payment_id}/reverse", response={201: PaymentOut}, summary="Batalkan (entri pembalik)"
 )
-def payment_reverse(request, payment_id: int, payload: ReverseIn):
+def payment_reverse(request, payment_id: Id, payload: PaymentReverseIn):
     _require_editor(request.user)
     payment = selectors.payment_get(request.user, payment_id)
     reversal = services.payment_reverse(
@@ -393,7 +403,7 @@ def payment_reverse(request, payment_id: int, payload: ReverseIn):
 @router.get(
     "/protection", response=ProtectionOut, summary="Status perlindungan satu peserta pada satu tanggal"
 )
-def protection(request, nik: str, date: date | None = None):
+def protection(request, nik: str, date: Date | None = None):
     on = date or timezone.localdate()
     person = participants_visible_to(request.user).filter(nik=nik.replace(".", "").replace(" ", "")).first()
     if person is None:
@@ -413,13 +423,13 @@ def protection(request, nik: str, date: date | None = None):
 @router.get(
     "/protection/counts", response=dict[str, int], summary="Jumlah peserta per status pada satu tanggal"
 )
-def protection_counts(request, date: date | None = None, region: str = ""):
+def protection_counts(request, date: Date | None = None, region: RegionFilter = ""):
     return selectors.protection_counts(request.user, date or timezone.localdate(), region=region)
 
 
-@router.get("/protection/alerts", response=dict[str, list[AlertOut] | int | None])
+@router.get("/protection/alerts", response=dict[str, list[ProtectionAlertOut] | int | None])
 def protection_alerts(
-    request, kind: str = "ending", region: str = "", after: int | None = None, limit: int = 100
+    request, kind: str = "ending", region: RegionFilter = "", after: Cursor | None = None, limit: Limit = 100
 ):
     """``kind``: ending (paid period ends within 30 days), active, arrears or lapsed; today."""
     if kind != selectors.ENDING and kind not in selectors.LISTED_STATUSES:
@@ -427,7 +437,7 @@ def protection_alerts(
             "kind harus ending, active, arrears atau lapsed.", code="kind_unknown", field="kind"
         )
     rows, next_after = selectors.protection_rows(
-        request.user, timezone.localdate(), kind, region=region, after=after, limit=_limit(limit)
+        request.user, timezone.localdate(), kind, region=region, after=after, limit=limit
     )
     return {
         "items": [
@@ -472,7 +482,7 @@ def refund_list(request, status: str = ""):
 
 
 @router.post("/refunds/{refund_id}/settle", response=RefundOut, summary="Catat pengembalian selesai")
-def refund_settle(request, refund_id: int, payload: RefundSettleIn):
+def refund_settle(request, refund_id: Id, payload: RefundSettleIn):
     _require_editor(request.user)
     refund = selectors.refund_get(request.user, refund_id)
     settled = services.refund_settle(

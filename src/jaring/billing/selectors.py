@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least
@@ -238,11 +239,15 @@ def protection_counts(user, on: date, *, region: str = "") -> dict[str, int]:
     counts = {status.value: 0 for status in ProtectionStatus}
     counts[ProtectionStatus.DECEASED] = people["deceased"]
     counts[ProtectionStatus.EXITED] = people["exited"]
-    sql, params = _per_person(user, on, region).values("participant_id", "status").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT status, COUNT(*) FROM ({sql}) per_person GROUP BY status", params)  # noqa: S608
-        for status, count in cursor.fetchall():
-            counts[status] = count
+    try:
+        sql, params = _per_person(user, on, region).values("participant_id", "status").query.sql_with_params()
+    except EmptyResultSet:  # nobody in scope (an empty jurisdiction, a region without people)
+        sql, params = "", []
+    if sql:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT status, COUNT(*) FROM ({sql}) per_person GROUP BY status", params)  # noqa: S608
+            for status, count in cursor.fetchall():
+                counts[status] = count
     paid_statuses = (ProtectionStatus.ACTIVE, ProtectionStatus.ARREARS, ProtectionStatus.LAPSED)
     counts[ProtectionStatus.NOT_COVERED] = (
         people["total"] - people["deceased"] - people["exited"] - sum(counts[s] for s in paid_statuses)

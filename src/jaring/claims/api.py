@@ -11,6 +11,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jaring.accounts.permissions import sees_full_nik
+from jaring.api_input import Cursor, Date, Id, Income, Limit, Months, RegionFilter, Rupiah, SmallNumber
 from jaring.claims import benefits, permissions, selectors, services
 from jaring.claims.models import Claim, ClaimHeir, ClaimKind, ClaimStatus
 from jaring.errors import InvalidInput, NotFound
@@ -32,33 +33,33 @@ class HeirIn(Schema):
 
 class ChildIn(Schema):
     full_name: str
-    birth_date: date
+    birth_date: Date
     level: str
-    school_year: int = 1
+    school_year: SmallNumber = 1
 
 
 class ClaimIn(Schema):
     nik: str
     kind: str
-    event_date: date
+    event_date: Date
     event_place: str
     description: str
     disability_pct: str | None = None
-    reported_on: date | None = None
+    reported_on: Date | None = None
     heirs: list[HeirIn] = []
     children: list[ChildIn] = []
 
 
 class TransitionIn(Schema):
     to: str  # documents_complete | verified | paid | rejected | reported (back for documents)
-    on: date | None = None
+    on: Date | None = None
     note: str = ""
     reason: str = ""  # rejected
-    incapacity_months: int | None = None  # verified, jkk_injury
+    incapacity_months: Months | None = None  # verified, jkk_injury
     disability_pct: str | None = None  # verified, jkk_partial_disability
-    paid_on: date | None = None  # paid
-    amount: int | None = None
-    recipient_heir_id: int | None = None
+    paid_on: Date | None = None  # paid
+    amount: Rupiah | None = None
+    recipient_heir_id: Id | None = None
     recipient_name: str = ""
     recipient_bank: str = ""
     recipient_account: str = ""
@@ -102,7 +103,7 @@ class StepOut(Schema):
     note: str
 
 
-class QuoteLineOut(Schema):
+class BenefitLineOut(Schema):
     component: str
     label: str
     rupiah: int
@@ -110,7 +111,7 @@ class QuoteLineOut(Schema):
     basis: str
 
 
-class RefundOut(Schema):
+class ClaimRefundOut(Schema):
     died_on: date
     months: int
     rupiah: int
@@ -143,7 +144,7 @@ class ClaimOut(ClaimSummary):
     paid_through: date | None
     verified_on: date | None
     quote: dict[str, int] | None
-    quote_lines: list[QuoteLineOut]
+    quote_lines: list[BenefitLineOut]
     quote_income: int | None
     quote_membership_months: int | None
     quote_notes: list[str]
@@ -160,7 +161,7 @@ class ClaimOut(ClaimSummary):
     documents: list[DocumentOut]
     missing_documents: list[str]
     timeline: list[StepOut]
-    refund: RefundOut | None
+    refund: ClaimRefundOut | None
 
 
 class ClaimPage(Schema):
@@ -172,7 +173,7 @@ class QuoteOut(Schema):
     kind: str
     total_rupiah: int
     components: dict[str, int]
-    lines: list[QuoteLineOut]
+    lines: list[BenefitLineOut]
     notes: list[str]
 
 
@@ -349,7 +350,7 @@ def _detail(user, claim: Claim) -> dict:
     }
 
 
-def _claim(request, claim_id: int) -> Claim:
+def _claim(request, claim_id: Id) -> Claim:
     return selectors.claim_get(request.user, claim_id)
 
 
@@ -358,13 +359,13 @@ def claim_list(
     request,
     status: str = "",
     kind: str = "",
-    region: str = "",
-    date_from: date | None = None,
-    date_to: date | None = None,
+    region: RegionFilter = "",
+    date_from: Date | None = None,
+    date_to: Date | None = None,
     q: str = "",
-    participant_id: int | None = None,
-    after: int | None = None,
-    limit: int = 100,
+    participant_id: Id | None = None,
+    after: Cursor | None = None,
+    limit: Limit = 100,
 ):
     """Filters: ``status``, ``kind``, ``region`` (code, with or without dots), event
     date ``date_from``..``date_to``, ``q`` (NIK or name); ``after`` pages by id."""
@@ -384,7 +385,6 @@ def claim_list(
     found = selectors.claims_filtered(request.user, filters).order_by("-id")
     if after:
         found = found.filter(id__lt=after)
-    limit = max(1, min(limit, 500))
     rows = list(found[: limit + 1])
     return {
         "items": [_summary(request.user, c) for c in rows[:limit]],
@@ -418,19 +418,19 @@ def claim_report(request, payload: ClaimIn):
 @router.get(
     "/claims/{claim_id}", response=ClaimOut, summary="Satu klaim dengan perjalanan, dokumen dan manfaatnya"
 )
-def claim_get(request, claim_id: int):
+def claim_get(request, claim_id: Id):
     return _detail(request.user, _claim(request, claim_id))
 
 
 @router.post("/claims/{claim_id}/heirs", response={201: ClaimOut}, summary="Tambah ahli waris")
-def claim_heir_add(request, claim_id: int, payload: HeirIn):
+def claim_heir_add(request, claim_id: Id, payload: HeirIn):
     claim = _claim(request, claim_id)
     services.claim_heir_add(actor=request.user, claim=claim, heir=services.HeirInput(**payload.dict()))
     return Status(201, _detail(request.user, _claim(request, claim_id)))
 
 
 @router.post("/claims/{claim_id}/children", response={201: ClaimOut}, summary="Tambah anak penerima beasiswa")
-def claim_child_add(request, claim_id: int, payload: ChildIn):
+def claim_child_add(request, claim_id: Id, payload: ChildIn):
     claim = _claim(request, claim_id)
     services.claim_child_add(actor=request.user, claim=claim, child=services.ChildInput(**payload.dict()))
     return Status(201, _detail(request.user, _claim(request, claim_id)))
@@ -441,14 +441,14 @@ def claim_child_add(request, claim_id: int, payload: ChildIn):
     response={201: ClaimOut},
     summary="Unggah dokumen klaim (PDF, JPG atau PNG, paling besar 10 MB)",
 )
-def claim_document_add(request, claim_id: int, kind: Form[str], file: File[UploadedFile]):
+def claim_document_add(request, claim_id: Id, kind: Form[str], file: File[UploadedFile]):
     claim = _claim(request, claim_id)
     services.claim_document_add(actor=request.user, claim=claim, document=services.DocumentInput(kind, file))
     return Status(201, _detail(request.user, _claim(request, claim_id)))
 
 
 @router.post("/claims/{claim_id}/transitions", response=ClaimOut, summary="Ubah status klaim")
-def claim_transition(request, claim_id: int, payload: TransitionIn):
+def claim_transition(request, claim_id: Id, payload: TransitionIn):
     """``to``: ``documents_complete`` (pelapor), ``verified``, ``paid``, ``rejected``, or
     ``reported`` (dikembalikan untuk dokumen; BPJS Ketenagakerjaan)."""
     claim = _claim(request, claim_id)
@@ -505,11 +505,11 @@ def claim_transition(request, claim_id: int, payload: TransitionIn):
 def benefit_quote(
     request,
     kind: str,
-    income: int,
-    event_date: date | None = None,
-    membership_months: int = 0,
+    income: Income,
+    event_date: Date | None = None,
+    membership_months: Months = 0,
     disability_pct: str | None = None,
-    incapacity_months: int | None = None,
+    incapacity_months: Months | None = None,
     children: str = "",
 ):
     """``children``: school levels of up to two children with their class, e.g.
@@ -546,7 +546,9 @@ def benefit_quote(
 
 
 @router.get("/benefits-report", response=BenefitsReportOut, summary="Manfaat dibayar per wilayah dan bulan")
-def benefits_report(request, region: str = "", date_from: date | None = None, date_to: date | None = None):
+def benefits_report(
+    request, region: RegionFilter = "", date_from: Date | None = None, date_to: Date | None = None
+):
     report = selectors.benefits_report(request.user, region=region, date_from=date_from, date_to=date_to)
     summary = report.summary.as_dict()
     return {

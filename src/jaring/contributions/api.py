@@ -9,13 +9,12 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from jaring.accounts.permissions import can_edit_data
+from jaring.api_input import Count, Date, Id, Income, Limit, Months, Percent, Year
 from jaring.contributions import selectors, services
 from jaring.contributions.planning import INCOME_DEFAULT
 from jaring.contributions.vocab import FundingSource, Package
 
 router = Router(tags=["Tarif iuran dan anggaran"])
-
-SCENARIOS_MAX = 500
 
 
 class RateRuleOut(Schema):
@@ -39,13 +38,13 @@ class QuoteLineOut(Schema):
 
 
 class BudgetPlanQuery(Schema):
-    people: int
-    months: int
+    people: Count
+    months: Months
     package: str = Package.JKK_JKM.value
-    income: int = INCOME_DEFAULT
+    income: Income = INCOME_DEFAULT
     source: str = FundingSource.APBD_KAB.value
     occupation: str | None = None
-    date: datetime.date | None = None
+    date: Date | None = None
 
 
 class BudgetPlanOut(Schema):
@@ -64,15 +63,15 @@ class BudgetPlanOut(Schema):
 class ScenarioIn(Schema):
     name: str
     region: str
-    year: int
+    year: Year
     kind: str
-    percent: int | None = None
-    per_village: int | None = None
+    percent: Percent | None = None
+    per_village: Count | None = None
     package: str = Package.JKK_JKM.value
     source: str = FundingSource.APBD_KAB.value
-    months: int = 12
-    rate_date: datetime.date | None = None
-    income: int = INCOME_DEFAULT
+    months: Months = 12
+    rate_date: Date | None = None
+    income: Income = INCOME_DEFAULT
 
 
 class ScenarioOut(Schema):
@@ -181,11 +180,11 @@ def budget_plan(request, query: Query[BudgetPlanQuery]):
 
 
 @router.get("/scenarios", response=list[ScenarioOut], summary="Skenario anggaran di wilayah kerja Anda")
-def list_scenarios(request, year: int | None = None, limit: int = 100):
+def list_scenarios(request, year: Year | None = None, limit: Limit = 100):
     scenarios = selectors.scenarios_visible_to(request.user)
     if year is not None:
         scenarios = scenarios.filter(year=year)
-    return [_scenario(s) for s in scenarios[: max(1, min(limit, SCENARIOS_MAX))]]
+    return [_scenario(s) for s in scenarios[:limit]]
 
 
 @router.post("/scenarios", response={201: ScenarioDetailOut}, summary="Simpan skenario anggaran (dibekukan)")
@@ -210,5 +209,5 @@ def create_scenario(request, payload: ScenarioIn):
 
 
 @router.get("/scenarios/{int:scenario_id}", response=ScenarioDetailOut, summary="Satu skenario dan barisnya")
-def get_scenario(request, scenario_id: int):
+def get_scenario(request, scenario_id: Id):
     return _scenario(selectors.scenario_get(request.user, scenario_id), lines=True)

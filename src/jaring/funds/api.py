@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from jaring.accounts.permissions import can_edit_data
+from jaring.api_input import Cursor, Date, Days, Id, Limit, RegionFilter, Rupiah, SmallNumber, Year
 from jaring.funds import selectors, services
 from jaring.funds.models import TransferKind
 from jaring.programs.selectors import program_get, programs_visible_to
@@ -28,9 +29,9 @@ class AllocationOut(Schema):
 
 
 class AllocationIn(Schema):
-    program_id: int
+    program_id: Id
     region_code: str
-    amount: int
+    amount: Rupiah
 
 
 class TransferOut(Schema):
@@ -47,18 +48,18 @@ class TransferOut(Schema):
 
 
 class TransferIn(Schema):
-    program_id: int
+    program_id: Id
     kind: str
     region_code: str
-    transferred_on: date
-    amount: int
+    transferred_on: Date
+    amount: Rupiah
     reference: str
-    stage: int = 1
+    stage: SmallNumber = 1
 
 
-class ReverseIn(Schema):
+class TransferReverseIn(Schema):
     reason: str
-    on: date | None = None
+    on: Date | None = None
 
 
 class FunnelRow(Schema):
@@ -112,7 +113,7 @@ def _row(code: str, name: str, funnel) -> dict:
 
 
 @router.get("/allocations", response=list[AllocationOut], summary="Alokasi anggaran per wilayah")
-def allocation_list(request, program_id: int):
+def allocation_list(request, program_id: Id):
     program = program_get(request.user, program_id)
     found = selectors.allocations_visible_to(request.user).filter(program=program).order_by("region_id")
     return [
@@ -150,7 +151,7 @@ def allocation_set(request, payload: AllocationIn):
 
 @router.get("/transfers", response=dict[str, list[TransferOut] | int | None], summary="Buku transfer")
 def transfer_list(
-    request, program_id: int | None = None, kind: str = "", after: int | None = None, limit: int = 100
+    request, program_id: Id | None = None, kind: str = "", after: Cursor | None = None, limit: Limit = 100
 ):
     found = selectors.transfers_visible_to(request.user).order_by("-id")
     if program_id:
@@ -159,7 +160,6 @@ def transfer_list(
         found = found.filter(kind=kind)
     if after:
         found = found.filter(id__lt=after)
-    limit = max(1, min(limit, 500))
     rows = list(found[: limit + 1])
     return {
         "items": [_transfer_out(t) for t in rows[:limit]],
@@ -187,7 +187,7 @@ def transfer_post(request, payload: TransferIn):
 @router.post(
     "/transfers/{transfer_id}/reverse", response={201: TransferOut}, summary="Koreksi (entri pembalik)"
 )
-def transfer_reverse(request, transfer_id: int, payload: ReverseIn):
+def transfer_reverse(request, transfer_id: Id, payload: TransferReverseIn):
     _require_editor(request.user)
     transfer = get_object_or_404(selectors.transfers_visible_to(request.user), pk=transfer_id)
     reversal = services.transfer_reverse(
@@ -197,11 +197,11 @@ def transfer_reverse(request, transfer_id: int, payload: ReverseIn):
 
 
 @router.get("/funnel", response=FunnelReportOut, summary="Alur dana semua program yang terlihat")
-def funnel(request, year: int | None = None, region: str = ""):
+def funnel(request, year: Year | None = None, region: RegionFilter = ""):
     programs = programs_visible_to(request.user)
     if year:
         programs = programs.filter(fiscal_year=year)
-    report = selectors.funnel_report(request.user, programs, region=region.replace(".", ""))
+    report = selectors.funnel_report(request.user, programs, region=region)
     return {
         "total": report.total.as_dict(),
         "programs": [_row(p.code, p.name, f) for p, f in report.programs],
@@ -210,7 +210,7 @@ def funnel(request, year: int | None = None, region: str = ""):
 
 
 @router.get("/idle-villages", response=list[IdleOut], summary="Desa dengan dana mengendap")
-def idle_villages(request, days: int | None = None):
+def idle_villages(request, days: Days | None = None):
     found = selectors.idle_villages(
         request.user,
         list(programs_visible_to(request.user)),

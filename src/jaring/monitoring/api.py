@@ -4,7 +4,6 @@ the file import, and the regional scorecard (mounted at the API root)."""
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
@@ -13,6 +12,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jaring.accounts.permissions import can_edit_data
+from jaring.api_input import Date, ErrorOut, RegionFilter, Year
 from jaring.errors import InvalidInput
 from jaring.monitoring import selectors, services
 from jaring.monitoring.models import ImportSource
@@ -81,7 +81,7 @@ class ScorecardOut(Schema):
     exclude_unset=True,
     summary="Cakupan (UCJ) sebuah wilayah dan wilayah di bawahnya pada suatu tanggal",
 )
-def get_coverage(request, region: str = "", date: date | None = None):
+def get_coverage(request, region: RegionFilter = "", date: Date | None = None):
     chosen = selectors.report_region(request.user, region)
     if chosen is None and not region:
         raise InvalidInput(
@@ -94,7 +94,7 @@ def get_coverage(request, region: str = "", date: date | None = None):
 
 @router.post(
     "/coverage/import",
-    response={201: CoverageImportOut, 400: CoverageImportOut},
+    response={201: CoverageImportOut, 400: CoverageImportOut | ErrorOut},
     summary="Impor angka cakupan (XLSX/CSV); bila ada baris salah tidak ada yang disimpan",
 )
 def import_coverage(request, file: File[UploadedFile]):
@@ -112,7 +112,7 @@ def import_coverage(request, file: File[UploadedFile]):
 
 
 @router.get("/scorecard", response=ScorecardOut, summary="Rapor kabupaten/kota sebuah provinsi")
-def get_scorecard(request, region: str = "", year: int | None = None, date: date | None = None):
+def get_scorecard(request, region: RegionFilter = "", year: Year | None = None, date: Date | None = None):
     card = selectors.scorecard(
         request.user, province_code=region or None, year=year, on=date or timezone.localdate()
     )

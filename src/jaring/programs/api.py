@@ -12,6 +12,8 @@ from ninja import Router, Schema, Status
 
 from jaring.accounts.models import Organization
 from jaring.accounts.permissions import can_edit_data, sees_full_nik
+from jaring.accounts.selectors import organization_by_code
+from jaring.api_input import Count, Cursor, Date, Days, Id, Income, Limit, Months, RegionFilter, Rupiah, Year
 from jaring.errors import NotFound
 from jaring.funds.selectors import funnel_report
 from jaring.privacy import mask_nik
@@ -46,15 +48,15 @@ class ProgramIn(Schema):
     name: str
     source: str
     payer: str  # organization code
-    fiscal_year: int
-    starts_on: date
-    coverage_months: int
-    budget_ceiling: int
+    fiscal_year: Year
+    starts_on: Date
+    coverage_months: Months
+    budget_ceiling: Rupiah
     target_regions: list[str]
     package: str = "JKK_JKM"
-    declared_income: int = 1_000_000
-    quota_total: int | None = None
-    quotas: dict[str, int] = {}
+    declared_income: Income = 1_000_000
+    quota_total: Count | None = None
+    quotas: dict[str, Count] = {}
 
 
 class FunnelOut(Schema):
@@ -81,17 +83,17 @@ class EnrolmentOut(Schema):
 
 class EnrolmentIn(Schema):
     nik: str
-    starts_on: date | None = None
+    starts_on: Date | None = None
 
 
 class EnrolmentEnd(Schema):
-    ends_on: date
+    ends_on: Date
     reason: str
 
 
 class EnrolmentMove(Schema):
     to_program: str  # program code
-    on: date
+    on: Date
     reason: str
 
 
@@ -115,8 +117,8 @@ class AgreementIn(Schema):
     title: str = ""
     payer: str
     bpjs_office: str
-    starts_on: date
-    ends_on: date
+    starts_on: Date
+    ends_on: Date
     programs: list[str] = []
     renews: str | None = None
 
@@ -183,14 +185,14 @@ def _require_editor(user) -> None:
 
 
 def _organization(code: str, field: str) -> Organization:
-    found = Organization.objects.filter(code=code, is_active=True).first()
+    found = organization_by_code(code, active_only=True)
     if found is None:
         raise NotFound(f"Organisasi '{code}' tidak ditemukan.", code="organization_unknown", field=field)
     return found
 
 
 @router.get("/programs", response=list[ProgramOut], summary="Program pendanaan yang terlihat")
-def program_list(request, year: int | None = None, source: str = ""):
+def program_list(request, year: Year | None = None, source: str = ""):
     programs = selectors.programs_visible_to(request.user).prefetch_related("quotas", "target_regions")
     if year:
         programs = programs.filter(fiscal_year=year)
@@ -222,27 +224,28 @@ def program_create(request, payload: ProgramIn):
 
 
 @router.get("/programs/{program_id}", response=ProgramOut, summary="Satu program")
-def program_get(request, program_id: int):
+def program_get(request, program_id: Id):
     return _program_out(selectors.program_get(request.user, program_id))
 
 
 @router.get(
     "/programs/{program_id}/funnel", response=FunnelOut, summary="Alur dana program (rupiah dan persen)"
 )
-def program_funnel(request, program_id: int, region: str = ""):
+def program_funnel(request, program_id: Id, region: RegionFilter = ""):
     program = selectors.program_get(request.user, program_id)
-    report = funnel_report(request.user, [program], region=region.replace(".", ""))
+    report = funnel_report(request.user, [program], region=region)
     return report.programs[0][1].as_dict()
 
 
 @router.get("/programs/{program_id}/enrolments", response=dict[str, list[EnrolmentOut] | int | None])
-def enrolment_list(request, program_id: int, status: str = "", after: int | None = None, limit: int = 100):
+def enrolment_list(
+    request, program_id: Id, status: str = "", after: Cursor | None = None, limit: Limit = 100
+):
     """Enrolments in the user's jurisdiction, newest first; ``after`` pages by id."""
     program = selectors.program_get(request.user, program_id)
     found = selectors.program_enrolments(request.user, program, status=status).order_by("-id")
     if after:
         found = found.filter(id__lt=after)
-    limit = max(1, min(limit, 500))
     rows = list(found[: limit + 1])
     return {
         "items": [_enrolment_out(request.user, e) for e in rows[:limit]],
@@ -251,7 +254,7 @@ def enrolment_list(request, program_id: int, status: str = "", after: int | None
 
 
 @router.post("/programs/{program_id}/enrolments", response={201: EnrolmentOut}, summary="Daftarkan peserta")
-def enrolment_create(request, program_id: int, payload: EnrolmentIn):
+def enrolment_create(request, program_id: Id, payload: EnrolmentIn):
     _require_editor(request.user)
     program = selectors.program_get(request.user, program_id)
     nik = payload.nik.replace(".", "").replace(" ", "")
@@ -266,7 +269,7 @@ def enrolment_create(request, program_id: int, payload: EnrolmentIn):
     return Status(201, _enrolment_out(request.user, enrolment))
 
 
-def _enrolment(request, enrolment_id: int):
+def _enrolment(request, enrolment_id: Id):
     return get_object_or_404(
         selectors.enrolments_visible_to(request.user).select_related("program", "participant"),
         pk=enrolment_id,
@@ -274,7 +277,7 @@ def _enrolment(request, enrolment_id: int):
 
 
 @router.post("/enrolments/{enrolment_id}/end", response=EnrolmentOut, summary="Akhiri kepesertaan")
-def enrolment_end(request, enrolment_id: int, payload: EnrolmentEnd):
+def enrolment_end(request, enrolment_id: Id, payload: EnrolmentEnd):
     _require_editor(request.user)
     enrolment = services.enrolment_end(
         actor=request.user,
@@ -288,7 +291,7 @@ def enrolment_end(request, enrolment_id: int, payload: EnrolmentEnd):
 @router.post(
     "/enrolments/{enrolment_id}/transfer", response={201: EnrolmentOut}, summary="Pindahkan ke program lain"
 )
-def enrolment_transfer(request, enrolment_id: int, payload: EnrolmentMove):
+def enrolment_transfer(request, enrolment_id: Id, payload: EnrolmentMove):
     _require_editor(request.user)
     enrolment = _enrolment(request, enrolment_id)
     target = selectors.program_by_code(request.user, payload.to_program)
@@ -303,7 +306,7 @@ def enrolment_transfer(request, enrolment_id: int, payload: EnrolmentMove):
 
 
 @router.get("/agreements", response=list[AgreementOut], summary="PKS/MoU, dengan sisa hari")
-def agreement_list(request, ending_within: int | None = None):
+def agreement_list(request, ending_within: Days | None = None):
     today = timezone.localdate()
     agreements = selectors.agreements_visible_to(request.user).prefetch_related("programs")
     if ending_within is not None:
@@ -342,5 +345,5 @@ def agreement_create(request, payload: AgreementIn):
 
 
 @router.get("/agreements/{agreement_id}", response=AgreementOut, summary="Satu PKS/MoU")
-def agreement_get(request, agreement_id: int):
+def agreement_get(request, agreement_id: Id):
     return _agreement_out(selectors.agreement_get(request.user, agreement_id), timezone.localdate())

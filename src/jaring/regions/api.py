@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from jaring.api_input import PageNumberPagination
 from jaring.regions import selectors
 
 router = Router(tags=["Wilayah"])

@@ -102,7 +102,12 @@ def prefix_upper_bound(prefix: str) -> str | None:
     ``1504`` -> ``1505``; ``1599`` -> ``16``; ``99`` -> None (no upper bound).
     Digit strings compare the same way in every collation, so the range
     ``prefix <= code < bound`` is index-friendly on SQLite and PostgreSQL alike.
+    Anything but ASCII digits (``15+``, ``KATEGORI``) is refused: normalize it first.
     """
+    if prefix and not (prefix.isascii() and prefix.isdigit()):
+        raise InvalidRegionCode(
+            f"Kode wilayah '{prefix}' tidak valid: hanya angka yang boleh dipakai (contoh 1504)."
+        )
     stripped = prefix.rstrip("9")
     if not stripped:
         return None

@@ -57,7 +57,7 @@ def regions_search(user, query: str, *, level: str | None = None, limit: int = S
     if level:
         base = base.filter(level=level)
     compact = query.replace(".", "").replace(" ", "")
-    if compact.isdigit():
+    if compact.isascii() and compact.isdigit():
         matches = base.filter(region_subtree_q("code", compact))
         return list(matches.select_related("parent").order_by("code")[:limit])
     matches = base.filter(name__icontains=query).select_related("parent")
