@@ -241,3 +241,42 @@ def test_import_pages_by_role_and_jurisdiction(demo, kind, role):
     assert save.status_code == (302 if role in ("admin", "operator") else 403)
     inside.refresh_from_db()
     assert inside.status == "committed"  # a committed import cannot be saved twice
+
+
+def _ahmad(client, **extra):
+    return client.post(
+        "/api/v1/participants",
+        {
+            "nik": "1504011203850001",
+            "full_name": "Ahmad",
+            "birth_date": "12/03/1985",
+            "sex": "L",
+            "village_code": "15.04.01.2003",
+            "occupation": "petani",
+            "category": "miskin ekstrem",
+            **extra,
+        },
+        content_type="application/json",
+    )
+
+
+@pytest.mark.parametrize("name", ["<b>X</b>", "Ahmad<script>", 'Ahmad "Yani"', "Ahmad=1", "123"])
+def test_patch_refuses_a_name_the_importer_refuses(demo, name):
+    client = demo.client("desa.operator")
+    created = _ahmad(client).json()
+    patched = client.patch(
+        f"/api/v1/participants/{created['id']}", {"full_name": name}, content_type="application/json"
+    )
+    assert patched.status_code == 400
+    assert [(e["column"], e["code"]) for e in patched.json()["errors"]] == [("NAMA", "name_invalid")]
+
+
+def test_a_registration_again_without_optional_fields_keeps_them_and_an_empty_one_erases(demo):
+    client = demo.client("desa.operator")
+    created = _ahmad(client, kpj_number="12345678901", address="RT 01").json()
+    again = _ahmad(client).json()
+    assert (again["kpj_number"], again["address"]) == ("12345678901", "RT 01")
+    erased = client.patch(
+        f"/api/v1/participants/{created['id']}", {"kpj_number": ""}, content_type="application/json"
+    ).json()
+    assert (erased["kpj_number"], erased["address"]) == ("", "RT 01")

@@ -268,3 +268,85 @@ def test_a_village_added_by_a_new_edition_is_accepted_at_once(demo, tmp_path):
     )
     regions_load(source=edition)
     assert _run_cli(first)["created"] == 1
+
+
+FULL_HEADER = (
+    "NIK,NAMA,TANGGAL_LAHIR,JENIS_KELAMIN,KODE_DESA,ALAMAT,NO_HP,PEKERJAAN,KATEGORI,NO_KPJ,ID_DTSEN,DESIL\n"
+)
+
+
+def test_a_blank_optional_cell_keeps_what_is_stored_and_a_dash_erases_it(demo, tmp_path):
+    """A later file without the KPJ number, the address or the DTSEN id does not erase
+    them: a blank cell is "not given". "-" erases, and the audit trail says so."""
+    first = _csv(
+        tmp_path / "first.csv",
+        FULL_HEADER + "1504011203850001,Ahmad Yani,12/03/1985,L,1504012003,RT 01,081234567890,petani,"
+        "miskin ekstrem,12345678901,P3KE-77,2\n",
+    )
+    assert _run_cli(first)["created"] == 1
+    blank = _csv(
+        tmp_path / "blank.csv",
+        FULL_HEADER + "1504011203850001,Ahmad Yani,12/03/1985,L,1504012003,,,petani,miskin ekstrem,,,\n",
+    )
+    again = _run_cli(blank)
+    assert (again["updated"], again["unchanged"]) == (0, 1)
+    # A file without the optional columns at all keeps them too.
+    short = _csv(
+        tmp_path / "short.csv",
+        "NIK,NAMA,TANGGAL_LAHIR,JENIS_KELAMIN,KODE_DESA,PEKERJAAN,KATEGORI\n"
+        "1504011203850001,Ahmad Yani,12/03/1985,L,1504012003,petani,miskin ekstrem\n",
+    )
+    assert _run_cli(short)["unchanged"] == 1
+    person = Participant.objects.get()
+    kept = (person.address, person.phone, person.kpj_number, person.dtsen_ref, person.welfare_decile)
+    assert kept == ("RT 01", "081234567890", "12345678901", "P3KE-77", 2)
+
+    erase = _csv(
+        tmp_path / "erase.csv",
+        FULL_HEADER + "1504011203850001,Ahmad Yani,12/03/1985,L,1504012003,-,,petani,miskin ekstrem,-,,-\n",
+    )
+    assert _run_cli(erase)["updated"] == 1
+    person.refresh_from_db()
+    kept = (person.address, person.phone, person.kpj_number, person.dtsen_ref, person.welfare_decile)
+    assert kept == ("", "081234567890", "", "P3KE-77", None)
+    change = AuditEvent.objects.filter(action="participant.update").latest("id").changes
+    assert change == {
+        "address": ["RT 01", ""],
+        "kpj_number": ["12345678901", ""],
+        "welfare_decile": [2, None],
+    }
+
+
+def test_a_new_person_with_a_dash_in_an_optional_cell_has_it_empty(demo, tmp_path):
+    path = _csv(
+        tmp_path / "new.csv",
+        FULL_HEADER + "1504011203850001,Ahmad Yani,12/03/1985,L,1504012003,-,-,petani,miskin ekstrem,-,-,-\n",
+    )
+    assert _run_cli(path)["created"] == 1
+    person = Participant.objects.get()
+    assert (person.address, person.phone, person.kpj_number, person.dtsen_ref) == ("", "", "", "")
+
+
+def test_duplicate_headers_are_refused_before_any_row(demo, tmp_path):
+    path = _csv(
+        tmp_path / "dup.csv",
+        "NIK,NAMA,TANGGAL_LAHIR,JENIS_KELAMIN,KODE_DESA,PEKERJAAN,KATEGORI,nik\n"
+        "1504011203850001,Ahmad Yani,12/03/1985,L,1504012003,petani,miskin ekstrem,1504015203850002\n",
+    )
+    with pytest.raises(CommandError, match="Kolom ganda di baris judul: NIK"):
+        _run_cli(path)
+    run = ImportRun.objects.get()
+    assert run.status == "failed"
+    assert [(e.row, e.column, e.code) for e in run.errors.all()] == [(1, "NIK", "column_duplicate")]
+    assert "kolom ke-1 dan ke-8" in run.errors.get().message
+    assert not Participant.objects.exists()
+
+
+def test_a_name_with_markup_is_refused_in_a_file_as_over_the_api(demo, tmp_path):
+    path = _csv(
+        tmp_path / "markup.csv",
+        "NIK,NAMA,TANGGAL_LAHIR,JENIS_KELAMIN,KODE_DESA,PEKERJAAN,KATEGORI\n"
+        "1504011203850001,<b>X</b>,12/03/1985,L,1504012003,petani,miskin ekstrem\n",
+    )
+    result = _run_cli(path)
+    assert [(e["row"], e["column"], e["code"]) for e in result["errors"]] == [(2, "NAMA", "name_invalid")]

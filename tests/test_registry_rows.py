@@ -50,6 +50,7 @@ def test_a_good_row_becomes_a_record():
         kpj_number="",
         dtsen_ref="P3KE-1504-0001",
         welfare_decile=1,
+        not_given=frozenset({"kpj_number"}),  # its blank optional cell
     )
 
 

@@ -10,6 +10,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jaring.accounts.permissions import can_edit_data, can_read_audit
+from jaring.api_input import Cursor, Id, Limit, RegionFilter
 from jaring.errors import InvalidInput
 from jaring.registry import selectors
 from jaring.registry.imports import import_participants, row_context
@@ -111,7 +112,8 @@ def _save(request, data: dict):
     if not can_edit_data(request.user):
         raise PermissionDenied("Hanya operator dan admin yang dapat mengubah data peserta.")
     values = {COLUMN_OF_FIELD[k]: v for k, v in data.items() if k in COLUMN_OF_FIELD}
-    outcome = validate_row(values, row=1, ctx=row_context(request.user))
+    # The API sends what it means: "" erases, a field not sent keeps what is stored.
+    outcome = validate_row(values, row=1, ctx=row_context(request.user), blank_keeps=False)
     if isinstance(outcome, list):
         raise ParticipantInvalid(outcome)
     result = participants_upsert(actor=request.user, records=[outcome], source="api")
@@ -123,13 +125,13 @@ def _save(request, data: dict):
 @router.get("", response=ParticipantPage, summary="Daftar peserta (halaman berbasis kursor)")
 def list_participants(
     request,
-    region: str = "",
+    region: RegionFilter = "",
     category: str = "",
     occupation: str = "",
     status: str = "",
     q: str = "",
-    after: int | None = None,
-    limit: int = selectors.PAGE_SIZE,
+    after: Cursor | None = None,
+    limit: Limit = selectors.PAGE_SIZE,
 ):
     filters = selectors.ParticipantFilters(
         region=region, category=category, occupation=occupation, status=status, q=q
@@ -139,17 +141,17 @@ def list_participants(
 
 
 @router.get("/{int:participant_id}", response=ParticipantOut, summary="Satu peserta")
-def get_participant(request, participant_id: int):
+def get_participant(request, participant_id: Id):
     return _out(request.user, selectors.participant_get(request.user, participant_id))
 
 
 @router.post("", response={201: ParticipantOut}, summary="Daftarkan peserta (atau perbarui menurut NIK)")
 def create_participant(request, payload: ParticipantIn):
-    return Status(201, _out(request.user, _save(request, payload.dict())))
+    return Status(201, _out(request.user, _save(request, payload.dict(exclude_unset=True))))
 
 
 @router.patch("/{int:participant_id}", response=ParticipantOut, summary="Ubah data peserta")
-def update_participant(request, participant_id: int, payload: ParticipantPatch):
+def update_participant(request, participant_id: Id, payload: ParticipantPatch):
     current = selectors.participant_get(request.user, participant_id)
     data = {"nik": current.nik, **{field: getattr(current, column) for field, column in FIELDS.items()}}
     data.update(payload.dict(exclude_unset=True))
@@ -177,7 +179,7 @@ class ImportErrorOut(Schema):
     message: str
 
 
-def _visible_import(request, import_id: int):
+def _visible_import(request, import_id: Id):
     if not (can_edit_data(request.user) or can_read_audit(request.user)):
         raise PermissionDenied("Impor hanya untuk operator, admin dan auditor.")
     return get_object_or_404(selectors.imports_visible_to(request.user), pk=import_id)
@@ -199,12 +201,12 @@ def upload_import(request, file: File[UploadedFile], dry_run: Form[bool] = False
 
 
 @imports_router.get("/{int:import_id}", response=ImportOut, summary="Status impor")
-def get_import(request, import_id: int):
+def get_import(request, import_id: Id):
     return _visible_import(request, import_id)
 
 
 @imports_router.get("/{int:import_id}/errors", response=list[ImportErrorOut], summary="Baris yang ditolak")
-def import_errors(request, import_id: int):
+def import_errors(request, import_id: Id):
     run = _visible_import(request, import_id)
     return [
         {**e.as_dict(), "message": selectors.mask_text(request.user, e.message)}

@@ -33,6 +33,15 @@ COLUMN_OF_FIELD = {
 }
 COLUMNS = list(COLUMN_OF_FIELD.values())  # the template's order
 REQUIRED = ["NIK", "NAMA", "TANGGAL_LAHIR", "JENIS_KELAMIN", "KODE_DESA", "PEKERJAAN", "KATEGORI"]
+OPTIONAL = [c for c in COLUMNS if c not in REQUIRED]
+FIELD_OF_COLUMN = {column: name for name, column in COLUMN_OF_FIELD.items()}
+# In an optional cell, "-" means "erase what is stored"; a blank cell means "not given"
+# and keeps what is stored (a later file without the KPJ number must not erase it).
+ERASE = "-"
+NAME_MAX = 150
+# Markup and code, never part of a name on an identity card (a name is shown on pages,
+# in exports and letters): < > " ` { } [ ] \ | = ; and control characters.
+_NAME_FORBIDDEN = re.compile(r'[<>"`{}\[\]\\|=;\x00-\x1f\x7f-\x9f]')
 EXCEL_EPOCH = date(1899, 12, 30)
 _DATE_TEXT = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})$")
 _ISO_TEXT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00)?)?$")
@@ -71,6 +80,9 @@ class ParticipantRecord:
     kpj_number: str
     dtsen_ref: str
     welfare_decile: int | None
+    # Fields the row did not give (a blank optional cell, a column or key not sent):
+    # a person already registered keeps the stored value of each.
+    not_given: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -170,6 +182,27 @@ def parse_sex(value: object) -> str:
     return mapping[key]
 
 
+def parse_name(value: object) -> str:
+    """A person's name as it enters Jaring from any door (file, form, API): spaces
+    collapsed, at least one letter, at most 150 characters, no markup."""
+    _reject_formula("NAMA", value)
+    name = " ".join(text_of(value).split())
+    if not name:
+        raise ValueProblem("Kolom NAMA wajib diisi.", code="required")
+    if len(name) > NAME_MAX or not re.search(r"[^\W\d_]", name):
+        raise ValueProblem(
+            f"Nama '{name[:40]}' tidak sah: harus berisi huruf, paling panjang {NAME_MAX}.",
+            code="name_invalid",
+        )
+    if found := _NAME_FORBIDDEN.search(name):
+        raise ValueProblem(
+            f"Nama '{name[:40]}' berisi tanda '{found.group()}' yang tidak ada pada nama di KTP. Tulis "
+            "nama seperti pada KTP (huruf, spasi, titik, koma, tanda petik tunggal, tanda hubung).",
+            code="name_invalid",
+        )
+    return name
+
+
 def _optional_digits(value: object, column: str, length: int) -> str:
     _reject_formula(column, value)
     text = re.sub(r"[\s.\-]", "", text_of(value))
@@ -206,10 +239,21 @@ def _decile(value: object) -> int | None:
 
 
 def validate_row(
-    values: Mapping[str, object], *, row: int, ctx: RowContext
+    values: Mapping[str, object], *, row: int, ctx: RowContext, blank_keeps: bool = True
 ) -> ParticipantRecord | list[RowError]:
-    """Validate one row (keys are canonical column names); all its errors at once."""
+    """Validate one row (keys are canonical column names); all its errors at once.
+
+    An optional column missing from ``values`` is not given; so is a blank optional cell
+    when ``blank_keeps`` (files: a blank cell is "not given"; the API, which sends what
+    it means, erases with ""). ``-`` in an optional cell erases, wherever it comes from."""
     errors = _Errors(row)
+    not_given = frozenset(
+        FIELD_OF_COLUMN[column]
+        for column in OPTIONAL
+        if column not in values
+        or (blank_keeps and not isinstance(values[column], date) and not text_of(values[column]))
+    )
+    values = {k: ("" if k in OPTIONAL and text_of(v) == ERASE else v) for k, v in values.items()}
 
     def attempt(column: str, parse: Callable[[], object]) -> object:
         try:
@@ -226,11 +270,7 @@ def validate_row(
             missing.add(column)
 
     info = attempt("NIK", lambda: _nik(values.get("NIK"), ctx))
-    name = " ".join(text_of(values.get("NAMA")).split())
-    if name and (len(name) > 150 or not re.search(r"[A-Za-z]", name)):
-        errors.add(
-            "NAMA", "name_invalid", f"Nama '{name[:40]}' tidak sah: harus berisi huruf, paling panjang 150."
-        )
+    name = None if "NAMA" in missing else attempt("NAMA", lambda: parse_name(values.get("NAMA")))
     birth = (
         None
         if "TANGGAL_LAHIR" in missing
@@ -259,7 +299,7 @@ def validate_row(
     decile = attempt("DESIL", lambda: _decile(values.get("DESIL")))
     address = text_of(values.get("ALAMAT"))
     dtsen = text_of(values.get("ID_DTSEN"))
-    for column in ("NAMA", "ALAMAT", "ID_DTSEN"):
+    for column in ("ALAMAT", "ID_DTSEN"):
         attempt(column, lambda c=column: _reject_formula(c, values.get(c)))
 
     if info is not None and (birth is not None or sex is not None):
@@ -288,6 +328,7 @@ def validate_row(
         kpj_number=kpj or "",
         dtsen_ref=dtsen[:40],
         welfare_decile=decile,
+        not_given=not_given,
     )
 
 

@@ -59,6 +59,16 @@ def _values(record: ParticipantRecord) -> dict:
     return {model_field: _plain(getattr(record, attr)) for attr, model_field in FIELDS.items()}
 
 
+def _given(record: ParticipantRecord) -> dict:
+    """The values a record gives for a person already known: what it left blank keeps
+    what is stored."""
+    return {
+        model_field: _plain(getattr(record, attr))
+        for attr, model_field in FIELDS.items()
+        if attr not in record.not_given
+    }
+
+
 def _current(participant: Participant) -> dict:
     return {model_field: _plain(getattr(participant, model_field)) for model_field in FIELDS.values()}
 
@@ -116,7 +126,7 @@ def _upsert(actor, records: list[ParticipantRecord], source: str) -> UpsertResul
             values = _values(record)
             current = existing.get(record.nik)
             if record.nik in pending:  # the same NIK earlier in this batch: the later values win
-                before = pending[record.nik]
+                before, values = pending[record.nik], _given(record)
                 if all(before[k] == v for k, v in values.items()):
                     result.unchanged += 1
                 else:
@@ -142,7 +152,8 @@ def _upsert(actor, records: list[ParticipantRecord], source: str) -> UpsertResul
                     )
                 )
                 continue
-            changes = diff(_current(current), values)
+            given = _given(record)
+            changes = diff({k: v for k, v in _current(current).items() if k in given}, given)
             result.niks.append(record.nik)
             if not changes:
                 result.unchanged += 1

@@ -10,7 +10,7 @@ from pathlib import Path
 import xlsxwriter
 
 from jaring.registry.readers import FileProblem, read_rows
-from jaring.registry.rows import COLUMNS, REQUIRED
+from jaring.registry.rows import COLUMNS, ERASE, REQUIRED
 from jaring.registry.vocab import CATEGORY_LABELS, OCCUPATION_LABELS
 
 EXAMPLE = [
@@ -27,6 +27,11 @@ EXAMPLE = [
     "",
     "1",
 ]
+KEEP_OR_ERASE = (
+    "Kolom yang boleh kosong (ALAMAT, NO_HP, NO_KPJ, ID_DTSEN, DESIL): untuk peserta yang sudah terdaftar, "
+    f"sel kosong berarti tidak diubah (data tersimpan tetap). Untuk menghapus isian yang tersimpan, tulis "
+    f"{ERASE} (tanda hubung) di selnya."
+)
 INSTRUCTIONS = [
     (
         "NIK",
@@ -104,6 +109,7 @@ def template_xlsx() -> bytes:
     guide.write_string(
         len(INSTRUCTIONS) + 2, 1, "Hapus baris contoh (Ahmad Yani) sebelum mengunggah. Baris kosong dilewati."
     )
+    guide.write_string(len(INSTRUCTIONS) + 3, 1, KEEP_OR_ERASE)
     book.close()
     return buffer.getvalue()
 
