@@ -6,13 +6,15 @@ reports 0 created and 0 updated."""
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import File
 from django.db import reset_queries, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from jaring.accounts.permissions import can_edit_data
@@ -20,6 +22,7 @@ from jaring.accounts.scoping import jurisdiction_of
 from jaring.audit.services import audit_record
 from jaring.errors import DomainError, InvalidInput, PermissionDeniedError
 from jaring.regions.models import Region
+from jaring.registry.filecheck import inspect_xlsx
 from jaring.registry.models import ImportRowError, ImportRun, ImportStatus
 from jaring.registry.readers import FileProblem, read_rows, sniff_kind
 from jaring.registry.rows import (
@@ -35,6 +38,15 @@ from jaring.registry.services import participants_upsert
 
 BATCH_SIZE = 5000
 FIRST_ERRORS = 200
+# A run still validating or committing after this long was left by a killed process:
+# the longest import measured (a million rows) takes under three minutes.
+STALE_AFTER = timedelta(hours=6)
+STALE_REASON = (
+    "Impor terhenti sebelum selesai (prosesnya dihentikan). Baris yang sudah tersimpan tetap ada; "
+    "jalankan berkas yang sama lagi untuk melengkapinya."
+)
+
+logger = logging.getLogger(__name__)
 
 
 def file_sha256(path: Path) -> str:
@@ -46,24 +58,22 @@ def file_sha256(path: Path) -> str:
 
 
 def estimate_rows(path: Path) -> int:
-    """Data rows in a file, for the progress bar (cheap: counts lines or reads the
-    sheet's dimensions)."""
+    """Data rows in a file, for the progress bar (cheap: counts lines, or the rows the
+    sheets reach as the zip inspection reads them; calamine is not run here, in the web
+    request, and an old .xls is counted as it is imported)."""
     try:
         kind = sniff_kind(path)
-    except FileProblem:
-        return 0
-    if kind == "csv":
-        lines = 0
-        with open(path, "rb") as fh:
-            while chunk := fh.read(1 << 20):
-                lines += chunk.count(b"\n")
-        return max(lines - 1, 0)
-    try:
-        from python_calamine import CalamineWorkbook
-
-        return max(CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).height - 1, 0)
-    except Exception:  # an unreadable workbook is reported by the import itself
-        return 0
+        if kind == "csv":
+            lines = 0
+            with open(path, "rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    lines += chunk.count(b"\n")
+            return max(lines - 1, 0)
+        if kind == "xlsx":
+            return max(inspect_xlsx(path).rows - 1, 0)
+    except FileProblem:  # reported by the import itself
+        pass
+    return 0
 
 
 def _require_importer(actor) -> None:
@@ -157,25 +167,73 @@ def row_context(actor, *, today: date | None = None) -> RowContext:
 
 def _map_header(cells: list[object]) -> tuple[dict[int, str], list[RowError]]:
     mapping: dict[int, str] = {}
+    first_at: dict[str, int] = {}
+    errors = []
     for index, cell in enumerate(cells):
         column = COLUMN_BY_KEY.get(header_key(cell))
-        if column and column not in mapping.values():
+        if column is None:
+            continue
+        if column in first_at:
+            errors.append(
+                RowError(
+                    1,
+                    column,
+                    "column_duplicate",
+                    f"Kolom {column} ada dua kali di baris judul (kolom ke-{first_at[column] + 1} dan "
+                    f"ke-{index + 1}). Hapus salah satu lalu unggah lagi.",
+                )
+            )
+        else:
+            first_at[column] = index
             mapping[index] = column
-    missing = [c for c in REQUIRED if c not in mapping.values()]
-    errors = [
+    errors += [
         RowError(
             1,
             column,
             "column_missing",
             f"Kolom wajib {column} tidak ada di baris judul. Pakai templat impor.",
         )
-        for column in missing
+        for column in REQUIRED
+        if column not in first_at
     ]
     return mapping, errors
 
 
 def _is_blank(cells: list[object]) -> bool:
     return all(text_of(cell) == "" for cell in cells)
+
+
+@transaction.atomic
+def import_runs_close_stale(*, run: ImportRun, now=None) -> int:
+    """Close as failed the runs a killed process left validating or committing: the
+    earlier runs of the same file (same SHA-256, same organization) when it is run
+    again, and any run started more than ``STALE_AFTER`` ago. A run closed here while
+    its process was in fact still working gets its real outcome when it finishes
+    (it saves its own status last). Returns how many were closed."""
+    now = now or timezone.now()
+    same_file = Q(file_sha256=run.file_sha256, organization_id=run.organization_id, pk__lt=run.pk)
+    stale = list(
+        ImportRun.objects.select_for_update()
+        .filter(status__in=(ImportStatus.VALIDATING, ImportStatus.COMMITTING))
+        .filter(same_file | Q(started_at__lt=now - STALE_AFTER))
+        .exclude(pk=run.pk)
+        .order_by("pk")
+    )
+    for old in stale:
+        before = old.status
+        old.status, old.failure, old.finished_at = ImportStatus.FAILED, STALE_REASON, now
+        old.save(update_fields=["status", "failure", "finished_at"])
+        if not old.dry_run:
+            audit_record(
+                actor=None,
+                action="participant_import.closed_stale",
+                target_type="participant_import",
+                target_id=old.pk,
+                target_repr=f"{old.file_name} (sha256 {old.file_sha256[:12]})",
+                changes={"status": [before, old.status]},
+                region_code=old.scope_code,
+            )
+    return len(stale)
 
 
 def import_participants(
@@ -189,12 +247,15 @@ def import_participants(
     batch_size: int = BATCH_SIZE,
     progress: Callable[[ImportRun], None] | None = None,
 ) -> ImportRun:
-    """Import one file; returns the recorded run (its counts and errors)."""
+    """Import one file; returns the recorded run (its counts and errors). A file that
+    cannot be read, or a failure of any kind, ends the run ``failed`` with the reason;
+    an unexpected exception is logged and raised again after that."""
     _require_importer(actor)
     path = Path(path)
     if run is None:
         run = _new_run(actor, file_name=file_name or path.name, sha256=file_sha256(path), dry_run=dry_run)
         run.save()
+    import_runs_close_stale(run=run)
     run.status = ImportStatus.VALIDATING if dry_run else ImportStatus.COMMITTING
     run.save(update_fields=["status"])
     try:
@@ -204,8 +265,25 @@ def import_participants(
         run.status, run.failure = ImportStatus.FAILED, exc.message
     except DomainError as exc:
         run.status, run.failure = ImportStatus.FAILED, exc.message
+    except BaseException as exc:  # recorded, then raised again: the caller still sees it
+        logger.exception("Impor peserta #%s gagal", run.pk)
+        interrupted = isinstance(exc, KeyboardInterrupt | SystemExit)
+        run.status = ImportStatus.FAILED
+        run.failure = (
+            STALE_REASON
+            if interrupted
+            else f"Kesalahan tak terduga ({exc.__class__.__name__}); sudah dicatat untuk tim teknis. "
+            "Baris yang sudah tersimpan tetap ada; jalankan berkas yang sama lagi nanti."
+        )
+        _finish(actor, run, dry_run=dry_run)
+        raise
     else:
         run.status = ImportStatus.VALIDATED if dry_run else ImportStatus.COMMITTED
+    _finish(actor, run, dry_run=dry_run)
+    return run
+
+
+def _finish(actor, run: ImportRun, *, dry_run: bool) -> None:
     run.finished_at = timezone.now()
     run.save()
     if not dry_run:
@@ -221,7 +299,6 @@ def import_participants(
             },
             region_code=run.scope_code,
         )
-    return run
 
 
 def _record_errors(run: ImportRun, errors: list[RowError]) -> None:
@@ -243,6 +320,12 @@ def _run(actor, path, run, *, dry_run, today, batch_size, progress) -> None:
     if header_errors:
         _record_errors(run, header_errors)
         run.rejected = 0
+        duplicated = [e.column for e in header_errors if e.code == "column_duplicate"]
+        if duplicated:
+            raise DomainError(
+                "Kolom ganda di baris judul: " + ", ".join(duplicated) + ". Tidak ada baris yang dibaca.",
+                code="columns_duplicate",
+            )
         raise DomainError(
             "Kolom wajib tidak lengkap: "
             + ", ".join(e.column for e in header_errors)
@@ -311,3 +394,9 @@ def _run(actor, path, run, *, dry_run, today, batch_size, progress) -> None:
             flush()
     flush()
     run.total_rows = run.processed_rows
+    if not run.processed_rows:
+        raise FileProblem(
+            "Berkas hanya berisi baris judul: tidak ada baris data. Isi data peserta di bawah baris judul "
+            "lalu unggah lagi.",
+            code="file_no_rows",
+        )

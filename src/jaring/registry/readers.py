@@ -1,6 +1,15 @@
 """Reading participant files as they arrive: XLSX/XLS through python-calamine, CSV
 streamed line by line (UTF-8 with or without BOM, or Windows-1252; comma or
-semicolon). Yields (row_number, [cells]) with the header as row 1."""
+semicolon). Yields (row_number, [cells]) with the header as row 1.
+
+Whatever the file holds, reading it either yields rows or raises ``FileProblem``
+naming the problem and the fix: an XLSX is inspected as a zip before calamine sees
+it (``filecheck``), and calamine's own errors and panics become a ``FileProblem``.
+A CSV is refused when it is UTF-16 (save it again as "CSV UTF-8": Excel's "Unicode
+Text" is also tab-separated, so decoding it would still not give our columns), holds
+a NUL byte, has a cell over ``MAX_CELL_CHARS`` characters (Excel's own limit) or a row
+over ``filecheck.MAX_COLUMNS`` cells once trailing empty cells are dropped. A problem
+found after the first rows is raised when the reader reaches it."""
 
 from __future__ import annotations
 
@@ -10,72 +19,214 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from jaring.errors import InvalidInput
+from jaring.registry.filecheck import MAX_COLUMNS, FileProblem, inspect_xlsx
 
+__all__ = ["MAX_CELL_CHARS", "FileProblem", "read_rows", "sniff_kind"]
+
+MAX_CELL_CHARS = 32_767
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0"
 _BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
+_RESAVE = "Simpan ulang sebagai 'CSV UTF-8 (Comma delimited)' dari Excel lalu unggah lagi."
 
 
-class FileProblem(InvalidInput):
-    """The file as a whole cannot be read; nothing in it was read."""
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def _not_a_spreadsheet() -> FileProblem:
+    return FileProblem(
+        "Berkas ini bukan lembar kerja. Unggah berkas Excel (.xlsx) atau CSV sesuai templat.",
+        code="file_not_spreadsheet",
+    )
+
+
+def _utf16() -> FileProblem:
+    return FileProblem(
+        "Berkas CSV ini bersandi UTF-16 (mis. disimpan sebagai 'Unicode Text' di Excel). " + _RESAVE,
+        code="file_utf16",
+    )
+
+
+def _nul(row: int) -> FileProblem:
+    return FileProblem(
+        f"Berkas CSV berisi karakter NUL (byte 0) di baris {_n(row)}: berkas rusak atau bukan teks. "
+        + _RESAVE,
+        code="file_nul",
+    )
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """Text in UTF-16 without a BOM: every other byte of Latin text is zero."""
+    even, odd = head[0::2], head[1::2]
+    return len(head) >= 8 and max(even.count(0), odd.count(0)) * 10 >= len(head) // 2 * 8
+
+
+def _mostly_text(head: bytes) -> bool:
+    controls = sum(1 for byte in head if byte < 32 and byte not in (0, 9, 10, 13))
+    return controls * 50 < len(head)
 
 
 def sniff_kind(path: Path) -> str:
-    with open(path, "rb") as fh:
-        head = fh.read(4096)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise FileProblem(
+            "Berkas tidak dapat dibuka (hilang dari server atau tidak terbaca). Unggah ulang berkasnya.",
+            code="file_missing",
+        ) from exc
     if not head.strip(b"\xef\xbb\xbf \r\n\t,;"):
         raise FileProblem("Berkas kosong: tidak ada baris judul maupun data.", code="file_empty")
     if head.startswith(_ZIP):
         return "xlsx"
     if head.startswith(_OLE):
         return "xls"
-    if head.startswith(_BINARY_SIGNATURES) or b"\x00" in head:
-        raise FileProblem(
-            "Berkas ini bukan lembar kerja. Unggah berkas Excel (.xlsx) atau CSV sesuai templat.",
-            code="file_not_spreadsheet",
-        )
+    if head.startswith(_BINARY_SIGNATURES):
+        raise _not_a_spreadsheet()
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(head):
+        raise _utf16()
+    if b"\x00" in head:
+        if _mostly_text(head):
+            raise _nul(head[: head.index(b"\x00")].count(b"\n") + 1)
+        raise _not_a_spreadsheet()
     return "csv"
 
 
 def _csv_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) if the whole file decodes, else Windows-1252 (its five
+    unassigned bytes read as U+FFFD); any NUL byte is refused (the csv module would stop
+    on it with a bare error)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8, line = True, 1
     with open(path, "rb") as fh:
-        if fh.read(3) == codecs.BOM_UTF8:
-            return "utf-8-sig"
+        bom = fh.read(3) == codecs.BOM_UTF8
         fh.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
+        while chunk := fh.read(1 << 20):
+            nul = chunk.find(b"\x00")
+            if nul >= 0:
+                raise _nul(line + chunk.count(b"\n", 0, nul))
+            line += chunk.count(b"\n")
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+        if utf8:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                utf8 = False
+    if bom and not utf8:
+        raise FileProblem(
+            "Berkas CSV bertanda UTF-8 tetapi berisi huruf yang bukan UTF-8. " + _RESAVE, code="file_encoding"
+        )
+    if bom:
+        return "utf-8-sig"
+    return "utf-8" if utf8 else "cp1252"
+
+
+def _checked(number: int, cells: list[str]) -> list[str]:
+    if len(cells) > MAX_COLUMNS:
+        while cells and cells[-1] == "":
+            cells.pop()
+        if len(cells) > MAX_COLUMNS:
+            raise FileProblem(
+                f"Baris {_n(number)} berisi {_n(len(cells))} kolom; paling banyak {MAX_COLUMNS}. Periksa "
+                "pemisah kolom (koma atau titik koma) dan hapus kolom berlebih, lalu unggah lagi.",
+                code="too_many_columns",
+            )
+    if cells and max(map(len, cells)) > MAX_CELL_CHARS:
+        raise _cell_too_long(number)
+    return cells
+
+
+def _cell_too_long(number: int) -> FileProblem:
+    return FileProblem(
+        f"Sel di baris {_n(number)} berisi lebih dari {_n(MAX_CELL_CHARS)} karakter (batas Excel). Periksa "
+        'tanda kutip (") yang tidak ditutup atau isian yang terlalu panjang, lalu unggah lagi.',
+        code="cell_too_long",
+    )
+
+
+def _records(lines, delimiter: str, start: int) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(lines, delimiter=delimiter)
+    number = start
+    while True:
         try:
-            while chunk := fh.read(1 << 20):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "cp1252"
-    return "utf-8"
+            cells = next(reader, None)
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise _cell_too_long(number) from exc
+            raise FileProblem(
+                f"Berkas CSV tidak dapat dibaca di baris {_n(number)} ({exc}). " + _RESAVE,
+                code="csv_malformed",
+            ) from exc
+        if cells is None:
+            return
+        yield number, _checked(number, cells)
+        number += 1
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
     encoding = _csv_encoding(path)
-    with open(path, encoding=encoding, newline="") as fh:
+    with open(
+        path, encoding=encoding, errors="replace" if encoding == "cp1252" else "strict", newline=""
+    ) as fh:
         first = fh.readline()
         delimiter = ";" if first.count(";") > first.count(",") else ","
-        reader = csv.reader(io.StringIO(first), delimiter=delimiter)
-        yield 1, next(reader, [])
-        yield from enumerate(csv.reader(fh, delimiter=delimiter), start=2)
+        header = next(_records(io.StringIO(first), delimiter, 1), (1, []))
+        yield 1, header[1]
+        yield from _records(fh, delimiter, 2)
 
 
-def _excel_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
+def _unreadable(exc: BaseException, where: str = "") -> FileProblem:
+    from python_calamine import PasswordError
+
+    if isinstance(exc, PasswordError):
+        return FileProblem(
+            "Berkas Excel dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu "
+            "unggah lagi.",
+            code="file_password",
+        )
+    detail = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else ""
+    cause = exc.__class__.__name__ + (f": {detail}" if detail else "")
+    return FileProblem(
+        f"Berkas Excel tidak dapat dibaca{where} ({cause}). Simpan ulang sebagai .xlsx lalu unggah lagi.",
+        code="file_unreadable",
+    )
+
+
+def _excel_rows(path: Path, kind: str) -> Iterator[tuple[int, list[object]]]:
     from python_calamine import CalamineWorkbook
 
+    if kind == "xlsx":
+        inspect_xlsx(path)
+    # Calamine raises its own error types, and pyo3's PanicException (a BaseException)
+    # when a cell cannot be converted; both mean the file, not the program, is at fault.
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types for broken files
-        raise FileProblem(
-            f"Berkas Excel tidak dapat dibaca ({exc.__class__.__name__}). "
-            "Simpan ulang sebagai .xlsx lalu unggah lagi.",
-            code="file_unreadable",
-        ) from exc
-    sheet = workbook.get_sheet_by_index(0)
-    for number, row in enumerate(sheet.iter_rows(), start=1):
+        if not workbook.sheet_names:
+            raise FileProblem(
+                "Berkas Excel tidak berisi lembar kerja. Isi templat impor lalu unggah lagi.",
+                code="file_no_sheet",
+            )
+        rows = iter(workbook.get_sheet_by_index(0).iter_rows())
+    except (FileProblem, KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        raise _unreadable(exc) from exc
+    number = 0
+    while True:
+        try:
+            row = next(rows, None)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:
+            raise _unreadable(exc, f" setelah baris {_n(number)}") from exc
+        if row is None:
+            return
+        number += 1
         yield number, list(row)
 
 
@@ -84,4 +235,4 @@ def read_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
     if kind == "csv":
         yield from _csv_rows(path)
     else:
-        yield from _excel_rows(path)
+        yield from _excel_rows(path, kind)
