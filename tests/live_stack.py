@@ -81,6 +81,14 @@ class LiveStack:
             )
         return done.stdout
 
+    def connections(self) -> int:
+        """Connections the server and the worker hold open on the stack's database."""
+        with _admin_connection() as conn:
+            return conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [self.database],
+            ).fetchone()[0]
+
     def log_tail(self, name: str, chars: int = 6000) -> str:
         path = self.logs.get(name)
         return path.read_text(errors="replace")[-chars:] if path and path.exists() else ""

@@ -25,10 +25,12 @@ import io
 import json
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
+import requests
 from django.db import connection
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
@@ -922,6 +924,21 @@ def province_sets_up_next_year_and_bills_it(w: Walk) -> None:
     assert (program["enrolled_active"], program["committed_rupiah"]) == (4, 806_400)
 
 
+def connections_stay_bounded_under_parallel_requests(w: Walk) -> None:
+    """32 requests at once, then quiet: the server holds no connection per thread it
+    ran (with persistent connections 32 parallel requests left 65 idle ones and eight
+    clients got "too many clients"); only the worker keeps its own."""
+    headers = {"Authorization": f"Bearer {w.province.token}"}
+
+    def one(_n: int) -> int:
+        return requests.get(w.province.url("/api/v1/programs"), headers=headers, timeout=60).status_code
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        assert set(pool.map(one, range(64))) == {200}
+    time.sleep(0.5)  # the last responses' connections close as their requests finish
+    assert w.stack.connections() <= 3
+
+
 def integrity_check_finds_no_difference(w: Walk) -> None:
     """`jaring check_integrity` recomputes every kept figure (transfer totals, quota
     counters, enrolments and committed budget, bill totals, the protection summary)
@@ -958,6 +975,7 @@ STEPS = [
     the_refund_and_the_death_reach_billing_and_the_programme,
     province_downloads_the_monev_report,
     province_sets_up_next_year_and_bills_it,
+    connections_stay_bounded_under_parallel_requests,
     integrity_check_finds_no_difference,
 ]
 
