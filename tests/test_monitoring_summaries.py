@@ -115,3 +115,16 @@ def test_every_role_reads_only_its_own_regions(world, kind, role):
         assert jurisdiction.contains(code), code
     html = client_for(user).get("/monev/").content.decode()
     assert 'data-testid="programs-panel"' in html
+
+
+def test_children_for_a_past_day_are_counted_as_of_that_day_not_from_todays_summary(world, demo):
+    """The dashboard for 15 July shows who was protected then, though the kept summary
+    counts December (when only the full-year payers are active)."""
+    summaries_refresh(on=date(2025, 12, 15))
+    viewer = demo.user("jambi.viewer")
+    assert protected_children(viewer, "1504")["150401"].active == 1  # December: the full-year payer
+    july = protected_children(viewer, "1504", ON)["150401"]
+    assert (july.active, july.arrears, july.lapsed) == (2, 1, 1)
+    assert protected_children(viewer, "1504", date(2025, 12, 15)) == protected_children(viewer, "1504")
+    assert set(protected_children(demo.user("desa.operator"), "150401", ON)) == {"1504012003"}
+    assert protected_children(viewer, "1504012003", ON) == {}

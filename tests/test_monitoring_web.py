@@ -107,6 +107,18 @@ def test_funnel_colouring_uses_the_money_that_reached_villages(figures, demo):
     assert paths["1504"][0] == "fun-3"  # 70% reached the village accounts
     assert paths["1571"][0] == "nodata"
     assert "tahun anggaran 2024" in html
+    # Money that reached the village later does not colour the map of 12 August.
+    transfer_post(
+        actor=None,
+        program=program,
+        kind="to_village",
+        region_code="1504012003",
+        transferred_on=date(2024, 10, 1),
+        amount=300_000,
+        reference="C",
+    )
+    html = demo.client("jambi.viewer").get("/monev/?tanggal=2024-08-12&peta=dana").content.decode()
+    assert _paths(html[html.index("<svg") : html.index("</svg>")])["1504"][0] == "fun-3"
 
 
 def test_a_disagreeing_province_shows_the_notice(tmp_path, demo):

@@ -122,6 +122,31 @@ def refresh_if_stale() -> SummaryRefresh | None:
     return last
 
 
+def last_refresh_day() -> date | None:
+    """The day the kept summary counts."""
+    return ProtectionSummary.objects.values_list("on", flat=True).first()
+
+
+def _child_level(region_code: str | None) -> str | None:
+    if not region_code:
+        return "province"
+    below = codes.LEVEL_ORDER[codes.LEVEL_ORDER.index(codes.level_of(region_code)) + 1 :]
+    return below[0].value if below else None
+
+
+def _children_on(user, region_code: str | None, on: date) -> dict[str, Protected]:
+    level, jurisdiction = _child_level(region_code), jurisdiction_of(user)
+    if level is None:
+        return {}
+    return {
+        row["region_code"]: Protected(**{f: row[f] for f in FIELDS})
+        for row in summary_rows(on)
+        if row["level"] == level
+        and row["region_code"].startswith(region_code or "")
+        and jurisdiction.contains(row["region_code"])
+    }
+
+
 def _visible(user):
     return scope_to_jurisdiction(ProtectionSummary.objects.all(), user, field="region_code")
 
@@ -143,14 +168,17 @@ def protected_in(user, region_code: str | None) -> Protected:
     return total
 
 
-def protected_children(user, region_code: str | None) -> dict[str, Protected]:
+def protected_children(user, region_code: str | None, on: date | None = None) -> dict[str, Protected]:
     """The summary of each region one level below ``region_code`` (provinces for the
-    whole country), keyed by code."""
+    whole country), keyed by code. For a day ``on`` other than the kept summary's, the
+    counts of that day are computed from the records (``summary_rows``: seconds at
+    national scale, so only for a page asked for a past date), never today's."""
+    if on is not None and on != last_refresh_day():
+        return _children_on(user, region_code, on)
+    level = _child_level(region_code)
+    if level is None:
+        return {}
+    rows = _visible(user).filter(level=level)
     if region_code:
-        below = codes.LEVEL_ORDER[codes.LEVEL_ORDER.index(codes.level_of(region_code)) + 1 :]
-        if not below:
-            return {}
-        rows = _visible(user).filter(region_subtree_q("region_code", region_code), level=below[0].value)
-    else:
-        rows = _visible(user).filter(level="province")
+        rows = rows.filter(region_subtree_q("region_code", region_code))
     return {row.pop("region_code"): Protected(**row) for row in rows.values("region_code", *FIELDS)}

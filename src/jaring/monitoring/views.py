@@ -79,7 +79,7 @@ def _funnel_shares(user, report, on: date) -> tuple[dict[str, Decimal], int]:
     year = selectors.money_year(programs, on.year)
     provinces = report.province_codes
     region = provinces[0] if len(provinces) == 1 else ""
-    funnel = funnel_report(user, programs.filter(fiscal_year=year), region=region)
+    funnel = funnel_report(user, programs.filter(fiscal_year=year), region=region, until=on)
     shares = {
         code: Decimal(str(f.village_share))
         for code, _name, f in funnel.regencies
@@ -119,7 +119,7 @@ def coverage_dashboard(request):
     trend = selectors.coverage_trend(request.user, report)
     refreshed = summaries.refresh_if_stale()
     protected_below = summaries.protected_children(
-        request.user, report.region.code if report.region else None
+        request.user, report.region.code if report.region else None, report.on
     )
     chart = {
         "trend": {
