@@ -43,9 +43,9 @@ def _post(requests: list[PaymentRequest], channel: str) -> None:
         raise error.__class__(f"{request.reference}: {error.message}", code=error.code)
 
 
-def _bkbk_jambi() -> None:
-    program = Program.objects.get(code="BKBK-JAMBI-2025")
-    bill = bill_issue(actor=None, program=program, first_month=date(2025, 1, 1), months=12)
+def pay_from_village_transfers(program: Program, bill: Bill) -> None:
+    """BPJS confirms, person by person, what each village's transfer to BPJS paid of
+    ``bill``: its lines for the village's people, on the transfer's day."""
     lines_by_village = defaultdict(list)
     for line in BillLine.objects.filter(bill=bill).select_related("participant").order_by("id"):
         lines_by_village[line.village_id].append(line)
@@ -67,6 +67,12 @@ def _bkbk_jambi() -> None:
             ],
             channel=f"BPJS {transfer.region_id}",
         )
+
+
+def _bkbk_jambi() -> None:
+    program = Program.objects.get(code="BKBK-JAMBI-2025")
+    bill = bill_issue(actor=None, program=program, first_month=date(2025, 1, 1), months=12)
+    pay_from_village_transfers(program, bill)
 
 
 def _quarters(first: int, last: int) -> list[int]:

@@ -13,16 +13,16 @@ Idempotent: skipped when the program exists; skipped before 2026 (2025 is histor
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, timedelta
 
 from django.utils import timezone
 
 from jaring.accounts.selectors import organization_by_code
-from jaring.billing.models import BillLine
-from jaring.billing.services import PaymentRequest, bill_issue, payments_post
+from jaring.billing.services import bill_issue
+from jaring.demo.billing import pay_from_village_transfers
+from jaring.demo.programs import to_regencies_in_two_stages, village_receives_and_pays
 from jaring.funds.models import Allocation
-from jaring.funds.services import allocations_from_quotas, transfer_post
+from jaring.funds.services import allocations_from_quotas
 from jaring.programs.models import Agreement, Program
 from jaring.programs.services import EnrolmentRequest, agreement_create, enrolments_create, program_create
 from jaring.registry.models import Participant
@@ -56,80 +56,23 @@ def _program(year: int) -> Program:
     )
 
 
-def _money(program: Program, today: date) -> list[tuple[str, date]]:
-    """Post the year's transfers; returns the villages that paid BPJS and the day."""
+def _money(program: Program, today: date) -> None:
+    """Post the year's transfers, from the province to the villages' payments to BPJS."""
     start = program.starts_on
     allocations_from_quotas(actor=None, program=program)
-    for allocation in Allocation.objects.filter(program=program, region__level="regency").order_by(
-        "region_id"
-    ):
-        half = allocation.amount // 2
-        stages = [(_on(start, today, 0.08), half), (_on(start, today, 0.4), allocation.amount - half)]
-        for stage, (day, amount) in enumerate(stages, start=1):
-            transfer_post(
-                actor=None,
-                program=program,
-                kind="to_regency",
-                region_code=allocation.region_id,
-                transferred_on=day,
-                amount=amount,
-                reference=f"SP2D/BKBK/{program.fiscal_year}/{allocation.region_id}/{stage}",
-                stage=stage,
-            )
+    days = (_on(start, today, 0.08), _on(start, today, 0.4))
+    to_regencies_in_two_stages(program, days, prefix=f"SP2D/BKBK/{program.fiscal_year}")
     villages = list(Allocation.objects.filter(program=program, region__level="village").order_by("region_id"))
     demo_villages = {p.village_id for p in Participant.objects.filter(village__code__startswith="15")}
     received = [a for i, a in enumerate(villages) if i % 4 != 3 or a.region_id in demo_villages]
-    paid = []
     for i, allocation in enumerate(received):
         share = 0.12 + 0.8 * i / max(len(received), 1)  # received from a tenth of the year to today
         day = _on(start, today, share)
-        transfer_post(
-            actor=None,
-            program=program,
-            kind="to_village",
-            region_code=allocation.region_id,
-            transferred_on=day,
-            amount=allocation.amount,
-            reference=f"TRF/BKBK/{program.fiscal_year}/{allocation.region_id}",
+        pays = i % 5 != 4 or allocation.region_id in demo_villages
+        paid_on = min(day + timedelta(days=7 + i % 21), today) if pays else None
+        village_receives_and_pays(
+            program, allocation, received_on=day, paid_on=paid_on, tag=str(program.fiscal_year)
         )
-        pays_on = min(day + timedelta(days=7 + i % 21), today)
-        if i % 5 != 4 or allocation.region_id in demo_villages:
-            transfer_post(
-                actor=None,
-                program=program,
-                kind="to_bpjs",
-                region_code=allocation.region_id,
-                transferred_on=pays_on,
-                amount=allocation.amount,
-                reference=f"IURAN/BKBK/{program.fiscal_year}/{allocation.region_id}",
-            )
-            paid.append((allocation.region_id, pays_on))
-    return paid
-
-
-def _bill_and_payments(program: Program, paid: list[tuple[str, date]]) -> None:
-    bill = bill_issue(actor=None, program=program, first_month=program.starts_on, months=12)
-    lines = defaultdict(list)
-    for line in BillLine.objects.filter(bill=bill).select_related("participant").order_by("id"):
-        lines[line.village_id].append(line)
-    for village, paid_on in paid:
-        if not lines[village]:
-            continue
-        requests = [
-            PaymentRequest(
-                reference=f"IURAN/BKBK/{program.fiscal_year}/{village}/{n:03d}",
-                paid_on=paid_on,
-                amount=line.amount,
-                participant=line.participant,
-                first_month=line.first_month,
-                last_month=line.last_month,
-            )
-            for n, line in enumerate(lines[village], start=1)
-        ]
-        result = payments_post(actor=None, requests=requests, channel=f"BPJS {village}")
-        if result.errors:  # demo data must be right: say which row is not
-            request, error = result.errors[0]
-            raise error.__class__(f"{request.reference}: {error.message}", code=error.code)
 
 
 def seed_live_year(today: date | None = None) -> Program | None:
@@ -141,7 +84,7 @@ def seed_live_year(today: date | None = None) -> Program | None:
     if not Program.objects.filter(code="BKBK-JAMBI-2025").exists():
         return None  # the history first: the same people, one year on
     program = _program(today.year)
-    paid = _money(program, today)
+    _money(program, today)
     people = Participant.objects.filter(
         village__code__startswith="15", category__in=["miskin_ekstrem", "pekerja_rentan"]
     ).order_by("id")
@@ -151,7 +94,8 @@ def seed_live_year(today: date | None = None) -> Program | None:
         requests=[EnrolmentRequest(participant=p, starts_on=program.starts_on) for p in people],
         reason="data demo",
     )  # the people who died in 2025 are refused, as they would be
-    _bill_and_payments(program, paid)
+    bill = bill_issue(actor=None, program=program, first_month=program.starts_on, months=12)
+    pay_from_village_transfers(program, bill)
     _agreement(program)
     return program
 

@@ -45,6 +45,45 @@ def _enrol_all(program: Program, people) -> None:
     )
 
 
+def to_regencies_in_two_stages(program: Program, days: tuple[date, date], *, prefix: str) -> None:
+    """All of each regency's allocation reaches it: half on the first day, the rest on
+    the second (references ``<prefix>/<regency>/<stage>``)."""
+    regencies = Allocation.objects.filter(program=program, region__level="regency").order_by("region_id")
+    for allocation in regencies:
+        half = allocation.amount // 2
+        for stage, (day, amount) in enumerate(zip(days, (half, allocation.amount - half), strict=True), 1):
+            transfer_post(
+                actor=None,
+                program=program,
+                kind="to_regency",
+                region_code=allocation.region_id,
+                transferred_on=day,
+                amount=amount,
+                reference=f"{prefix}/{allocation.region_id}/{stage}",
+                stage=stage,
+            )
+
+
+def village_receives_and_pays(
+    program: Program, allocation: Allocation, *, received_on: date, paid_on: date | None, tag: str = ""
+) -> None:
+    """A village's account receives its whole allocation and, on ``paid_on`` (None: not
+    yet, or never), pays it all to BPJS (references ``TRF/BKBK[/tag]/<village>`` and
+    ``IURAN/BKBK[/tag]/<village>``)."""
+    where = f"BKBK/{tag}/{allocation.region_id}" if tag else f"BKBK/{allocation.region_id}"
+    moves = [("to_village", received_on, "TRF"), ("to_bpjs", paid_on, "IURAN")]
+    for kind, day, prefix in moves if paid_on else moves[:1]:
+        transfer_post(
+            actor=None,
+            program=program,
+            kind=kind,
+            region_code=allocation.region_id,
+            transferred_on=day,
+            amount=allocation.amount,
+            reference=f"{prefix}/{where}",
+        )
+
+
 def _bkbk_jambi() -> Program:
     program = program_create(
         actor=None,
@@ -60,47 +99,17 @@ def _bkbk_jambi() -> Program:
         quotas={"miskin_ekstrem": 50, "pekerja_rentan": 25},
     )
     allocations_from_quotas(actor=None, program=program)
-    regencies = Allocation.objects.filter(program=program, region__level="regency").order_by("region_id")
-    for allocation in regencies:  # all the money reached the regencies, in two stages
-        half = allocation.amount // 2
-        for stage, (day, amount) in enumerate(
-            [(date(2025, 3, 14), half), (date(2025, 7, 21), allocation.amount - half)], start=1
-        ):
-            transfer_post(
-                actor=None,
-                program=program,
-                kind="to_regency",
-                region_code=allocation.region_id,
-                transferred_on=day,
-                amount=amount,
-                reference=f"SP2D/BKBK/{allocation.region_id}/{stage}",
-                stage=stage,
-            )
+    to_regencies_in_two_stages(program, (date(2025, 3, 14), date(2025, 7, 21)), prefix="SP2D/BKBK")
     villages = list(Allocation.objects.filter(program=program, region__level="village").order_by("region_id"))
     # Half the villages' accounts received their money; of those, two in three paid BPJS.
     demo_villages = {p.village_id for p in Participant.objects.filter(village__code__startswith="15")}
     received = [a for i, a in enumerate(villages) if i % 2 == 0 or a.region_id in demo_villages]
     for i, allocation in enumerate(received):
         day = date(2025, 4 + i % 6, 1 + i % 27)
-        transfer_post(
-            actor=None,
-            program=program,
-            kind="to_village",
-            region_code=allocation.region_id,
-            transferred_on=day,
-            amount=allocation.amount,
-            reference=f"TRF/BKBK/{allocation.region_id}",
+        pays = i % 3 != 2 or allocation.region_id in demo_villages
+        village_receives_and_pays(
+            program, allocation, received_on=day, paid_on=date(day.year, day.month + 1, 10) if pays else None
         )
-        if i % 3 != 2 or allocation.region_id in demo_villages:
-            transfer_post(
-                actor=None,
-                program=program,
-                kind="to_bpjs",
-                region_code=allocation.region_id,
-                transferred_on=date(day.year, day.month + 1, 10),
-                amount=allocation.amount,
-                reference=f"IURAN/BKBK/{allocation.region_id}",
-            )
     _enrol_all(
         program,
         Participant.objects.filter(
