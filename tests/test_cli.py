@@ -211,8 +211,12 @@ def test_seed_demo_reproduces_the_money_trail_of_the_public_record(demo):
         ("PKS PKS/05/PEMPROV-BKL/BPJSTK/2024 berakhir dalam 17 hari", "danger"),
         ("PKS PKS/BKBK/01/BPJSTK-SUMBAGSEL/2025 berakhir dalam 38 hari", "warning"),
     }
-    _run("seed_demo")
-    assert Program.objects.count() == 3
+    seeded = sorted(Program.objects.values_list("code", flat=True))
+    # The published history and the live year of the install date (demo/live.py).
+    live = f"BKBK-JAMBI-{date.today().year}"
+    assert seeded == sorted(["APBD-BENGKULU-2024", "BKBK-JAMBI-2025", "KOTA-JAMBI-RT-2025", live])
+    _run("seed_demo")  # idempotent
+    assert sorted(Program.objects.values_list("code", flat=True)) == seeded
 
 
 @pytest.mark.django_db
@@ -256,7 +260,7 @@ def test_seed_demo_reproduces_the_coverage_of_the_public_record(demo):
 
 
 def test_seed_demo_bills_and_pays_along_the_money_trail(demo):
-    """Bills for the three demo programs; the BKBK villages that paid BPJS paid for each
+    """Bills for the demo programs; the BKBK villages that paid BPJS paid for each
     of their people (the transfer's amount); Kota Jambi RT heads are mostly protected
     today, some in arrears, some lapsed, a few with a paid period ending within 30 days."""
     from datetime import date, timedelta
@@ -272,7 +276,8 @@ def test_seed_demo_bills_and_pays_along_the_money_trail(demo):
     admin = demo.user("admin")
     today = timezone.localdate()
     programs = set(Bill.objects.values_list("program__code", flat=True))
-    assert programs == {"BKBK-JAMBI-2025", "KOTA-JAMBI-RT-2025", "APBD-BENGKULU-2024"}
+    live = f"BKBK-JAMBI-{today.year}"  # the live year of the install date (demo/live.py)
+    assert programs == {"BKBK-JAMBI-2025", "KOTA-JAMBI-RT-2025", "APBD-BENGKULU-2024", live}
     village = Transfer.objects.get(reference="IURAN/BKBK/1504012003")
     paid = Payment.objects.filter(reference__startswith="IURAN/BKBK/1504012003/").aggregate(s=Sum("amount"))[
         "s"
@@ -284,7 +289,13 @@ def test_seed_demo_bills_and_pays_along_the_money_trail(demo):
     assert ending and all(r.covered_until <= today + timedelta(days=30) for r in ending)
     bkbk = protection_counts(admin, date(2025, 9, 1), region="1504012003")
     assert bkbk["active"] == 75
-    assert protection_counts(admin, today, region="1504012003")["lapsed"] == 75  # no 2026 money
+    # The 2025 people are protected today by the live year's money.
+    assert protection_counts(admin, today, region="1504012003")["active"] == 75
+    live_paid = Payment.objects.filter(reference__startswith=f"IURAN/BKBK/{today.year}/1504012003/")
+    assert (
+        live_paid.aggregate(s=Sum("amount"))["s"]
+        == Transfer.objects.get(reference=f"IURAN/BKBK/{today.year}/1504012003").amount
+    )
     bills = Bill.objects.count()
     _run("seed_demo")
     assert Bill.objects.count() == bills

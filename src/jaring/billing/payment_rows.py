@@ -76,11 +76,19 @@ def parse_month(value: object, column: str) -> int:
     return year * 12 + month - 1
 
 
+RUPIAH_LIMIT = 10**15  # a thousand trillion: above any public budget, inside every integer column
+
+
 def parse_rupiah(value: object, column: str = "JUMLAH") -> int:
     """Whole rupiah: 16800, 16.800, 16,800, Rp16.800 (zero and negatives are returned:
     the payment rules refuse them with their own message)."""
     if isinstance(value, bool):
         raise CellProblem(f"{column} bukan jumlah rupiah.", code="amount_invalid")
+    if isinstance(value, int | float) and abs(value) >= RUPIAH_LIMIT:
+        raise CellProblem(
+            f"{column} {value:.0f} terlalu besar untuk jumlah rupiah. Periksa isian kolomnya.",
+            code="amount_invalid",
+        )
     if isinstance(value, int):
         return value
     if isinstance(value, float):
@@ -93,7 +101,7 @@ def parse_rupiah(value: object, column: str = "JUMLAH") -> int:
     text = re.sub(r"^(-?)Rp\.?", r"\1", text, flags=re.IGNORECASE)
     if _THOUSANDS.match(text):
         text = text.replace(".", "").replace(",", "")
-    if not re.fullmatch(r"-?\d+", text):
+    if not re.fullmatch(r"-?[0-9]{1,15}", text):  # at most 999 trillion rupiah
         shown = text_of(value) or "(kosong)"
         raise CellProblem(
             f"{column} '{shown}' bukan jumlah rupiah. Isi angka bulat tanpa sen, mis. 201600.",

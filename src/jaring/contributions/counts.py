@@ -26,18 +26,23 @@ class CountRecord:
     vulnerable_workers: int
 
 
+COUNT_LIMIT = 10**10  # more people than live on earth: a typing or column error
+
+
 def whole_number(cell: object) -> int | None:
     """A whole number from a cell (1,234 and 1.234 are read as thousands), or None."""
     if isinstance(cell, bool):
+        return None
+    if isinstance(cell, int | float) and abs(cell) >= COUNT_LIMIT:
         return None
     if isinstance(cell, int):
         return cell
     if isinstance(cell, float):
         return int(cell) if cell.is_integer() else None
     text = str(cell or "").strip().replace(" ", "")
-    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
+    if re.fullmatch(r"[0-9]{1,3}([.,][0-9]{3})+", text):
         text = text.replace(".", "").replace(",", "")
-    return int(text) if text.isdigit() else None
+    return int(text) if re.fullmatch(r"[0-9]{1,10}", text) else None
 
 
 def parse_count_row(

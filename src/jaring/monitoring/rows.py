@@ -64,6 +64,8 @@ def _people(cell: object) -> int | str | None:
     if isinstance(cell, int | float):
         if isinstance(cell, float) and not cell.is_integer():
             return "ada desimal"
+        if abs(cell) >= PEOPLE_LIMIT:
+            return "terlalu besar"
         return int(cell) if cell >= 0 else "negatif"
     text = str(cell).strip().replace(" ", "")
     if text.startswith("-") and text[1:].replace(".", "").replace(",", "").isdigit():
@@ -71,8 +73,11 @@ def _people(cell: object) -> int | str | None:
     if _NUMBER_WITH_SEPARATORS.fullmatch(text):
         text = text.replace(".", "").replace(",", "")
     if text.isdigit() and text.isascii():
-        return int(text)
+        return int(text) if len(text) <= 10 else "terlalu besar"
     return "bukan bilangan bulat"
+
+
+PEOPLE_LIMIT = 10**10  # more people than live on earth: a typing or column error
 
 
 def _target(cell: object) -> Decimal | str | None:

@@ -7,22 +7,26 @@ asks for 512 GiB and kills the web server or the worker. So every part of the zi
 inflated here first, streamed in chunks and never held whole, and the file is
 refused when:
 
-- it is not a complete zip, or not an Excel workbook (no ``xl/workbook.xml``; an
+- it is not a complete zip (a part inflating to more than the size its directory entry
+  declares is not one), or not an Excel workbook (no ``xl/workbook.xml``; an
   OpenDocument part is refused because calamine would read it instead);
 - it unpacks to more than ``MAX_UNPACKED`` bytes, or to more than ``BOMB_FLOOR`` bytes
   at more than ``BOMB_RATIO`` times its own size (a zip bomb: Excel's files compress
   10-20 times);
-- any part declares a DOCTYPE or an ENTITY (Excel never writes one);
+- any part declares a DOCTYPE or an ENTITY (Excel never writes one), or an XML part
+  holds a NUL byte (never valid XML; a part in UTF-16 would hide from the patterns);
 - a sheet uses a cell beyond ``MAX_COLUMNS`` or ``MAX_ROWS``, its used rectangle has
   more than ``MAX_CELLS`` cells, or its declared ``<dimension>`` is beyond those bounds;
 - the shared-string table declares more than ``MAX_CELLS`` strings.
 
-Cells are located like calamine does: by their ``r`` attribute, else one column to the
-right of the previous cell (rows likewise). When every cell and row tag starts with
-its ``r`` attribute (what Excel, LibreOffice, openpyxl and XlsxWriter write) the
-extent is read from the references alone; otherwise each row is bounded by its
-highest reference plus its number of cells, which can only overestimate. A 100,000-row
-sheet (70 MB of XML) is checked in about a second, less than calamine takes to read it.
+The bounds are checked after every chunk, so a part is refused as soon as it reaches
+too far. Cells are located like calamine does: by their ``r`` attribute, else one
+column to the right of the previous cell (rows likewise). When every cell and row tag
+starts with its ``r`` attribute (what Excel, LibreOffice, openpyxl and XlsxWriter
+write) the extent is read from the references alone; otherwise each row is bounded by
+its highest reference plus its number of cells, which can only overestimate. A
+100,000-row sheet (70 MB of XML) is checked in about a second, less than calamine
+takes to read it.
 """
 
 from __future__ import annotations
@@ -52,8 +56,9 @@ _CHUNK = 1 << 20
 _DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _PLAIN_COLUMN = re.compile(rb' r="([A-Za-z]+)[0-9]')
 _PLAIN_ROW = re.compile(rb' r="[A-Za-z]*([0-9]+)')
-_ANY_COLUMN = re.compile(rb"""(?<![\w:.-])r\s*=\s*["']([A-Za-z]+)[0-9]""")
-_ANY_ROW = re.compile(rb"""(?<![\w:.-])r\s*=\s*["'][A-Za-z]*([0-9]+)""")
+# (The lookbehind follows the literal r, so that re searches for the r alone.)
+_ANY_COLUMN = re.compile(rb"""r(?<![\w:.-]r)\s*=\s*["']([A-Za-z]+)[0-9]""")
+_ANY_ROW = re.compile(rb"""r(?<![\w:.-]r)\s*=\s*["'][A-Za-z]*([0-9]+)""")
 _SPACED_EQUALS = re.compile(rb"r[ \t\n\r]+=")
 _DIMENSION = re.compile(rb"""dimension\b[^>]*?[\s"']ref\s*=\s*["']([^"']*)""")
 _UNIQUE_COUNT = re.compile(rb"""uniqueCount\s*=\s*["']\s*\+?([0-9]+)""")
@@ -63,6 +68,10 @@ _ROW_WITHOUT_REF = re.compile(rb"<row(?:[\t\n\r/>]| (?!r=))")
 _PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
 _ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row(?=[\s/>])")
 _CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s/>])")
+# Without a ':' in the text no tag has a prefix: the same tags, found as literals.
+_PLAIN_ROW_TAG = re.compile(rb"<row(?=[\s/>])")
+_CELL_OPENINGS = tuple(b"<c" + end for end in (b" ", b"\t", b"\n", b"\r", b"\x0b", b"\x0c", b"/", b">"))
+_XML_PART = re.compile(r"\.(?:xml|rels|vml)$", re.IGNORECASE)
 _CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,9})")
 
 
@@ -108,6 +117,16 @@ def _corrupt() -> FileProblem:
         "Berkas Excel rusak atau terpotong (bukan arsip .xlsx yang utuh). Buka di Excel, "
         "simpan ulang sebagai .xlsx, lalu unggah lagi.",
         code="file_corrupt",
+    )
+
+
+def _not_utf8_xml() -> FileProblem:
+    # A NUL byte is never allowed in XML; a part in UTF-16 is full of them, and would hide
+    # its references and declarations from the byte patterns above.
+    return FileProblem(
+        "Berkas Excel berisi bagian XML yang rusak atau tidak bersandi UTF-8 (byte NUL); Excel tidak "
+        "membuat berkas seperti ini. Buka di Excel, simpan ulang sebagai .xlsx, lalu unggah lagi.",
+        code="file_unreadable",
     )
 
 
@@ -187,19 +206,21 @@ class _PartScan:
             self._count_rows(chunk)
 
     def _count_rows(self, chunk: bytes) -> None:
-        start = 0
-        for match in _ROW_TAG.finditer(chunk):
-            self._add_to_row(chunk[start : match.start()])
-            self._end_row()
-            self.rows_counted += 1
-            start = match.start()
-        self._add_to_row(chunk[start:])
+        # One piece before the first row tag (the rest of the open row), then one per row
+        # tag; rows with the same text (every row of a crafted file) are measured once.
+        pieces = (_ROW_TAG if b":" in chunk else _PLAIN_ROW_TAG).split(chunk)
+        self._add_to_row(pieces[0])
+        if len(pieces) == 1:
+            return
+        self._end_row()
+        self.rows_counted += len(pieces) - 1
+        for row in set(pieces[1:-1]):
+            self.row_bound = max(self.row_bound, _highest_column(row) + _cells(row))
+        self._add_to_row(pieces[-1])
 
     def _add_to_row(self, segment: bytes) -> None:
-        self.row_cells += len(_CELL_TAG.findall(segment))
-        columns = _ANY_COLUMN.findall(segment)
-        if columns:
-            self.row_highest = max(self.row_highest, max(map(_column_number, columns)))
+        self.row_cells += _cells(segment)
+        self.row_highest = max(self.row_highest, _highest_column(segment))
 
     def _end_row(self) -> None:
         self.row_bound = max(self.row_bound, self.row_highest + self.row_cells)
@@ -214,15 +235,34 @@ class _PartScan:
                 rows = max(rows, int(found.group(2)))
         _check_bounds(rows, columns, declared=ref[:40])
 
-    def extent(self) -> Extent:
+    def reach(self) -> Extent:
+        """How far the part reaches so far: never more than its final extent, so a part
+        is refused as soon as it is too large, not after inflating all of it."""
         if not self.counting:
             return Extent(rows=self.max_row, columns=self.max_column)
-        self._end_row()
         # Rows read before counting began are in max_row and max_column, not in the counts.
-        return Extent(rows=self.max_row + self.rows_counted, columns=self.max_column + self.row_bound)
+        bound = max(self.row_bound, self.row_highest + self.row_cells)
+        return Extent(rows=self.max_row + self.rows_counted, columns=self.max_column + bound)
+
+    def extent(self) -> Extent:
+        if self.counting:
+            self._end_row()
+        return self.reach()
 
 
-def _part_chunks(fh, info: zipfile.ZipInfo):
+def _cells(segment: bytes) -> int:
+    if b":" in segment:  # a tag may carry a namespace prefix
+        return len(_CELL_TAG.findall(segment))
+    return sum(segment.count(opening) for opening in _CELL_OPENINGS)
+
+
+def _highest_column(segment: bytes) -> int:
+    if b"=" not in segment:
+        return 0
+    return max(map(_column_number, set(_ANY_COLUMN.findall(segment))), default=0)
+
+
+def _part_chunks(fh, info: zipfile.ZipInfo, archive_size: int):
     """The inflated bytes of one part, whatever its header claims its size is."""
     if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise FileProblem(
@@ -230,6 +270,8 @@ def _part_chunks(fh, info: zipfile.ZipInfo):
             "ulang sebagai .xlsx tanpa kata sandi, lalu unggah lagi.",
             code="file_unreadable",
         )
+    if not 0 <= info.header_offset <= archive_size - 30:  # a directory pointing outside the file
+        raise _corrupt()
     fh.seek(info.header_offset)
     local = fh.read(30)
     if len(local) != 30 or local[:4] != b"PK\x03\x04":
@@ -237,7 +279,7 @@ def _part_chunks(fh, info: zipfile.ZipInfo):
     name_length, extra_length = struct.unpack("<HH", local[26:30])
     fh.seek(info.header_offset + 30 + name_length + extra_length)
     inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
-    crc, left = 0, info.compress_size
+    crc, left, produced = 0, info.compress_size, 0
     try:
         while left > 0 and not (inflater and inflater.eof):
             raw = fh.read(min(left, _CHUNK))
@@ -245,12 +287,19 @@ def _part_chunks(fh, info: zipfile.ZipInfo):
                 raise _corrupt()
             left -= len(raw)
             if inflater is None:
+                produced += len(raw)
+                if produced > info.file_size:
+                    raise _corrupt()
                 crc = zlib.crc32(raw, crc)
                 yield raw
                 continue
             while True:
                 piece = inflater.decompress(raw, _CHUNK)
                 if piece:
+                    # More than the directory declares: a bomb hiding from the size checks.
+                    produced += len(piece)
+                    if produced > info.file_size:
+                        raise _corrupt()
                     crc = zlib.crc32(piece, crc)
                     yield piece
                 raw = inflater.unconsumed_tail
@@ -268,7 +317,7 @@ def inspect_xlsx(path: Path) -> Extent:
     try:
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, struct.error) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, struct.error, OSError) as exc:
         raise _corrupt() from exc
     names = {info.filename for info in parts}
     if "xl/workbook.xml" not in names or "content.xml" in names:
@@ -288,14 +337,19 @@ def inspect_xlsx(path: Path) -> Extent:
     with open(path, "rb") as fh:
         for info in parts:
             scan, carry = _PartScan(), b""
-            for piece in _part_chunks(fh, info):
+            xml = bool(_XML_PART.search(info.filename))
+            for piece in _part_chunks(fh, info, archive_size):
                 total += len(piece)
                 _check_unpacked(total, archive_size)
+                if xml and b"\x00" in piece:
+                    raise _not_utf8_xml()
                 buffer = carry + piece
                 cut = buffer.rfind(b"<")
                 if cut > 0:
                     scan.feed(buffer[:cut])
                     buffer = buffer[cut:]
+                    reach = scan.reach()
+                    _check_bounds(reach.rows, reach.columns)
                 if len(buffer) > MAX_TAG:
                     raise FileProblem(
                         "Berkas Excel berisi tag XML yang sangat panjang; Excel tidak membuat berkas seperti "

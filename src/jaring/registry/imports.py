@@ -284,6 +284,9 @@ def import_participants(
 
 
 def _finish(actor, run: ImportRun, *, dry_run: bool) -> None:
+    limit = ImportRun._meta.get_field("failure").max_length
+    if len(run.failure) > limit:  # the whole reason is in the log; the run keeps its start
+        run.failure = run.failure[: limit - 1] + "…"
     run.finished_at = timezone.now()
     run.save()
     if not dry_run:
@@ -320,7 +323,8 @@ def _run(actor, path, run, *, dry_run, today, batch_size, progress) -> None:
     if header_errors:
         _record_errors(run, header_errors)
         run.rejected = 0
-        duplicated = [e.column for e in header_errors if e.code == "column_duplicate"]
+        # Each column once, however often it repeats (COLUMNS is short: the reason fits).
+        duplicated = list(dict.fromkeys(e.column for e in header_errors if e.code == "column_duplicate"))
         if duplicated:
             raise DomainError(
                 "Kolom ganda di baris judul: " + ", ".join(duplicated) + ". Tidak ada baris yang dibaca.",

@@ -5,6 +5,8 @@ semicolon). Yields (row_number, [cells]) with the header as row 1.
 Whatever the file holds, reading it either yields rows or raises ``FileProblem``
 naming the problem and the fix: an XLSX is inspected as a zip before calamine sees
 it (``filecheck``), and calamine's own errors and panics become a ``FileProblem``.
+An XLSX whose first sheet has no cell is empty, and one holding a text over
+``MAX_CELL_CHARS`` characters (which Excel cannot write) is refused like such a CSV.
 A CSV is refused when it is UTF-16 (save it again as "CSV UTF-8": Excel's "Unicode
 Text" is also tab-separated, so decoding it would still not give our columns), holds
 a NUL byte, has a cell over ``MAX_CELL_CHARS`` characters (Excel's own limit) or a row
@@ -24,9 +26,10 @@ from jaring.registry.filecheck import MAX_COLUMNS, FileProblem, inspect_xlsx
 __all__ = ["MAX_CELL_CHARS", "FileProblem", "read_rows", "sniff_kind"]
 
 MAX_CELL_CHARS = 32_767
-_ZIP = b"PK\x03\x04"
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")  # a part first; an empty archive; a spanned one
 _OLE = b"\xd0\xcf\x11\xe0"
 _BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
+_BLANK = b"\xef\xbb\xbf \r\n\t,;"
 _RESAVE = "Simpan ulang sebagai 'CSV UTF-8 (Comma delimited)' dari Excel lalu unggah lagi."
 
 
@@ -38,6 +41,14 @@ def _not_a_spreadsheet() -> FileProblem:
     return FileProblem(
         "Berkas ini bukan lembar kerja. Unggah berkas Excel (.xlsx) atau CSV sesuai templat.",
         code="file_not_spreadsheet",
+    )
+
+
+def _empty(what: str = "Berkas") -> FileProblem:
+    return FileProblem(
+        f"{what} kosong: tidak ada baris judul maupun data. Isi templat impor (baris judul di baris 1, "
+        "data mulai baris 2) lalu unggah lagi.",
+        code="file_empty",
     )
 
 
@@ -67,6 +78,16 @@ def _mostly_text(head: bytes) -> bool:
     return controls * 50 < len(head)
 
 
+def _blank(path: Path) -> bool:
+    """Nothing but blank lines and separators, however long the file (a header may come
+    after thousands of empty lines)."""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            if chunk.strip(_BLANK):
+                return False
+    return True
+
+
 def sniff_kind(path: Path) -> str:
     try:
         with open(path, "rb") as fh:
@@ -76,8 +97,8 @@ def sniff_kind(path: Path) -> str:
             "Berkas tidak dapat dibuka (hilang dari server atau tidak terbaca). Unggah ulang berkasnya.",
             code="file_missing",
         ) from exc
-    if not head.strip(b"\xef\xbb\xbf \r\n\t,;"):
-        raise FileProblem("Berkas kosong: tidak ada baris judul maupun data.", code="file_empty")
+    if not head.strip(_BLANK) and _blank(path):
+        raise _empty()
     if head.startswith(_ZIP):
         return "xlsx"
     if head.startswith(_OLE):
@@ -225,9 +246,14 @@ def _excel_rows(path: Path, kind: str) -> Iterator[tuple[int, list[object]]]:
         except BaseException as exc:
             raise _unreadable(exc, f" setelah baris {_n(number)}") from exc
         if row is None:
+            if not number:
+                raise _empty("Lembar kerja pertama")
             return
         number += 1
-        yield number, list(row)
+        cells = list(row)
+        if any(isinstance(cell, str) and len(cell) > MAX_CELL_CHARS for cell in cells):
+            raise _cell_too_long(number)
+        yield number, cells
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, list[object]]]:

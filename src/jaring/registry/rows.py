@@ -233,7 +233,7 @@ def _decile(value: object) -> int | None:
     text = text_of(value)
     if not text:
         return None
-    if not text.isdigit() or not 1 <= int(text) <= 10:
+    if not re.fullmatch(r"[0-9]{1,2}", text) or not 1 <= int(text) <= 10:
         raise ValueProblem(f"Desil '{text}' harus angka 1 sampai 10 (atau dikosongkan).", code="decile")
     return int(text)
 
