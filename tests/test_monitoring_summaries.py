@@ -125,6 +125,10 @@ def test_children_for_a_past_day_are_counted_as_of_that_day_not_from_todays_summ
     assert protected_children(viewer, "1504")["150401"].active == 1  # December: the full-year payer
     july = protected_children(viewer, "1504", ON)["150401"]
     assert (july.active, july.arrears, july.lapsed) == (2, 1, 1)
+    assert july.enrolled == 6  # the dead man's enrolment ended on 2 March
+    world.enrolments.filter(participant__village_id="1504012002").update(ends_on=date(2025, 8, 1))
+    assert protected_children(viewer, "1504", ON)["150401"].enrolled == 6  # still held on 15 July
+    assert protected_children(viewer, "1504", date(2025, 8, 2))["150401"].enrolled == 4
     assert protected_children(viewer, "1504", date(2025, 12, 15)) == protected_children(viewer, "1504")
     assert set(protected_children(demo.user("desa.operator"), "150401", ON)) == {"1504012003"}
     assert protected_children(viewer, "1504012003", ON) == {}

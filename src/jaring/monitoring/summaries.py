@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from jaring.accounts.scoping import jurisdiction_of, region_subtree_q, scope_to_jurisdiction
@@ -27,6 +27,7 @@ from jaring.billing.selectors import protection_counts_by_village
 from jaring.bulk import bulk_insert
 from jaring.monitoring.models import ProtectionSummary, SummaryRefresh
 from jaring.programs.models import VillageEnrolmentCount
+from jaring.programs.selectors import active_enrolments_on
 from jaring.regions import codes
 
 STATUSES = ("active", "arrears", "lapsed", "deceased", "exited", "not_covered")
@@ -138,13 +139,18 @@ def _children_on(user, region_code: str | None, on: date) -> dict[str, Protected
     level, jurisdiction = _child_level(region_code), jurisdiction_of(user)
     if level is None:
         return {}
-    return {
-        row["region_code"]: Protected(**{f: row[f] for f in FIELDS})
-        for row in summary_rows(on)
-        if row["level"] == level
-        and row["region_code"].startswith(region_code or "")
-        and jurisdiction.contains(row["region_code"])
-    }
+    # Enrolments that held people on that day (the kept counters count today's).
+    enrolled: dict[str, int] = defaultdict(int)
+    length = codes.LENGTH_BY_LEVEL[codes.Level(level)]
+    per_village = active_enrolments_on(on).values_list("village_id").annotate(n=Count("id")).order_by()
+    for village, count in per_village:
+        enrolled[village[:length]] += count
+    shown = {}
+    for row in summary_rows(on):
+        code = row["region_code"]
+        if row["level"] == level and code.startswith(region_code or "") and jurisdiction.contains(code):
+            shown[code] = Protected(**{f: row[f] for f in STATUSES}, enrolled=enrolled[code])
+    return shown
 
 
 def _visible(user):
