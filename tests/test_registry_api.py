@@ -127,19 +127,7 @@ def test_create_reports_every_problem_with_code_and_field(demo):
 
 def test_patch_updates_one_field_and_keeps_the_rest(demo):
     client = demo.client("desa.operator")
-    created = client.post(
-        "/api/v1/participants",
-        {
-            "nik": "1504011203850001",
-            "full_name": "Ahmad",
-            "birth_date": "12/03/1985",
-            "sex": "L",
-            "village_code": "15.04.01.2003",
-            "occupation": "petani",
-            "category": "miskin ekstrem",
-        },
-        content_type="application/json",
-    ).json()
+    created = _ahmad(client).json()
     patched = client.patch(
         f"/api/v1/participants/{created['id']}", {"phone": "081234567890"}, content_type="application/json"
     )
