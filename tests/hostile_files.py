@@ -7,7 +7,7 @@ lie (sizes, CRCs, overlapping entries, a deflate stream of gigabytes). No file i
 over 5 MB: the zip bombs are about 2 MB on disk for about 2 GB of sheet XML each.
 
 Each file says what the reader must answer: the ``FileProblem`` code
-(``jaring.registry.readers.read_rows``) that refuses it as a whole, or ``ROWS``
+(``jaring.sheets.readers.read_rows``) that refuses it as a whole, or ``ROWS``
 when the file is read and each importer answers with its own result (row errors,
 missing columns, nothing saved, or rows saved). The header row, where there is one,
 names the columns of every importer at once (``HEADER``), so one file exercises the

@@ -1,7 +1,7 @@
 import pytest
 
+from jaring.access.scoping import jurisdiction_of
 from jaring.accounts.models import ApiToken, Organization, User
-from jaring.accounts.scoping import jurisdiction_of
 from jaring.accounts.selectors import organizations_managed_by
 from jaring.accounts.services import (
     api_token_authenticate,

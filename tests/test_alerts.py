@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from jaring.accounts.permissions import can_edit_data
-from jaring.accounts.scoping import SYSTEM, jurisdiction_of
+from jaring.access.permissions import can_edit_data
+from jaring.access.scoping import SYSTEM, jurisdiction_of
 from jaring.alerts import sources
 from jaring.alerts.models import Alert, AlertRefresh
 from jaring.alerts.services import alert_acknowledge, alerts_refresh

@@ -12,7 +12,7 @@ from django.db import connection
 from jaring.billing import payment_rows
 from jaring.billing.imports import payments_import
 from jaring.billing.models import Bill, PaidMonths, Payment
-from jaring.registry.rows import RowError
+from jaring.sheets.rows import RowError
 
 from .billing_world import MONTHLY, enrol, issue, m, make_people, make_program
 from .concurrency import at_once, empty_committed_tables, in_own_connection

@@ -196,7 +196,7 @@ def test_the_same_bill_issued_twice_at_once_is_issued_once(committed, monkeypatc
         return program
 
     program = in_own_connection(setup)
-    slowed(monkeypatch, "jaring.billing.services.audit_record")
+    slowed(monkeypatch, "jaring.billing.services.bills.audit_record")
     results = at_once(lambda: bill_issue(actor=None, program=program, first_month=date(2025, 1, 1), months=3))
     assert len([r for r in results if isinstance(r, Bill)]) == 1
     assert len(_codes(results)) == 1

@@ -41,7 +41,7 @@ from jaring.programs.models import Enrolment
 from jaring.registry import imports as imports_module
 from jaring.registry.imports import STALE_AFTER, STALE_REASON, file_sha256, import_participants
 from jaring.registry.models import ImportRun, ImportStatus, Participant
-from jaring.registry.readers import FileProblem, read_rows
+from jaring.sheets.readers import FileProblem, read_rows
 
 from .hostile_files import BY_NAME, CORPUS, HEADER, ROW, ROWS, write_corpus
 
@@ -120,7 +120,7 @@ def test_the_corpus_has_every_kind_of_hostile_file(corpus):
 CHILD = """
 import json, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
-from jaring.registry.readers import FileProblem, read_rows
+from jaring.sheets.readers import FileProblem, read_rows
 for path in sys.argv[1:]:
     print(json.dumps({"path": path}), flush=True)
     try:

@@ -81,7 +81,7 @@ def test_role_gated_pages(world, users, kind, role, path):
 def test_figures_outside_appear_nowhere(world, users, kind, role):
     user = users[(kind, role)]
     client = client_for(user)
-    from jaring.accounts.scoping import jurisdiction_of
+    from jaring.access.scoping import jurisdiction_of
 
     jurisdiction = jurisdiction_of(user)
     outside = [code for code in FIGURES if not jurisdiction.contains(code)]

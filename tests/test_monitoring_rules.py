@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from jaring import codes
 from jaring.monitoring import coverage, maps, scoring
 from jaring.monitoring.coverage import CoverageLine, Figure
 from jaring.monitoring.rows import parse_coverage_row
-from jaring.regions import codes
 
 AUG = date(2024, 8, 12)
 

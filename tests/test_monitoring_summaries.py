@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from jaring.accounts.scoping import jurisdiction_of
+from jaring.access.scoping import jurisdiction_of
 from jaring.billing.selectors import protection_counts
 from jaring.billing.services import death_record
 from jaring.monitoring.models import ProtectionSummary, SummaryRefresh

@@ -1,6 +1,6 @@
 import pytest
 
-from jaring.accounts.rules import OrgKind, normalize_organization_code, validate_jurisdiction
+from jaring.access.rules import OrgKind, normalize_organization_code, validate_jurisdiction
 from jaring.errors import InvalidInput
 
 

@@ -1,7 +1,7 @@
 import pytest
 
-from jaring.regions import codes
-from jaring.regions.codes import InvalidRegionCode, Level
+from jaring import codes
+from jaring.codes import InvalidRegionCode, Level
 
 
 @pytest.mark.parametrize(

@@ -3,9 +3,10 @@
 A service that lost its transaction works on SQLite and inside the suite's test
 transactions, and fails on PostgreSQL in production (``select_for_update`` outside a
 transaction) or commits half its writes. This test reads every ``*/services.py`` and
-fails for a module-level public function that neither carries the decorator nor wraps
-its whole body in ``with transaction.atomic():``, unless it is listed below with the
-reason it needs none.
+every module of a ``*/services/`` package (split by use case), and fails for a
+module-level public function that neither carries the decorator nor wraps its whole
+body in ``with transaction.atomic():``, unless it is listed below with the reason it
+needs none.
 """
 
 from __future__ import annotations
@@ -53,13 +54,22 @@ def _wraps_body_in_atomic(func: ast.FunctionDef) -> bool:
     )
 
 
+def _service_modules() -> list[tuple[str, Path]]:
+    """(app, file) of every services module: ``<app>/services.py``, and each module of an
+    ``<app>/services/`` package (split by use case)."""
+    modules = [(path.parent.name, path) for path in APPS.glob("*/services.py")]
+    modules += [(path.parent.parent.name, path) for path in APPS.glob("*/services/*.py")]
+    return sorted(modules)
+
+
 def _public_services() -> dict[tuple[str, str], ast.FunctionDef]:
     found = {}
-    for path in sorted(APPS.glob("*/services.py")):
+    for app, path in _service_modules():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in tree.body:
             if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
-                found[(path.parent.name, node.name)] = node
+                assert (app, node.name) not in found, f"{app}: two public services named {node.name}"
+                found[(app, node.name)] = node
     return found
 
 

@@ -14,7 +14,7 @@ schema states the bounds:
   and range being domain rules the services refuse with their own codes;
 - dates: ``Date`` (years 1900-2999, so date arithmetic in services never overflows);
 - region codes: ``RegionCode`` and ``RegionFilter`` (blank allowed), parsed by
-  ``jaring.regions.codes`` (malformed: 422 with the reason in ``detail``);
+  ``jaring.codes`` (malformed: 422 with the reason in ``detail``);
 - text: ``ControlCharacterGuard`` refuses C0/C1 control characters other than tab and
   line breaks, and lone surrogates, in the path, the query string, JSON bodies and
   form fields of every ``/api/`` request (400 ``control_character``), before any
@@ -34,7 +34,7 @@ from ninja.pagination import PageNumberPagination as NinjaPageNumberPagination
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
-from jaring.regions import codes
+from jaring import codes
 
 # The largest integer both SQLite and PostgreSQL (bigint) store: every id is below it.
 BIGINT_MAX = 2**63 - 1

@@ -41,3 +41,9 @@ class PermissionDeniedError(DomainError):
 class Conflict(DomainError):
     code = "conflict"
     http_status = 409
+
+
+def add_domain_error(form, exc: DomainError) -> None:
+    """Show a domain error on the form field it names (or on the whole form)."""
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)

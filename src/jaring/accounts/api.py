@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from ninja import Router, Schema
 
-from jaring.accounts.scoping import jurisdiction_of
+from jaring.access.scoping import jurisdiction_of
 
 router = Router(tags=["Akun"])
 

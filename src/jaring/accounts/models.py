@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jaring.accounts.rules import OrgKind, Role
+from jaring.access.rules import OrgKind, Role
 
 
 class OrganizationKind(models.TextChoices):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
+from jaring.access.permissions import can_administer, creatable_kinds, is_platform
+from jaring.access.rules import normalize_organization_code
+from jaring.access.scoping import scope_to_jurisdiction
 from jaring.accounts.models import ApiToken, Organization, User
-from jaring.accounts.permissions import can_administer, creatable_kinds, is_platform
-from jaring.accounts.rules import normalize_organization_code
-from jaring.accounts.scoping import scope_to_jurisdiction
 
 
 def organization_by_code(code: str, *, active_only: bool = False) -> Organization | None:

@@ -13,14 +13,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from jaring import codes
+from jaring.access.permissions import creatable_kinds, is_platform
+from jaring.access.rules import OrgKind, Role, normalize_organization_code, validate_jurisdiction
+from jaring.access.scoping import forget_jurisdiction, jurisdiction_of
 from jaring.accounts.models import ApiToken, Organization, User
-from jaring.accounts.permissions import creatable_kinds, is_platform
-from jaring.accounts.rules import OrgKind, Role, normalize_organization_code, validate_jurisdiction
-from jaring.accounts.scoping import forget_jurisdiction, jurisdiction_of
 from jaring.accounts.selectors import organization_by_code, organizations_managed_by
 from jaring.audit.services import audit_record, diff, snapshot
 from jaring.errors import Conflict, InvalidInput, NotFound, PermissionDeniedError
-from jaring.regions import codes
 from jaring.regions.models import Region
 
 ORG_FIELDS = ("code", "name", "kind", "region_codes", "is_active")

@@ -5,22 +5,24 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jaring import codes
+from jaring.access.permissions import can_administer, creatable_kinds
 from jaring.accounts import forms, services
-from jaring.accounts.permissions import can_administer, creatable_kinds
 from jaring.accounts.selectors import (
     api_tokens_of,
     organizations_for_list,
     organizations_managed_by,
     users_managed_by,
 )
-from jaring.errors import DomainError
-from jaring.regions import codes
-from jaring.web.helpers import add_domain_error
+from jaring.errors import DomainError, add_domain_error
+from jaring.guards import require
+
+ADMINS_ONLY = gettext_lazy("Halaman ini hanya untuk admin organisasi.")
 
 
 class LoginView(auth_views.LoginView):
@@ -39,14 +41,9 @@ def locked_out(request, response=None, credentials=None, *args, **kwargs):
     )
 
 
-def _require_admin(user) -> None:
-    if not can_administer(user):
-        raise PermissionDenied(_("Halaman ini hanya untuk admin organisasi."))
-
-
 @login_required
 def organization_list(request):
-    _require_admin(request.user)
+    require(can_administer(request.user), ADMINS_ONLY)
     return render(
         request,
         "accounts/organization_list.html",
@@ -59,10 +56,9 @@ def organization_list(request):
 
 @login_required
 def organization_create(request):
-    _require_admin(request.user)
+    require(can_administer(request.user), ADMINS_ONLY)
     kinds = creatable_kinds(request.user)
-    if not kinds:
-        raise PermissionDenied(_("Anda tidak berwenang membuat organisasi."))
+    require(kinds, _("Anda tidak berwenang membuat organisasi."))
     form = forms.OrganizationCreateForm(request.POST or None, kinds=kinds)
     if request.method == "POST" and form.is_valid():
         try:
@@ -83,7 +79,7 @@ def organization_create(request):
 
 @login_required
 def organization_detail(request, pk: int):
-    _require_admin(request.user)
+    require(can_administer(request.user), ADMINS_ONLY)
     org = get_object_or_404(organizations_managed_by(request.user).prefetch_related("regions"), pk=pk)
     initial = {
         "name": org.name,
@@ -122,7 +118,7 @@ def organization_detail(request, pk: int):
 
 @login_required
 def user_create(request, org_pk: int):
-    _require_admin(request.user)
+    require(can_administer(request.user), ADMINS_ONLY)
     org = get_object_or_404(organizations_managed_by(request.user), pk=org_pk)
     form = forms.UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -152,7 +148,7 @@ def _user_edit_form(target, data=None) -> forms.UserEditForm:
 
 @login_required
 def user_detail(request, pk: int):
-    _require_admin(request.user)
+    require(can_administer(request.user), ADMINS_ONLY)
     target = get_object_or_404(users_managed_by(request.user), pk=pk)
     form = _user_edit_form(target, request.POST or None)
     password_form = forms.PasswordSetForm(prefix="pw")
@@ -179,7 +175,7 @@ def user_detail(request, pk: int):
 @login_required
 @require_POST
 def user_reset_password(request, pk: int):
-    _require_admin(request.user)
+    require(can_administer(request.user), ADMINS_ONLY)
     target = get_object_or_404(users_managed_by(request.user), pk=pk)
     password_form = forms.PasswordSetForm(request.POST, prefix="pw")
     if password_form.is_valid():

@@ -9,10 +9,10 @@ from datetime import date
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
-from jaring.accounts.scoping import region_subtree_q, scope_to_jurisdiction_or_own, sees_region_or_own
+from jaring import codes
+from jaring.access.scoping import region_subtree_q, scope_to_jurisdiction_or_own, sees_region_or_own
 from jaring.alerts.models import SEVERITY_ORDER, Alert, AlertRefresh, Severity
 from jaring.alerts.sources import SOURCES, Draft
-from jaring.regions import codes
 
 STATUSES = {
     "terbuka": "open, not acknowledged",

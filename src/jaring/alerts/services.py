@@ -8,7 +8,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from jaring.accounts.permissions import can_edit_data
+from jaring.access.permissions import can_edit_data
 from jaring.alerts.models import Alert, AlertRefresh
 from jaring.alerts.sources import SOURCES, Draft
 from jaring.audit.services import audit_record

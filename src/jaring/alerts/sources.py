@@ -3,7 +3,7 @@
     @source("idle_money", "Dana mengendap di desa")
     def idle_money(today: date) -> Iterable[Draft]: ...
 
-A source reads everything (``jaring.accounts.scoping.SYSTEM``) and yields one draft
+A source reads everything (``jaring.access.scoping.SYSTEM``) and yields one draft
 per condition that holds today, with a stable key; the sweep (``alerts_refresh``)
 raises, updates and resolves the stored alerts from them.
 """

@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jaring.accounts.permissions import can_edit_data
+from jaring.access.permissions import can_edit_data
 from jaring.alerts import selectors, services
 from jaring.alerts.forms import AcknowledgeForm
 from jaring.alerts.sources import SOURCES, kind_label
 from jaring.errors import DomainError
-from jaring.web.helpers import paginate, querystring_without_page
+from jaring.paging import paginate, querystring_without_page
 
 STATUS_CHOICES = [
     ("terbuka", _("Perlu tindakan")),

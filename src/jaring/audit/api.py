@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from jaring.accounts.permissions import can_read_audit
+from jaring.access.permissions import can_read_audit
 from jaring.api_input import PageNumberPagination
 from jaring.audit.selectors import audit_events_filtered, changes_for
+from jaring.guards import require
 
 router = Router(tags=["Audit"])
 
@@ -32,8 +32,7 @@ class AuditEventOut(Schema):
 @router.get("", response=list[AuditEventOut], summary="Jejak audit (hanya pengguna berakses audit)")
 @paginate(PageNumberPagination, page_size=50)
 def list_audit_events(request, action: str = "", target_type: str = "", actor: str = "", target_id: str = ""):
-    if not can_read_audit(request.user):
-        raise PermissionDenied("Jejak audit hanya dapat dibaca pengguna berakses audit.")
+    require(can_read_audit(request.user), "Jejak audit hanya dapat dibaca pengguna berakses audit.")
     return audit_events_filtered(
         request.user, action=action, target_type=target_type, actor=actor, target_id=target_id
     )

@@ -6,8 +6,8 @@ import json
 
 from django.db.models import QuerySet
 
-from jaring.accounts.permissions import can_edit_data, can_read_audit, sees_full_nik
-from jaring.accounts.scoping import scope_to_jurisdiction
+from jaring.access.permissions import can_edit_data, can_read_audit, sees_full_nik
+from jaring.access.scoping import scope_to_jurisdiction
 from jaring.audit.models import AuditEvent
 from jaring.privacy import mask_niks_in_text
 

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jaring.accounts.permissions import can_read_audit
+from jaring.access.permissions import can_read_audit
 from jaring.audit.selectors import audit_events_filtered, readable
-from jaring.web.helpers import paginate, querystring_without_page
+from jaring.guards import require
+from jaring.paging import paginate, querystring_without_page
 
 TARGET_TYPES = [
     ("", gettext_lazy("Semua")),
@@ -23,8 +23,7 @@ TARGET_TYPES = [
 
 @login_required
 def audit_list(request):
-    if not can_read_audit(request.user):
-        raise PermissionDenied(_("Jejak audit hanya dapat dibaca pengguna berakses audit."))
+    require(can_read_audit(request.user), _("Jejak audit hanya dapat dibaca pengguna berakses audit."))
     filters = {
         "action": request.GET.get("tindakan", "").strip(),
         "target_type": request.GET.get("jenis", "").strip(),

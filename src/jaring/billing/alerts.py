@@ -8,10 +8,10 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from jaring import codes
 from jaring.alerts.models import Severity
 from jaring.alerts.sources import Draft, source
 from jaring.billing.selectors import deceased_billed, ending_counts_by_village
-from jaring.regions import codes
 from jaring.regions.models import Region
 
 

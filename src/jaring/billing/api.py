@@ -8,12 +8,11 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from jaring.accounts.permissions import can_edit_data
+from jaring.access.permissions import can_edit_data
 from jaring.api_input import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -32,8 +31,13 @@ from jaring.billing.imports import payments_import
 from jaring.billing.models import BillStatus, PaymentKind, RefundStatus
 from jaring.billing.protection import month_index, month_label
 from jaring.errors import InvalidInput, NotFound
+from jaring.guards import require
+from jaring.paging import keyset_page
 from jaring.programs.selectors import program_by_code
 from jaring.registry.selectors import mask_text, nik_for, participants_visible_to
+from jaring.sheets.cells import compact
+
+EDITORS_ONLY = "Hanya operator dan admin yang dapat mengubah data iuran."
 
 router = Router(tags=["Iuran dan perlindungan"])
 
@@ -180,11 +184,6 @@ class RefundSettleIn(Schema):
     reference: str
 
 
-def _require_editor(user) -> None:
-    if not can_edit_data(user):
-        raise PermissionDenied("Hanya operator dan admin yang dapat mengubah data iuran.")
-
-
 def _month(text: str | None, field: str) -> int:
     match = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", (text or "").strip())
     if not match or not 1 <= int(match[2]) <= 12 or not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
@@ -234,11 +233,6 @@ def _payment_out(p) -> dict:
     }
 
 
-def _page(rows, limit: int) -> tuple[list, int | None]:
-    rows = list(rows[: limit + 1])
-    return rows[:limit], rows[limit - 1].pk if len(rows) > limit else None
-
-
 @router.get("/bills", response=dict[str, list[BillOut] | int | None], summary="Tagihan iuran yang terlihat")
 def bill_list(
     request,
@@ -249,22 +243,20 @@ def bill_list(
     limit: Limit = 100,
 ):
     """Newest first; ``after`` (a bill id) pages on."""
-    bills = selectors.bills_visible_to(request.user).select_related("corrects").order_by("-id")
+    bills = selectors.bills_visible_to(request.user).select_related("corrects")
     if program_id:
         bills = bills.filter(program_id=program_id)
     if status in BillStatus.values:
         bills = bills.filter(status=status)
     if year:
         bills = bills.filter(period_start__year=year)
-    if after:
-        bills = bills.filter(id__lt=after)
-    rows, next_after = _page(bills, limit)
+    rows, next_after = keyset_page(bills, after=after, limit=limit, newest_first=True)
     return {"items": [_bill_out(b) for b in rows], "next_after": next_after}
 
 
 @router.post("/bills", response={201: BillOut}, summary="Terbitkan tagihan (1, 3, 6 atau 12 bulan)")
 def bill_issue(request, payload: BillIn):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     program = program_by_code(request.user, payload.program)
     if program is None:
         raise NotFound(f"Program {payload.program} tidak ditemukan.", code="program_unknown", field="program")
@@ -287,10 +279,7 @@ def bill_get(request, bill_id: Id):
 def bill_lines(request, bill_id: Id, after: Cursor | None = None, limit: Limit = 100):
     """The people of the bill in the user's jurisdiction, by line id."""
     bill = selectors.bill_get(request.user, bill_id)
-    lines = selectors.bill_lines(request.user, bill).order_by("id")
-    if after:
-        lines = lines.filter(id__gt=after)
-    rows, next_after = _page(lines, limit)
+    rows, next_after = keyset_page(selectors.bill_lines(request.user, bill), after=after, limit=limit)
     first = month_index(bill.period_start)
 
     def months(mask: int) -> list[str]:
@@ -317,7 +306,7 @@ def bill_lines(request, bill_id: Id, after: Cursor | None = None, limit: Limit =
 
 @router.post("/bills/{bill_id}/correct", response={201: BillOut}, summary="Koreksi tagihan (dokumen baru)")
 def bill_correct(request, bill_id: Id, payload: ReasonIn):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     bill = selectors.bill_get(request.user, bill_id)
     return Status(201, _bill_out(services.bill_correct(actor=request.user, bill=bill, reason=payload.reason)))
 
@@ -326,14 +315,12 @@ def bill_correct(request, bill_id: Id, payload: ReasonIn):
 def payment_list(
     request, bill_id: Id | None = None, kind: str = "", after: Cursor | None = None, limit: Limit = 100
 ):
-    payments = selectors.payments_visible_to(request.user).order_by("-id")
+    payments = selectors.payments_visible_to(request.user)
     if bill_id:
         payments = payments.filter(bill_id=bill_id)
     if kind in PaymentKind.values:
         payments = payments.filter(kind=kind)
-    if after:
-        payments = payments.filter(id__lt=after)
-    rows, next_after = _page(payments, limit)
+    rows, next_after = keyset_page(payments, after=after, limit=limit, newest_first=True)
     return {"items": [_payment_out(p) for p in rows], "next_after": next_after}
 
 
@@ -341,7 +328,7 @@ def payment_list(
 def payment_record(request, payload: PaymentIn):
     """A whole bill (``bill``: its number) or one person's months (``nik``,
     ``first_month``, ``last_month``)."""
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     bill = person = None
     first = last = None
     if payload.bill:
@@ -349,7 +336,7 @@ def payment_record(request, payload: PaymentIn):
         if bill is None:
             raise NotFound(f"Tagihan {payload.bill} tidak ditemukan.", code="bill_unknown", field="bill")
     if payload.nik:
-        nik = payload.nik.replace(".", "").replace(" ", "")
+        nik = compact(payload.nik)
         person = participants_visible_to(request.user).filter(nik=nik).first()
         if person is None:
             raise NotFound(
@@ -374,7 +361,7 @@ def payment_record(request, payload: PaymentIn):
 def payment_import(request, file: File[UploadedFile], dry_run: Form[bool] = False):
     """A BPJS payment confirmation file (XLSX/CSV). All or nothing: 422 with every row
     error when any row is wrong (nothing saved)."""
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     suffix = Path(file.name or "upload").suffix[:8]
     with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
         for chunk in file.chunks():
@@ -392,7 +379,7 @@ def payment_import(request, file: File[UploadedFile], dry_run: Form[bool] = Fals
     "/payments/{payment_id}/reverse", response={201: PaymentOut}, summary="Batalkan (entri pembalik)"
 )
 def payment_reverse(request, payment_id: Id, payload: PaymentReverseIn):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     payment = selectors.payment_get(request.user, payment_id)
     reversal = services.payment_reverse(
         actor=request.user, payment=payment, reason=payload.reason, on=payload.on
@@ -405,7 +392,7 @@ def payment_reverse(request, payment_id: Id, payload: PaymentReverseIn):
 )
 def protection(request, nik: str, date: Date | None = None):
     on = date or timezone.localdate()
-    person = participants_visible_to(request.user).filter(nik=nik.replace(".", "").replace(" ", "")).first()
+    person = participants_visible_to(request.user).filter(nik=compact(nik)).first()
     if person is None:
         raise NotFound("NIK tidak ditemukan di wilayah kerja Anda.", code="participant_unknown", field="nik")
     result = selectors.protection_on(person, on)
@@ -483,7 +470,7 @@ def refund_list(request, status: str = ""):
 
 @router.post("/refunds/{refund_id}/settle", response=RefundOut, summary="Catat pengembalian selesai")
 def refund_settle(request, refund_id: Id, payload: RefundSettleIn):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     refund = selectors.refund_get(request.user, refund_id)
     settled = services.refund_settle(
         actor=request.user, refund=refund, settled_on=payload.settled_on, reference=payload.reference

@@ -18,9 +18,11 @@ from jaring.billing.selectors import bills_visible_to
 from jaring.billing.services import BillReport, PaymentRequest, payments_post
 from jaring.errors import DomainError
 from jaring.registry.models import Participant
-from jaring.registry.readers import FileProblem, read_rows
-from jaring.registry.rows import RowError, header_key, text_of
 from jaring.registry.selectors import participants_visible_to
+from jaring.sheets.cells import is_blank
+from jaring.sheets.headers import Header, column_missing, match_header
+from jaring.sheets.readers import FileProblem, read_rows
+from jaring.sheets.rows import RowError
 
 ROWS_MAX = 100_000
 
@@ -58,33 +60,25 @@ class _Rollback(Exception):
 
 def _read(path: Path, result: PaymentImport) -> list[payment_rows.PaymentRow]:
     parsed: list[payment_rows.PaymentRow] = []
-    mapping: dict[int, str] | None = None
+    header: Header | None = None
     for number, cells in read_rows(path):
-        if mapping is None:
-            mapping = {}
-            for index, cell in enumerate(cells):
-                column = payment_rows.COLUMN_BY_KEY.get(header_key(cell))
-                if column and column not in mapping.values():
-                    mapping[index] = column
-            result.layout, missing = payment_rows.layout_of(set(mapping.values()))
+        if header is None:
+            header = match_header(cells, payment_rows.SHEET)
+            result.layout, missing = payment_rows.layout_of(set(header.index))
             if missing:
                 result.errors.append(
-                    RowError(
-                        1,
+                    column_missing(
+                        payment_rows.SHEET,
                         missing[0],
-                        "column_missing",
-                        f"Kolom {', '.join(missing)} tidak ada di baris judul. Baris pertama harus berisi "
-                        + ", ".join(
-                            payment_rows.BILL_COLUMNS
-                            if result.layout == payment_rows.BILL
-                            else payment_rows.PERSON_COLUMNS
-                        )
-                        + " (NIK atau NO_KPJ).",
+                        named=", ".join(missing),
+                        columns=payment_rows.BILL_COLUMNS
+                        if result.layout == payment_rows.BILL
+                        else payment_rows.PERSON_COLUMNS,
                     )
                 )
                 return []
             continue
-        if all(text_of(c) == "" for c in cells):
+        if is_blank(cells):
             continue
         result.rows += 1
         if result.rows > ROWS_MAX:
@@ -97,13 +91,12 @@ def _read(path: Path, result: PaymentImport) -> list[payment_rows.PaymentRow]:
                 )
             )
             return []
-        values = {column: cells[i] if i < len(cells) else None for i, column in mapping.items()}
-        outcome = payment_rows.parse_row(values, row=number, layout=result.layout)
+        outcome = payment_rows.parse_row(header.values(cells), row=number, layout=result.layout)
         if isinstance(outcome, list):
             result.errors.extend(outcome)
         else:
             parsed.append(outcome)
-    if mapping is None:
+    if header is None:
         result.errors.append(
             RowError(0, "", "file_empty", "Berkas kosong: tidak ada baris judul maupun data.")
         )

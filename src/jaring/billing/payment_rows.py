@@ -9,28 +9,38 @@ Two layouts (the header decides):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from jaring.billing.protection import month_index
-from jaring.errors import DomainError
-from jaring.registry.rows import RowError, header_key, parse_date, text_of
+from jaring.sheets.cells import CellProblem, compact, parse_date, parse_month, parse_rupiah, text_of
+from jaring.sheets.headers import Column, Sheet
+from jaring.sheets.rows import RowError, RowErrors
+
+__all__ = [
+    "BILL", "BILL_COLUMNS", "PERSON", "PERSON_COLUMNS", "SHEET", "CellProblem", "PaymentRow", "layout_of",
+    "parse_month", "parse_row", "parse_rupiah",
+]  # fmt: skip
 
 PERSON = "person"
 BILL = "bill"
 COMMON = ("REFERENSI", "TANGGAL_BAYAR", "JUMLAH")
 PERSON_COLUMNS = (*COMMON, "NIK", "NO_KPJ", "BULAN_DARI", "BULAN_SAMPAI")
 BILL_COLUMNS = (*COMMON, "NOMOR_TAGIHAN")
-COLUMN_BY_KEY = {header_key(c): c for c in (*PERSON_COLUMNS, "NOMOR_TAGIHAN")}
-
-_MONTH_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
-_MONTH_LOCAL = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
-_THOUSANDS = re.compile(r"^-?\d{1,3}([.,]\d{3})+$")
-
-
-class CellProblem(DomainError):
-    code = "invalid_value"
+# Every column of both layouts; which are required depends on the layout (layout_of).
+SHEET = Sheet(
+    columns=(
+        Column("REFERENSI"),
+        Column("TANGGAL_BAYAR", parse=parse_date),
+        Column("JUMLAH", parse=parse_rupiah),
+        Column("NIK"),
+        Column("NO_KPJ"),
+        Column("BULAN_DARI", parse=parse_month),
+        Column("BULAN_SAMPAI", parse=parse_month),
+        Column("NOMOR_TAGIHAN"),
+    ),
+    missing="Kolom {column} tidak ada di baris judul. Baris pertama harus berisi {columns} (NIK atau "
+    "NO_KPJ).",
+)
 
 
 @dataclass(frozen=True)
@@ -56,77 +66,20 @@ def layout_of(columns: set[str]) -> tuple[str, list[str]]:
     return PERSON, missing
 
 
-def parse_month(value: object, column: str) -> int:
-    """A month as files write it: 2025-03, 2025/03, 03/2025, or a date cell (its month)."""
-    if isinstance(value, datetime | date):
-        return month_index(value)
-    text = text_of(value)
-    if not text:
-        raise CellProblem(f"{column} wajib diisi, format YYYY-MM (mis. 2025-01).", code="required")
-    match = _MONTH_ISO.match(text)
-    year, month = (int(match[1]), int(match[2])) if match else (None, None)
-    if match is None and (local := _MONTH_LOCAL.match(text)):
-        year, month = int(local[2]), int(local[1])
-    if year is None or not 1 <= month <= 12 or not 2000 <= year <= 2100:
-        raise CellProblem(
-            f"Bulan '{text}' tidak dikenali. Tulis sebagai YYYY-MM, mis. 2025-01 "
-            "(format kolom sebagai Teks).",
-            code="month_invalid",
-        )
-    return year * 12 + month - 1
-
-
-RUPIAH_LIMIT = 10**15  # a thousand trillion: above any public budget, inside every integer column
-
-
-def parse_rupiah(value: object, column: str = "JUMLAH") -> int:
-    """Whole rupiah: 16800, 16.800, 16,800, Rp16.800 (zero and negatives are returned:
-    the payment rules refuse them with their own message)."""
-    if isinstance(value, bool):
-        raise CellProblem(f"{column} bukan jumlah rupiah.", code="amount_invalid")
-    if isinstance(value, int | float) and abs(value) >= RUPIAH_LIMIT:
-        raise CellProblem(
-            f"{column} {value:.0f} terlalu besar untuk jumlah rupiah. Periksa isian kolomnya.",
-            code="amount_invalid",
-        )
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if value.is_integer():
-            return int(value)
-        raise CellProblem(
-            f"{column} {value} bukan rupiah bulat. Tulis tanpa sen, mis. 16800.", code="amount_invalid"
-        )
-    text = text_of(value).replace(" ", "")
-    text = re.sub(r"^(-?)Rp\.?", r"\1", text, flags=re.IGNORECASE)
-    if _THOUSANDS.match(text):
-        text = text.replace(".", "").replace(",", "")
-    if not re.fullmatch(r"-?[0-9]{1,15}", text):  # at most 999 trillion rupiah
-        shown = text_of(value) or "(kosong)"
-        raise CellProblem(
-            f"{column} '{shown}' bukan jumlah rupiah. Isi angka bulat tanpa sen, mis. 201600.",
-            code="amount_invalid" if text else "required",
-        )
-    return int(text)
-
-
 def parse_row(values: dict[str, object], *, row: int, layout: str) -> PaymentRow | list[RowError]:
-    errors: list[RowError] = []
+    found = RowErrors(row)
+    errors = found.items
 
-    def attempt(column: str, parser):
-        try:
-            return parser(values.get(column), column)
-        except DomainError as exc:
-            errors.append(RowError(row, column, exc.code, exc.message))
-            return None
+    def attempt(column: str):
+        return found.attempt(column, lambda: SHEET.parse(column, values.get(column)))
 
     reference = " ".join(text_of(values.get("REFERENSI")).split())
     if not reference:
         errors.append(
             RowError(row, "REFERENSI", "required", "REFERENSI wajib diisi: nomor bukti bayar dari BPJS.")
         )
-    paid_on = attempt("TANGGAL_BAYAR", parse_date)
-    amount = attempt("JUMLAH", parse_rupiah)
+    paid_on = attempt("TANGGAL_BAYAR")
+    amount = attempt("JUMLAH")
     if amount is not None and amount <= 0:
         errors.append(
             RowError(
@@ -150,16 +103,16 @@ def parse_row(values: dict[str, object], *, row: int, layout: str) -> PaymentRow
         if errors:
             return errors
         return PaymentRow(row, reference, paid_on, amount, bill_number=number)
-    nik = text_of(values.get("NIK")).replace(".", "").replace(" ", "")
-    kpj = text_of(values.get("NO_KPJ")).replace(".", "").replace(" ", "")
+    nik = compact(values.get("NIK"))
+    kpj = compact(values.get("NO_KPJ"))
     if not nik and not kpj:
         errors.append(RowError(row, "NIK", "required", "Isi NIK (16 angka) atau NO_KPJ peserta."))
     elif nik and (len(nik) != 16 or not nik.isdigit()):
         errors.append(
             RowError(row, "NIK", "nik_invalid", f"NIK '{nik}' harus 16 angka. Format kolom NIK sebagai Teks.")
         )
-    first = attempt("BULAN_DARI", parse_month)
-    last = attempt("BULAN_SAMPAI", parse_month)
+    first = attempt("BULAN_DARI")
+    last = attempt("BULAN_SAMPAI")
     if first is not None and last is not None and first > last:
         errors.append(
             RowError(

@@ -1,5 +1,5 @@
 """Reads of bills, payments, refunds and protection, always through the jurisdiction
-scope (jaring.accounts.scoping, through the programs' and registry's selectors).
+scope (jaring.access.scoping, through the programs' and registry's selectors).
 
 ``protection_on`` and ``insured_income_on`` are the interface the claims app calls;
 ``protection_counts`` and ``protection_rows`` the set-based reads dashboards reuse.
@@ -17,13 +17,14 @@ from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least
 from django.shortcuts import get_object_or_404
 
-from jaring.accounts.scoping import region_subtree_q, scope_to_jurisdiction, scope_to_jurisdiction_or_own
+from jaring import codes
+from jaring.access.scoping import region_subtree_q, scope_to_jurisdiction, scope_to_jurisdiction_or_own
 from jaring.billing import protection as rule
 from jaring.billing.models import Bill, BillLine, BillStatus, PaidMonths, Payment, PaymentKind, Refund
 from jaring.billing.protection import PaidSpan, Protection, ProtectionStatus, month_end, month_index
+from jaring.paging import keyset_page
 from jaring.programs.models import Enrolment
 from jaring.programs.selectors import programs_visible_to
-from jaring.regions import codes
 from jaring.registry.models import Participant
 from jaring.registry.selectors import participants_visible_to
 from jaring.registry.vocab import Status
@@ -368,11 +369,7 @@ def protection_rows(
         rows = _per_person(user, on, region).filter(status=kind)
     else:
         raise ValueError(kind)
-    if after:
-        rows = rows.filter(participant_id__gt=after)
-    found = list(rows.order_by("participant_id")[: limit + 1])
-    next_after = found[limit - 1]["participant_id"] if len(found) > limit else None
-    found = found[:limit]
+    found, next_after = keyset_page(rows, after=after, limit=limit, key="participant_id")
     ids = [row["participant_id"] for row in found]
     people = Participant.objects.select_related("village").in_bulk(ids)
     programs = _recent_programs(ids, on)

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jaring.accounts.permissions import can_edit_data
+from jaring import codes
+from jaring.access.permissions import can_edit_data
 from jaring.audit.selectors import record_history
 from jaring.billing import rules, selectors, services, workbooks
 from jaring.billing.forms import (
@@ -29,12 +29,15 @@ from jaring.billing.forms import (
 from jaring.billing.imports import payments_import
 from jaring.billing.models import BillStatus, PaymentKind, RefundStatus
 from jaring.billing.protection import STATUS_LABELS, ProtectionStatus, month_index
-from jaring.errors import DomainError
+from jaring.errors import DomainError, add_domain_error
+from jaring.guards import require
+from jaring.paging import paginate, querystring_without_page
 from jaring.programs.rules import rupiah
 from jaring.programs.selectors import programs_visible_to
-from jaring.regions import codes
 from jaring.registry.selectors import mask_text, nik_for, participant_get, participants_visible_to
-from jaring.web.helpers import add_domain_error, paginate, querystring_without_page
+from jaring.sheets.cells import compact
+
+EDITORS_ONLY = gettext_lazy("Hanya operator dan admin yang dapat mengubah data iuran.")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LINES_PER_PAGE = 50
@@ -55,11 +58,6 @@ ALERT_KINDS = {
     "berakhir": (selectors.ENDING, gettext_lazy("Masa bayar berakhir dalam 30 hari")),
     "berhenti": (selectors.LAPSED, gettext_lazy("Kepesertaan berhenti (menunggak lebih dari 3 bulan)")),
 }
-
-
-def _require_editor(user) -> None:
-    if not can_edit_data(user):
-        raise PermissionDenied(_("Hanya operator dan admin yang dapat mengubah data iuran."))
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -127,7 +125,7 @@ def bill_list(request):
 
 @login_required
 def bill_create(request):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     programs = programs_visible_to(request.user).order_by("code")
     initial = {"program": request.GET.get("program"), "months": 1}
     form = BillForm(request.POST or None, programs=programs, initial=initial)
@@ -213,7 +211,7 @@ def bill_export(request, pk: int):
 
 @login_required
 def bill_correct(request, pk: int):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     bill = selectors.bill_get(request.user, pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -292,7 +290,7 @@ def payment_export(request):
 
 @login_required
 def payment_create(request):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     form = PaymentForm(
         request.POST or None,
         initial={"paid_on": timezone.localdate(), "bill_number": request.GET.get("tagihan", "")},
@@ -305,7 +303,7 @@ def payment_create(request):
             if bill is None:
                 form.add_error("bill_number", _("Tagihan tidak ditemukan di wilayah kerja Anda."))
         else:
-            nik = data["nik"].replace(".", "").replace(" ", "")
+            nik = compact(data["nik"])
             person = participants_visible_to(request.user).filter(nik=nik).first()
             if person is None:
                 form.add_error("nik", _("NIK %(nik)s tidak ditemukan di wilayah kerja Anda.") % {"nik": nik})
@@ -358,7 +356,7 @@ def _payment_error(form, exc: DomainError) -> None:
 
 @login_required
 def payment_import(request):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     form = PaymentFileForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -379,7 +377,7 @@ def payment_import(request):
 
 @login_required
 def payment_reverse(request, pk: int):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     payment = selectors.payment_get(request.user, pk)
     form = PaymentReverseForm(request.POST or None, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -544,7 +542,7 @@ def refund_list(request):
 
 @login_required
 def refund_settle(request, pk: int):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     refund = selectors.refund_get(request.user, pk)
     if refund.status != RefundStatus.DUE:
         messages.info(request, _("Tidak ada pengembalian yang belum diselesaikan untuk peserta ini."))

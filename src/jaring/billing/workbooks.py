@@ -10,7 +10,7 @@ import xlsxwriter
 
 from jaring.billing import rules
 from jaring.billing.protection import STATUS_LABELS, month_index, month_label
-from jaring.registry.workbooks import safe_cell
+from jaring.sheets.writers import safe_cell
 
 
 def _workbook():

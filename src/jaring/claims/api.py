@@ -10,13 +10,15 @@ from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from jaring.accounts.permissions import sees_full_nik
+from jaring.access.permissions import sees_full_nik
 from jaring.api_input import Cursor, Date, Id, Income, Limit, Months, RegionFilter, Rupiah, SmallNumber
 from jaring.claims import benefits, permissions, selectors, services
 from jaring.claims.models import Claim, ClaimHeir, ClaimKind, ClaimStatus
 from jaring.errors import InvalidInput, NotFound
+from jaring.paging import keyset_page
 from jaring.privacy import mask_nik
 from jaring.registry.selectors import participants_visible_to
+from jaring.sheets.cells import compact
 
 router = Router(tags=["Klaim dan manfaat"])
 
@@ -382,19 +384,14 @@ def claim_list(
         q=q,
         participant=participant_id,
     )
-    found = selectors.claims_filtered(request.user, filters).order_by("-id")
-    if after:
-        found = found.filter(id__lt=after)
-    rows = list(found[: limit + 1])
-    return {
-        "items": [_summary(request.user, c) for c in rows[:limit]],
-        "next_after": rows[limit - 1].pk if len(rows) > limit else None,
-    }
+    found = selectors.claims_filtered(request.user, filters)
+    rows, next_after = keyset_page(found, after=after, limit=limit, newest_first=True)
+    return {"items": [_summary(request.user, c) for c in rows], "next_after": next_after}
 
 
 @router.post("/claims", response={201: ClaimOut}, summary="Laporkan kejadian (dokumen diunggah terpisah)")
 def claim_report(request, payload: ClaimIn):
-    nik = payload.nik.replace(".", "").replace(" ", "")
+    nik = compact(payload.nik)
     person = participants_visible_to(request.user).filter(nik=nik).first()
     if person is None:
         raise NotFound(

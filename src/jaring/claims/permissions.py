@@ -15,8 +15,8 @@ these rules say which roles of which organizations act on what they see.
 
 from __future__ import annotations
 
-from jaring.accounts.permissions import can_edit_data, is_platform
-from jaring.accounts.rules import OrgKind
+from jaring.access.permissions import can_edit_data, is_platform
+from jaring.access.rules import OrgKind
 
 GOVERNMENT_KINDS = frozenset({OrgKind.PROVINCE, OrgKind.REGENCY, OrgKind.VILLAGE})
 BPJS_KINDS = frozenset({OrgKind.BPJS_BRANCH, OrgKind.BPJS_REGIONAL})

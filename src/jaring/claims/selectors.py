@@ -1,5 +1,5 @@
 """Reads of claims and benefits, always through the jurisdiction scope
-(jaring.accounts.scoping), and the benefit rule tables (national, readable by everyone).
+(jaring.access.scoping), and the benefit rule tables (national, readable by everyone).
 
 ``benefits_paid`` is the interface other apps (dashboards) call.
 """
@@ -13,8 +13,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth
 from django.shortcuts import get_object_or_404
 
-from jaring.accounts.permissions import sees_full_nik
-from jaring.accounts.scoping import jurisdiction_of, region_subtree_q, scope_to_jurisdiction
+from jaring import codes
+from jaring.access.permissions import sees_full_nik
+from jaring.access.scoping import jurisdiction_of, region_subtree_q, scope_to_jurisdiction
 from jaring.billing.models import Refund
 from jaring.claims import benefits, workflow
 from jaring.claims.models import (
@@ -26,7 +27,6 @@ from jaring.claims.models import (
     ScholarshipLevel,
 )
 from jaring.errors import InvalidInput
-from jaring.regions import codes
 from jaring.regions.models import Region
 
 # --- rule tables ----------------------------------------------------------------------

@@ -4,7 +4,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,9 +28,11 @@ from jaring.claims.forms import (
 )
 from jaring.claims.models import BenefitRule, ClaimChild, ClaimHeir, ClaimKind, ClaimStatus
 from jaring.claims.workflow import PROTECTION_LABELS
-from jaring.errors import DomainError
+from jaring.errors import DomainError, add_domain_error
+from jaring.guards import require
+from jaring.paging import paginate, querystring_without_page
 from jaring.registry.selectors import nik_for, participants_visible_to
-from jaring.web.helpers import add_domain_error, paginate, querystring_without_page
+from jaring.sheets.cells import compact
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SORT_CHOICES = [
@@ -97,11 +98,6 @@ def claim_export(request):
     return response
 
 
-def _require(allowed: bool, message) -> None:
-    if not allowed:
-        raise PermissionDenied(str(message))
-
-
 REPORTERS = gettext_lazy(
     "Hanya operator dan admin pemerintah daerah atau kantor BPJS yang dapat mencatat klaim."
 )
@@ -111,7 +107,7 @@ RULE_EDITORS = gettext_lazy("Hanya admin platform yang dapat mengubah aturan man
 
 @login_required
 def claim_report(request):
-    _require(permissions.can_report(request.user), REPORTERS)
+    require(permissions.can_report(request.user), REPORTERS)
     initial = {}
     participant_id = request.GET.get("peserta", "")
     if participant_id.isdigit():
@@ -121,7 +117,7 @@ def claim_report(request):
     form = ClaimReportForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        nik = data["nik"].replace(".", "").replace(" ", "")
+        nik = compact(data["nik"])
         person = participants_visible_to(request.user).filter(nik=nik).first()
         if person is None:
             form.add_error("nik", _("NIK %(nik)s tidak ditemukan di wilayah kerja Anda.") % {"nik": nik})
@@ -192,7 +188,7 @@ def claim_detail(request, pk: int):
 
 def _posted(request, pk: int, form, action, success: str):
     """Run ``action(claim, form)`` for a valid posted form; show the outcome on the claim."""
-    _require(permissions.can_report(request.user), REPORTERS)
+    require(permissions.can_report(request.user), REPORTERS)
     claim = selectors.claim_get(request.user, pk)
     if form.is_valid():
         try:
@@ -223,7 +219,7 @@ def claim_heir_add(request, pk: int):
 @login_required
 @require_POST
 def claim_heir_remove(request, pk: int, heir_pk: int):
-    _require(permissions.can_report(request.user), REPORTERS)
+    require(permissions.can_report(request.user), REPORTERS)
     claim = selectors.claim_get(request.user, pk)
     heir = get_object_or_404(ClaimHeir, claim=claim, pk=heir_pk)
     try:
@@ -250,7 +246,7 @@ def claim_child_add(request, pk: int):
 @login_required
 @require_POST
 def claim_child_remove(request, pk: int, child_pk: int):
-    _require(permissions.can_report(request.user), REPORTERS)
+    require(permissions.can_report(request.user), REPORTERS)
     claim = selectors.claim_get(request.user, pk)
     child = get_object_or_404(ClaimChild, claim=claim, pk=child_pk)
     try:
@@ -281,7 +277,7 @@ def claim_document(request, pk: int, document_pk: int):
     """A claim's document, only for the parties of the claim's jurisdiction: the claim
     is fetched through the scope (404 outside), donors are refused (403)."""
     claim = selectors.claim_get(request.user, pk)
-    _require(
+    require(
         permissions.can_read_documents(request.user),
         _("Dokumen klaim hanya untuk pemerintah daerah dan BPJS Ketenagakerjaan di wilayahnya."),
     )
@@ -311,7 +307,7 @@ def claim_documents_complete(request, pk: int):
 
 
 def _decision(request, pk: int, *, form_class, title: str, run, success: str, needs_claim=False):
-    _require(permissions.can_decide(request.user), DECIDERS)
+    require(permissions.can_decide(request.user), DECIDERS)
     claim = selectors.claim_get(request.user, pk)
     extra = {"claim": claim} if needs_claim else {}
     form = form_class(request.POST or None, **extra)
@@ -472,7 +468,7 @@ def benefit_rules(request):
 
 @login_required
 def benefit_rule_create(request):
-    _require(permissions.can_edit_rules(request.user), RULE_EDITORS)
+    require(permissions.can_edit_rules(request.user), RULE_EDITORS)
     form = BenefitRuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -490,7 +486,7 @@ def benefit_rule_create(request):
 
 @login_required
 def benefit_rule_close(request, pk: int):
-    _require(permissions.can_edit_rules(request.user), RULE_EDITORS)
+    require(permissions.can_edit_rules(request.user), RULE_EDITORS)
     rule = get_object_or_404(BenefitRule, pk=pk)
     form = CloseRuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

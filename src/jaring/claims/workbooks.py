@@ -7,9 +7,9 @@ import io
 
 import xlsxwriter
 
+from jaring import codes
 from jaring.claims.selectors import BenefitsReport
-from jaring.regions import codes
-from jaring.registry.workbooks import safe_cell
+from jaring.sheets.writers import safe_cell
 
 CLAIM_HEADERS = [
     "Nomor klaim",

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
-from jaring.accounts.permissions import can_edit_data
+from jaring.access.permissions import can_edit_data
 from jaring.api_input import Count, Date, Id, Income, Limit, Months, Percent, Year
 from jaring.contributions import selectors, services
 from jaring.contributions.planning import INCOME_DEFAULT
 from jaring.contributions.vocab import FundingSource, Package
+from jaring.guards import require
 
 router = Router(tags=["Tarif iuran dan anggaran"])
 
@@ -189,8 +189,7 @@ def list_scenarios(request, year: Year | None = None, limit: Limit = 100):
 
 @router.post("/scenarios", response={201: ScenarioDetailOut}, summary="Simpan skenario anggaran (dibekukan)")
 def create_scenario(request, payload: ScenarioIn):
-    if not can_edit_data(request.user):
-        raise PermissionDenied("Hanya operator dan admin yang dapat membuat skenario anggaran.")
+    require(can_edit_data(request.user), "Hanya operator dan admin yang dapat membuat skenario anggaran.")
     scenario = services.scenario_create(
         actor=request.user,
         name=payload.name,

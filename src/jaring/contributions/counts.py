@@ -4,18 +4,35 @@ into a record, or into errors naming the row, the column and the fix. Pure: no D
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Container
 from dataclasses import dataclass
 
-from jaring.regions import codes
-from jaring.registry.rows import RowError, header_key, text_of  # the participant import's own
+from jaring import codes
+from jaring.sheets.cells import CellProblem, text_of, whole_number
+from jaring.sheets.headers import Column, Sheet
+from jaring.sheets.rows import RowError, RowErrors
 
-COLUMNS = ("KODE_WILAYAH", "TAHUN", "PEKERJA_RENTAN")
 YEAR_MIN, YEAR_MAX = 2000, 2100
 
 
-COLUMN_BY_KEY = {header_key(c): c for c in COLUMNS}
+def _whole(cell: object, _column: str) -> int | None:
+    """A whole number of zero or more (1,234 and 1.234 are read as thousands), or None
+    when the cell is empty or holds something else: the row rule says why."""
+    try:
+        return whole_number(cell)
+    except CellProblem:
+        return None
+
+
+# KODE_WILAYAH is read by the row rule (known regencies, jurisdiction).
+SHEET = Sheet(
+    columns=(
+        Column("KODE_WILAYAH", required=True),
+        Column("TAHUN", required=True, parse=_whole),
+        Column("PEKERJA_RENTAN", required=True, parse=_whole),
+    )
+)
+COLUMNS = tuple(SHEET.names)
 
 
 @dataclass(frozen=True)
@@ -26,25 +43,6 @@ class CountRecord:
     vulnerable_workers: int
 
 
-COUNT_LIMIT = 10**10  # more people than live on earth: a typing or column error
-
-
-def whole_number(cell: object) -> int | None:
-    """A whole number from a cell (1,234 and 1.234 are read as thousands), or None."""
-    if isinstance(cell, bool):
-        return None
-    if isinstance(cell, int | float) and abs(cell) >= COUNT_LIMIT:
-        return None
-    if isinstance(cell, int):
-        return cell
-    if isinstance(cell, float):
-        return int(cell) if cell.is_integer() else None
-    text = str(cell or "").strip().replace(" ", "")
-    if re.fullmatch(r"[0-9]{1,3}([.,][0-9]{3})+", text):
-        text = text.replace(".", "").replace(",", "")
-    return int(text) if re.fullmatch(r"[0-9]{1,10}", text) else None
-
-
 def parse_count_row(
     values: dict[str, object],
     *,
@@ -52,10 +50,8 @@ def parse_count_row(
     regency_codes: Container[str],
     in_jurisdiction: Callable[[str], bool],
 ) -> CountRecord | list[RowError]:
-    errors: list[RowError] = []
-
-    def fail(column: str, code: str, message: str) -> None:
-        errors.append(RowError(row, column, code, message))
+    errors = RowErrors(row)
+    fail = errors.add
 
     raw_code = text_of(values.get("KODE_WILAYAH"))
     region = codes.try_normalize(raw_code) if raw_code else None
@@ -80,14 +76,14 @@ def parse_count_row(
             "region_outside_jurisdiction",
             f"Kabupaten/kota {codes.dotted(region)} di luar wilayah kerja Anda. Hapus baris ini.",
         )
-    year = whole_number(values.get("TAHUN"))
+    year = SHEET.parse("TAHUN", values.get("TAHUN"))
     if year is None or not YEAR_MIN <= year <= YEAR_MAX:
         fail(
             "TAHUN",
             "year_invalid",
             f"'{text_of(values.get('TAHUN'))}' bukan tahun. Isi tahun 4 angka, mis. 2025.",
         )
-    count = whole_number(values.get("PEKERJA_RENTAN"))
+    count = SHEET.parse("PEKERJA_RENTAN", values.get("PEKERJA_RENTAN"))
     if count is None:
         fail(
             "PEKERJA_RENTAN",
@@ -95,6 +91,6 @@ def parse_count_row(
             f"'{text_of(values.get('PEKERJA_RENTAN'))}' bukan jumlah orang. Isi bilangan bulat 0 atau "
             "lebih tanpa desimal, mis. 12500.",
         )
-    if errors:
-        return errors
+    if errors.items:
+        return errors.items
     return CountRecord(row=row, region_code=region, year=year, vulnerable_workers=count)

@@ -3,8 +3,8 @@ platform superusers and the admins of province governments keep them."""
 
 from __future__ import annotations
 
-from jaring.accounts.permissions import is_platform
-from jaring.accounts.rules import OrgKind, Role
+from jaring.access.permissions import is_platform
+from jaring.access.rules import OrgKind, Role
 
 
 def can_edit_rates(user) -> bool:

@@ -12,7 +12,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from jaring.accounts.scoping import get_visible_or_404, scope_to_jurisdiction
+from jaring.access.scoping import get_visible_or_404, scope_to_jurisdiction
 from jaring.contributions import planning, rates
 from jaring.contributions.models import BudgetScenario, RateRule, ScenarioLine, VulnerableWorkerCount
 from jaring.errors import InvalidInput

@@ -10,16 +10,19 @@ from pathlib import Path
 
 from django.db import transaction
 
-from jaring.accounts.permissions import can_edit_data
-from jaring.accounts.scoping import jurisdiction_of
+from jaring import codes, dated_rules
+from jaring.access.permissions import can_edit_data
+from jaring.access.scoping import jurisdiction_of
 from jaring.audit.services import audit_record, diff, snapshot
 from jaring.contributions import counts, planning, rates, selectors
 from jaring.contributions.models import BudgetScenario, RateRule, ScenarioLine, VulnerableWorkerCount
 from jaring.contributions.permissions import can_edit_rates
 from jaring.errors import Conflict, InvalidInput, NotFound, PermissionDeniedError
-from jaring.regions import codes
 from jaring.regions.models import Region
-from jaring.registry.readers import FileProblem, read_rows
+from jaring.sheets.cells import is_blank
+from jaring.sheets.headers import Header, match_header
+from jaring.sheets.readers import FileProblem, read_rows
+from jaring.sheets.rows import RowError
 
 RULE_FIELDS = (
     "component",
@@ -169,24 +172,13 @@ def rate_rule_update(*, actor, rule: RateRule, **values) -> RateRule:
 def rate_rule_close(*, actor, rule: RateRule, effective_to: date) -> RateRule:
     """End a rule on ``effective_to`` (inclusive). Only shortens: a rule is never
     stretched over days it did not cover; add a new rule for those."""
+
     _require_rate_editor(actor)
-    rule = RateRule.objects.select_for_update().get(pk=rule.pk)
-    if effective_to < rule.effective_from:
-        raise InvalidInput(
-            f"Tanggal akhir tidak boleh sebelum tanggal mulai berlaku ({rule.effective_from:%d/%m/%Y}).",
-            code="rate_dates_reversed",
-            field="effective_to",
-        )
-    if rule.effective_to is not None and effective_to >= rule.effective_to:
-        raise InvalidInput(
-            f"Aturan ini sudah berakhir {rule.effective_to:%d/%m/%Y}; tanggal akhir hanya dapat dimajukan. "
-            "Untuk masa sesudahnya tambahkan aturan baru.",
-            code="rate_close_extends",
-            field="effective_to",
-        )
+    rule = dated_rules.lock_to_close(
+        rule, effective_to, code_prefix="rate", hint="Untuk masa sesudahnya tambahkan aturan baru."
+    )
     before = snapshot(rule, RULE_FIELDS)
-    rule.effective_to = effective_to
-    rule.save(update_fields=["effective_to"])
+    dated_rules.close(rule, effective_to)
     _audit_rule(actor, "rate_rule.close", rule, diff(before, snapshot(rule, RULE_FIELDS)))
     return rule
 
@@ -269,30 +261,11 @@ class CountImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[counts.RowError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
 
     @property
     def saved(self) -> bool:
         return not self.errors
-
-
-def _header(cells: list[object]) -> tuple[dict[int, str], list[counts.RowError]]:
-    mapping: dict[int, str] = {}
-    for index, cell in enumerate(cells):
-        column = counts.COLUMN_BY_KEY.get(counts.header_key(cell))
-        if column and column not in mapping.values():
-            mapping[index] = column
-    missing = [c for c in counts.COLUMNS if c not in mapping.values()]
-    return mapping, [
-        counts.RowError(
-            1,
-            column,
-            "column_missing",
-            f"Kolom {column} tidak ada di baris judul. Baris pertama harus berisi "
-            f"{', '.join(counts.COLUMNS)}.",
-        )
-        for column in missing
-    ]
 
 
 @transaction.atomic
@@ -306,27 +279,26 @@ def worker_counts_import(*, actor, path: Path) -> CountImportResult:
     inside = _in_jurisdiction(actor)
     records: list[counts.CountRecord] = []
     seen: dict[tuple[str, int], int] = {}
-    mapping: dict[int, str] | None = None
+    header: Header | None = None
     try:
         for number, cells in read_rows(Path(path)):
-            if mapping is None:
-                mapping, header_errors = _header(cells)
-                if header_errors:
-                    result.errors = header_errors
+            if header is None:
+                header = match_header(cells, counts.SHEET)
+                if header.errors:
+                    result.errors = header.errors
                     return result
                 continue
-            if all(counts.text_of(c) == "" for c in cells):
+            if is_blank(cells):
                 continue
             if number > COUNT_ROWS_MAX + 1:
                 result.errors.append(
-                    counts.RowError(
+                    RowError(
                         number, "", "file_too_large", f"Paling banyak {COUNT_ROWS_MAX:,} baris per berkas."
                     )
                 )
                 break
-            values = {column: cells[i] if i < len(cells) else None for i, column in mapping.items()}
             outcome = counts.parse_count_row(
-                values, row=number, regency_codes=regencies, in_jurisdiction=inside
+                header.values(cells), row=number, regency_codes=regencies, in_jurisdiction=inside
             )
             if isinstance(outcome, list):
                 result.errors.extend(outcome)
@@ -334,7 +306,7 @@ def worker_counts_import(*, actor, path: Path) -> CountImportResult:
             key = (outcome.region_code, outcome.year)
             if key in seen:
                 result.errors.append(
-                    counts.RowError(
+                    RowError(
                         number,
                         "KODE_WILAYAH",
                         "row_duplicate",
@@ -346,12 +318,12 @@ def worker_counts_import(*, actor, path: Path) -> CountImportResult:
             seen[key] = number
             records.append(outcome)
     except FileProblem as exc:
-        result.errors = [counts.RowError(0, "", exc.code, exc.message)]
+        result.errors = [RowError(0, "", exc.code, exc.message)]
         return result
-    if mapping is None:
-        result.errors = [counts.RowError(0, "", "file_empty", "Berkas kosong.")]
+    if header is None:
+        result.errors = [RowError(0, "", "file_empty", "Berkas kosong.")]
     elif not records and not result.errors:
-        result.errors = [counts.RowError(2, "", "file_no_rows", "Berkas tidak berisi baris data.")]
+        result.errors = [RowError(2, "", "file_no_rows", "Berkas tidak berisi baris data.")]
     if result.errors:
         return result
     with transaction.atomic():

@@ -5,13 +5,13 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from jaring.accounts.permissions import can_edit_data
+from jaring.access.permissions import can_edit_data
 from jaring.contributions import selectors, services, workbooks
 from jaring.contributions.forms import (
     OCCUPATION_CHOICES,
@@ -23,24 +23,17 @@ from jaring.contributions.forms import (
 )
 from jaring.contributions.permissions import can_edit_rates
 from jaring.contributions.vocab import FundingSource, Package
-from jaring.errors import DomainError
-from jaring.web.helpers import add_domain_error
+from jaring.errors import DomainError, add_domain_error
+from jaring.guards import require
+
+EDITORS_ONLY = gettext_lazy("Hanya operator dan admin yang dapat mengubah data anggaran.")
+RATE_EDITORS_ONLY = gettext_lazy("Hanya admin platform dan admin provinsi yang dapat mengubah tarif iuran.")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SCENARIOS_SHOWN = 100
 OCCUPATION_NAMES = dict(OCCUPATION_CHOICES)
 SOURCE_NAMES = dict(FundingSource.choices)
 PACKAGE_NAMES = dict(Package.choices)
-
-
-def _require_editor(user) -> None:
-    if not can_edit_data(user):
-        raise PermissionDenied(_("Hanya operator dan admin yang dapat mengubah data anggaran."))
-
-
-def _require_rate_editor(user) -> None:
-    if not can_edit_rates(user):
-        raise PermissionDenied(_("Hanya admin platform dan admin provinsi yang dapat mengubah tarif iuran."))
 
 
 @login_required
@@ -80,7 +73,7 @@ def budget_planning(request):
 
 @login_required
 def scenario_create(request):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     regions = list(selectors.scenario_regions_for(request.user))
     initial = {"year": timezone.localdate().year + 1, "source": FundingSource.APBD_KAB}
     form = ScenarioForm(request.POST or None, regions=regions, initial=initial)
@@ -193,7 +186,7 @@ def rate_rule_list(request):
 
 @login_required
 def rate_rule_create(request):
-    _require_rate_editor(request.user)
+    require(can_edit_rates(request.user), RATE_EDITORS_ONLY)
     form = RateRuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -214,7 +207,7 @@ def rate_rule_create(request):
 @login_required
 def rate_rule_detail(request, pk: int):
     """Edit a rule not in use yet; end (close) any rule."""
-    _require_rate_editor(request.user)
+    require(can_edit_rates(request.user), RATE_EDITORS_ONLY)
     rule = get_object_or_404(selectors.rate_rules(), pk=pk)
     in_use = selectors.rate_rule_in_use(rule)
     action = request.POST.get("aksi") if request.method == "POST" else None
@@ -265,7 +258,7 @@ def worker_count_list(request):
         request.POST or None, regions=regencies, initial={"year": timezone.localdate().year}
     )
     if request.method == "POST":
-        _require_editor(request.user)
+        require(can_edit_data(request.user), EDITORS_ONLY)
         if form.is_valid():
             try:
                 services.worker_count_set(
@@ -298,7 +291,7 @@ def worker_count_list(request):
 
 @login_required
 def worker_count_import(request):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     result = None
     error = None
     if request.method == "POST":

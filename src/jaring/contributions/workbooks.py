@@ -9,7 +9,7 @@ import xlsxwriter
 from jaring.contributions.models import ScenarioKind
 from jaring.contributions.selectors import Comparison
 from jaring.contributions.vocab import FundingSource, Package
-from jaring.registry.workbooks import safe_cell
+from jaring.sheets.writers import safe_cell
 
 
 def _basis_text(scenario) -> str:

@@ -8,13 +8,13 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from jaring.accounts.scoping import SYSTEM
+from jaring import codes
+from jaring.access.scoping import SYSTEM
 from jaring.alerts.models import Severity
 from jaring.alerts.sources import Draft, source
 from jaring.funds.selectors import idle_villages
 from jaring.programs.models import Program
 from jaring.programs.rules import rupiah
-from jaring.regions import codes
 
 URGENT_IDLE_DAYS = 90
 

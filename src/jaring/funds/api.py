@@ -5,18 +5,39 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from jaring.accounts.permissions import can_edit_data
+from jaring.access.permissions import can_edit_data
 from jaring.api_input import Cursor, Date, Days, Id, Limit, RegionFilter, Rupiah, SmallNumber, Year
 from jaring.funds import selectors, services
 from jaring.funds.models import TransferKind
+from jaring.guards import require
+from jaring.paging import keyset_page
 from jaring.programs.selectors import program_get, programs_visible_to
 
+EDITORS_ONLY = "Hanya operator dan admin yang dapat mencatat dana."
+
 router = Router(tags=["Alur dana"])
+
+
+class FunnelOut(Schema):
+    budget: int
+    allocated: int
+    to_regency: int
+    to_village: int
+    to_bpjs: int
+    percent: dict[str, float]
+
+
+@router.get(
+    "/programs/{program_id}/funnel", response=FunnelOut, summary="Alur dana program (rupiah dan persen)"
+)
+def program_funnel(request, program_id: Id, region: RegionFilter = ""):
+    program = program_get(request.user, program_id)
+    report = selectors.funnel_report(request.user, [program], region=region)
+    return report.programs[0][1].as_dict()
 
 
 class AllocationOut(Schema):
@@ -88,11 +109,6 @@ class IdleOut(Schema):
     idle_days: int
 
 
-def _require_editor(user) -> None:
-    if not can_edit_data(user):
-        raise PermissionDenied("Hanya operator dan admin yang dapat mencatat dana.")
-
-
 def _transfer_out(t) -> dict:
     return {
         "id": t.pk,
@@ -131,7 +147,7 @@ def allocation_list(request, program_id: Id):
 
 @router.post("/allocations", response={201: AllocationOut}, summary="Tetapkan alokasi satu wilayah")
 def allocation_set(request, payload: AllocationIn):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     program = program_get(request.user, payload.program_id)
     allocation = services.allocation_set(
         actor=request.user, program=program, region_code=payload.region_code, amount=payload.amount
@@ -153,23 +169,18 @@ def allocation_set(request, payload: AllocationIn):
 def transfer_list(
     request, program_id: Id | None = None, kind: str = "", after: Cursor | None = None, limit: Limit = 100
 ):
-    found = selectors.transfers_visible_to(request.user).order_by("-id")
+    found = selectors.transfers_visible_to(request.user)
     if program_id:
         found = found.filter(program_id=program_id)
     if kind in TransferKind.values:
         found = found.filter(kind=kind)
-    if after:
-        found = found.filter(id__lt=after)
-    rows = list(found[: limit + 1])
-    return {
-        "items": [_transfer_out(t) for t in rows[:limit]],
-        "next_after": rows[limit - 1].pk if len(rows) > limit else None,
-    }
+    rows, next_after = keyset_page(found, after=after, limit=limit, newest_first=True)
+    return {"items": [_transfer_out(t) for t in rows], "next_after": next_after}
 
 
 @router.post("/transfers", response={201: TransferOut}, summary="Catat transfer (bukti diunggah lewat web)")
 def transfer_post(request, payload: TransferIn):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     program = program_get(request.user, payload.program_id)
     transfer = services.transfer_post(
         actor=request.user,
@@ -188,7 +199,7 @@ def transfer_post(request, payload: TransferIn):
     "/transfers/{transfer_id}/reverse", response={201: TransferOut}, summary="Koreksi (entri pembalik)"
 )
 def transfer_reverse(request, transfer_id: Id, payload: TransferReverseIn):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     transfer = get_object_or_404(selectors.transfers_visible_to(request.user), pk=transfer_id)
     reversal = services.transfer_reverse(
         actor=request.user, transfer=transfer, reason=payload.reason, on=payload.on

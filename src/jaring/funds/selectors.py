@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Max, QuerySet, Sum
 from django.db.models.functions import Substr
 
-from jaring.accounts.scoping import jurisdiction_of, region_subtree_q, scope_to_jurisdiction
+from jaring.access.scoping import jurisdiction_of, region_subtree_q, scope_to_jurisdiction
 from jaring.funds.models import Allocation, Transfer, TransferKind, TransferTotal
 from jaring.programs.models import Program
 from jaring.regions.models import Region

@@ -10,9 +10,10 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from jaring import codes
+from jaring.access.permissions import can_edit_data, is_platform
+from jaring.access.scoping import jurisdiction_of
 from jaring.accounts.models import OrgKind
-from jaring.accounts.permissions import can_edit_data, is_platform
-from jaring.accounts.scoping import jurisdiction_of
 from jaring.audit.services import audit_record
 from jaring.contributions.selectors import monthly_contribution
 from jaring.errors import Conflict, InvalidInput, PermissionDeniedError
@@ -20,7 +21,6 @@ from jaring.funds.models import Allocation, Transfer, TransferKind, TransferTota
 from jaring.funds.selectors import transfer_sums_by_area
 from jaring.programs.models import Program
 from jaring.programs.rules import rupiah
-from jaring.regions import codes
 from jaring.regions.models import Region, RegionLevel
 
 

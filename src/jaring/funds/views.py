@@ -2,30 +2,28 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from jaring.accounts.permissions import can_edit_data
-from jaring.accounts.scoping import region_subtree_q
-from jaring.errors import DomainError
+from jaring import codes
+from jaring.access.permissions import can_edit_data
+from jaring.access.scoping import region_subtree_q
+from jaring.errors import DomainError, add_domain_error
 from jaring.funds import selectors, services, workbooks
 from jaring.funds.forms import AllocationForm, ReverseForm, TransferForm
 from jaring.funds.models import TransferKind
+from jaring.guards import require
+from jaring.paging import paginate, querystring_without_page
 from jaring.programs.rules import rupiah
 from jaring.programs.selectors import program_get, programs_visible_to
-from jaring.regions import codes
-from jaring.web.helpers import add_domain_error, paginate, querystring_without_page
+
+EDITORS_ONLY = gettext_lazy("Hanya operator dan admin yang dapat mencatat dana.")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _require_editor(user) -> None:
-    if not can_edit_data(user):
-        raise PermissionDenied(_("Hanya operator dan admin yang dapat mencatat dana."))
 
 
 def _programs(request):
@@ -97,7 +95,7 @@ def transfer_export(request):
 
 @login_required
 def transfer_create(request):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     initial = {"program": request.GET.get("program"), "transferred_on": timezone.localdate()}
     form = TransferForm(
         request.POST or None,
@@ -131,7 +129,7 @@ def transfer_create(request):
 
 @login_required
 def transfer_reverse(request, pk: int):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     transfer = get_object_or_404(selectors.transfers_visible_to(request.user), pk=pk)
     form = ReverseForm(request.POST or None, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -164,7 +162,7 @@ def allocation_list(request, program_pk: int):
     program = program_get(request.user, program_pk)
     form = AllocationForm(request.POST or None)
     if request.method == "POST":
-        _require_editor(request.user)
+        require(can_edit_data(request.user), EDITORS_ONLY)
         try:
             if "from_quota" in request.POST:
                 total = services.allocations_from_quotas(actor=request.user, program=program)

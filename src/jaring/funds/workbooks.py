@@ -6,7 +6,7 @@ import io
 
 import xlsxwriter
 
-from jaring.registry.workbooks import safe_cell
+from jaring.sheets.writers import safe_cell
 
 HEADERS = [
     "Tanggal",

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from jaring import codes
 from jaring.alerts.models import Severity
 from jaring.alerts.sources import Draft, source
 from jaring.billing.alerts import list_url, names_of
@@ -17,7 +18,6 @@ from jaring.billing.selectors import protection_counts_by_village
 from jaring.monitoring.coverage import Figure, percent_text, target_for, trajectory_pct
 from jaring.monitoring.models import CoverageFigure, CoverageTarget, ProtectionSummary
 from jaring.monitoring.summaries import last_refresh
-from jaring.regions import codes
 from jaring.regions.models import Region
 
 URGENT_POINTS = Decimal(5)  # behind the path by this many percentage points or more

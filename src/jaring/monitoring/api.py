@@ -6,14 +6,14 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from jaring.accounts.permissions import can_edit_data
+from jaring.access.permissions import can_edit_data
 from jaring.api_input import Date, ErrorOut, RegionFilter, Year
 from jaring.errors import InvalidInput
+from jaring.guards import require
 from jaring.monitoring import selectors, services
 from jaring.monitoring.models import ImportSource
 
@@ -98,8 +98,7 @@ def get_coverage(request, region: RegionFilter = "", date: Date | None = None):
     summary="Impor angka cakupan (XLSX/CSV); bila ada baris salah tidak ada yang disimpan",
 )
 def import_coverage(request, file: File[UploadedFile]):
-    if not can_edit_data(request.user):
-        raise PermissionDenied("Hanya operator dan admin yang dapat mengimpor angka cakupan.")
+    require(can_edit_data(request.user), "Hanya operator dan admin yang dapat mengimpor angka cakupan.")
     suffix = Path(file.name or "upload").suffix[:8]
     with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
         for chunk in file.chunks():

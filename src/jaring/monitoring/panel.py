@@ -10,7 +10,7 @@ from datetime import date
 
 from django.db.models import Count, Q
 
-from jaring.accounts.scoping import jurisdiction_of
+from jaring.access.scoping import jurisdiction_of
 from jaring.alerts.models import Severity
 from jaring.alerts.selectors import inbox
 from jaring.claims.selectors import BenefitTotals, benefits_paid

@@ -11,23 +11,35 @@ they work), and the figure is BPJS's own count.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Container
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
-from jaring.errors import DomainError
+from jaring import codes
 from jaring.monitoring.coverage import format_people
-from jaring.regions import codes
-from jaring.registry.rows import RowError, header_key, parse_date, text_of
+from jaring.sheets.cells import CellProblem, parse_date, text_of, whole_number
+from jaring.sheets.headers import Column, Sheet
+from jaring.sheets.rows import RowError
 
-COLUMNS = ("KODE_WILAYAH", "TANGGAL", "PESERTA_AKTIF", "POTENSI_PEKERJA", "TARGET_PERSEN")
-REQUIRED = ("KODE_WILAYAH", "TANGGAL", "PESERTA_AKTIF", "POTENSI_PEKERJA")
-COLUMN_BY_KEY = {header_key(c): c for c in COLUMNS}
 FIRST_DATE = date(2014, 1, 1)  # BPJS Ketenagakerjaan began operating on 1 January 2014
 PEOPLE_MAX = 400_000_000
-_NUMBER_WITH_SEPARATORS = re.compile(r"\d{1,3}([.,]\d{3})+")
+# KODE_WILAYAH and TARGET_PERSEN are read by the row rule (known codes, jurisdiction,
+# a target-only row).
+SHEET = Sheet(
+    columns=(
+        Column("KODE_WILAYAH", required=True),
+        Column("TANGGAL", required=True, parse=partial(parse_date, example="31/12/2024")),
+        Column("PESERTA_AKTIF", required=True, parse=lambda cell, _column: whole_number(cell)),
+        Column("POTENSI_PEKERJA", required=True, parse=lambda cell, _column: whole_number(cell)),
+        Column("TARGET_PERSEN"),
+    ),
+    missing="Kolom {column} tidak ada di baris judul. Baris pertama harus berisi {columns} (TARGET_PERSEN "
+    "boleh tidak ada).",
+)
+COLUMNS = tuple(SHEET.names)
+REQUIRED = tuple(SHEET.required)
 
 
 @dataclass(frozen=True)
@@ -44,40 +56,16 @@ class CoverageRecord:
         return self.participants is not None
 
 
-@dataclass(frozen=True)
-class RowWarning:
-    row: int
-    column: str
-    code: str
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
+class RowWarning(RowError):
+    """A row saved with a note (the shape of a ``RowError``)."""
 
 
-def _people(cell: object) -> int | str | None:
-    """A count of people; None when empty; a short reason (text) when it is not one."""
-    if cell is None or (isinstance(cell, str) and not cell.strip()):
-        return None
-    if isinstance(cell, bool):
-        return "bukan angka"
-    if isinstance(cell, int | float):
-        if isinstance(cell, float) and not cell.is_integer():
-            return "ada desimal"
-        if abs(cell) >= PEOPLE_LIMIT:
-            return "terlalu besar"
-        return int(cell) if cell >= 0 else "negatif"
-    text = str(cell).strip().replace(" ", "")
-    if text.startswith("-") and text[1:].replace(".", "").replace(",", "").isdigit():
-        return "negatif"
-    if _NUMBER_WITH_SEPARATORS.fullmatch(text):
-        text = text.replace(".", "").replace(",", "")
-    if text.isdigit() and text.isascii():
-        return int(text) if len(text) <= 10 else "terlalu besar"
-    return "bukan bilangan bulat"
-
-
-PEOPLE_LIMIT = 10**10  # more people than live on earth: a typing or column error
+def _people(values: dict[str, object], column: str) -> int | CellProblem | None:
+    """A count of people; None when empty; the problem when it is not one."""
+    try:
+        return SHEET.parse(column, values.get(column))
+    except CellProblem as problem:
+        return problem
 
 
 def _target(cell: object) -> Decimal | str | None:
@@ -141,9 +129,9 @@ def parse_coverage_row(
         fail("TANGGAL", "date_required", "Tanggal data wajib diisi, mis. 31/12/2024.")
     else:
         try:
-            on = parse_date(raw_date, "TANGGAL")
-        except DomainError as exc:
-            fail("TANGGAL", exc.code, exc.message.replace("12/03/1985", "31/12/2024"))
+            on = SHEET.parse("TANGGAL", raw_date)
+        except CellProblem as exc:
+            fail("TANGGAL", exc.code, exc.message)
         else:
             if on > today:
                 fail(
@@ -161,8 +149,8 @@ def parse_coverage_row(
                 )
                 on = None
 
-    participants = _people(values.get("PESERTA_AKTIF"))
-    potential = _people(values.get("POTENSI_PEKERJA"))
+    participants = _people(values, "PESERTA_AKTIF")
+    potential = _people(values, "POTENSI_PEKERJA")
     target = _target(values.get("TARGET_PERSEN"))
     target_only = participants is None and potential is None and isinstance(target, Decimal)
     if not target_only:
@@ -175,12 +163,12 @@ def parse_coverage_row(
                     f"{column} wajib diisi dengan jumlah orang, mis. 49803 (kosongkan PESERTA_AKTIF dan "
                     "POTENSI_PEKERJA bersama-sama hanya untuk baris yang mengisi TARGET_PERSEN saja).",
                 )
-            elif isinstance(value, str):
+            elif isinstance(value, CellProblem):
                 fail(
                     column,
-                    "number_negative" if value == "negatif" else "number_invalid",
-                    f"'{shown}' tidak dapat dipakai ({value}). Isi bilangan bulat {minimum} atau lebih tanpa "
-                    "desimal, mis. 49803 atau 49.803.",
+                    "number_negative" if value.code == "negative" else "number_invalid",
+                    f"'{shown}' tidak dapat dipakai ({value.message}). Isi bilangan bulat {minimum} atau "
+                    "lebih tanpa desimal, mis. 49803 atau 49.803.",
                 )
             elif value < minimum:
                 fail(

@@ -1,5 +1,5 @@
 """Reads of coverage figures, always through the jurisdiction scope
-(jaring.accounts.scoping). Dashboards read the stored figures (BPJS and BPS
+(jaring.access.scoping). Dashboards read the stored figures (BPJS and BPS
 aggregates imported per region and date), never the participant registry, and
 each read is one grouped query per table whatever the number of regions.
 
@@ -23,7 +23,8 @@ from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from jaring.accounts.scoping import (
+from jaring import codes
+from jaring.access.scoping import (
     jurisdiction_of,
     region_subtree_q,
     scope_to_jurisdiction,
@@ -36,7 +37,6 @@ from jaring.contributions.vocab import FundingSource, Package
 from jaring.monitoring import coverage, maps, scoring
 from jaring.monitoring.coverage import CoverageLine, Figure
 from jaring.monitoring.models import CoverageFigure, CoverageImport, CoverageTarget
-from jaring.regions import codes
 from jaring.regions.boundaries import regency_boundaries
 from jaring.regions.models import Region
 from jaring.regions.selectors import region_breadcrumb, region_get

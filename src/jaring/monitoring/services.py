@@ -17,18 +17,20 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from jaring.accounts.permissions import can_edit_data
-from jaring.accounts.scoping import jurisdiction_of
+from jaring import codes
+from jaring.access.permissions import can_edit_data
+from jaring.access.scoping import jurisdiction_of
 from jaring.audit.models import AuditEvent
 from jaring.audit.services import audit_values
 from jaring.bulk import bulk_insert
 from jaring.errors import Conflict, PermissionDeniedError
 from jaring.monitoring import rows as coverage_rows
 from jaring.monitoring.models import CoverageFigure, CoverageImport, CoverageTarget, ImportSource
-from jaring.regions import codes
 from jaring.regions.models import Region
-from jaring.registry.readers import FileProblem, read_rows
-from jaring.registry.rows import RowError, text_of
+from jaring.sheets.cells import is_blank, text_of
+from jaring.sheets.headers import Header, match_header
+from jaring.sheets.readers import FileProblem, read_rows
+from jaring.sheets.rows import RowError
 
 ROWS_MAX = 250_000  # a national monthly file (91,599 regions) fits more than twice
 WARNINGS_KEPT = 200
@@ -69,25 +71,6 @@ def _require_editor(actor) -> None:
         raise PermissionDeniedError("Hanya operator dan admin yang dapat mengimpor angka cakupan.")
 
 
-def _header(cells: list[object]) -> tuple[dict[int, str], list[RowError]]:
-    mapping: dict[int, str] = {}
-    for index, cell in enumerate(cells):
-        column = coverage_rows.COLUMN_BY_KEY.get(coverage_rows.header_key(cell))
-        if column and column not in mapping.values():
-            mapping[index] = column
-    missing = [c for c in coverage_rows.REQUIRED if c not in mapping.values()]
-    return mapping, [
-        RowError(
-            1,
-            column,
-            "column_missing",
-            f"Kolom {column} tidak ada di baris judul. Baris pertama harus berisi "
-            f"{', '.join(coverage_rows.COLUMNS)} (TARGET_PERSEN boleh tidak ada).",
-        )
-        for column in missing
-    ]
-
-
 def _known_codes(raw_codes: set[str]) -> set[str]:
     wanted = sorted({c for c in (codes.try_normalize(r) for r in raw_codes if r) if c})
     known: set[str] = set()
@@ -99,17 +82,17 @@ def _known_codes(raw_codes: set[str]) -> set[str]:
 
 def _read(path: Path, result: CoverageImportResult) -> list[tuple[int, dict[str, object]]]:
     """The data rows of the file keyed by column, or [] with the file's errors in ``result``."""
-    mapping: dict[int, str] | None = None
+    header: Header | None = None
     found: list[tuple[int, dict[str, object]]] = []
     try:
         for number, cells in read_rows(Path(path)):
-            if mapping is None:
-                mapping, header_errors = _header(cells)
-                if header_errors:
-                    result.errors = header_errors
+            if header is None:
+                header = match_header(cells, coverage_rows.SHEET)
+                if header.errors:
+                    result.errors = header.errors
                     return []
                 continue
-            if all(text_of(c) == "" for c in cells):
+            if is_blank(cells):
                 continue
             if len(found) >= ROWS_MAX:
                 result.errors = [
@@ -123,11 +106,11 @@ def _read(path: Path, result: CoverageImportResult) -> list[tuple[int, dict[str,
                     )
                 ]
                 return []
-            found.append((number, {col: cells[i] if i < len(cells) else None for i, col in mapping.items()}))
+            found.append((number, header.values(cells)))
     except FileProblem as exc:
         result.errors = [RowError(0, "", exc.code, exc.message)]
         return []
-    if mapping is None:
+    if header is None:
         result.errors = [RowError(0, "", "file_empty", "Berkas kosong: tidak ada baris judul maupun data.")]
     elif not found:
         result.errors = [RowError(2, "", "file_no_rows", "Berkas tidak berisi baris data.")]

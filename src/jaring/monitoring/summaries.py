@@ -22,13 +22,13 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from jaring.accounts.scoping import jurisdiction_of, region_subtree_q, scope_to_jurisdiction
+from jaring import codes
+from jaring.access.scoping import jurisdiction_of, region_subtree_q, scope_to_jurisdiction
 from jaring.billing.selectors import protection_counts_by_village
 from jaring.bulk import bulk_insert
 from jaring.monitoring.models import ProtectionSummary, SummaryRefresh
 from jaring.programs.models import VillageEnrolmentCount
 from jaring.programs.selectors import active_enrolments_on
-from jaring.regions import codes
 
 STATUSES = ("active", "arrears", "lapsed", "deceased", "exited", "not_covered")
 FIELDS = (*STATUSES, "enrolled")

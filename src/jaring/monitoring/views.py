@@ -13,21 +13,24 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from jaring.accounts.permissions import can_edit_data
+from jaring import codes
+from jaring.access.permissions import can_edit_data
 from jaring.errors import DomainError
 from jaring.funds.selectors import funnel_report
+from jaring.guards import require
 from jaring.monitoring import maps, scoring, selectors, services, summaries, workbooks
 from jaring.monitoring.models import ImportSource
 from jaring.monitoring.panel import programs_panel
 from jaring.programs.selectors import programs_visible_to
-from jaring.regions import codes
+
+EDITORS_ONLY = gettext_lazy("Hanya operator dan admin yang dapat mengimpor angka cakupan.")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORTS_SHOWN = 50
@@ -40,11 +43,6 @@ SORTS = {
     "kesenjangan": lambda line: line.gap_participants if line.gap_participants is not None else -1,
     "tanggal": lambda line: line.figure.on,
 }
-
-
-def _require_editor(user) -> None:
-    if not can_edit_data(user):
-        raise PermissionDenied(_("Hanya operator dan admin yang dapat mengimpor angka cakupan."))
 
 
 def _chosen_date(request) -> tuple[date, str]:
@@ -172,7 +170,7 @@ def coverage_export(request):
 
 @login_required
 def coverage_import(request):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     result = None
     error = None
     if request.method == "POST":

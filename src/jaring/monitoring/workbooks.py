@@ -7,11 +7,11 @@ from datetime import date
 
 import xlsxwriter
 
+from jaring import codes
 from jaring.monitoring import scoring
 from jaring.monitoring.rows import COLUMNS
 from jaring.monitoring.selectors import CoverageReport, Scorecard
-from jaring.regions import codes
-from jaring.registry.workbooks import safe_cell
+from jaring.sheets.writers import safe_cell
 
 
 def _book():

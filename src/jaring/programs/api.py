@@ -5,20 +5,23 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from jaring.access.permissions import can_edit_data, sees_full_nik
 from jaring.accounts.models import Organization
-from jaring.accounts.permissions import can_edit_data, sees_full_nik
 from jaring.accounts.selectors import organization_by_code
-from jaring.api_input import Count, Cursor, Date, Days, Id, Income, Limit, Months, RegionFilter, Rupiah, Year
+from jaring.api_input import Count, Cursor, Date, Days, Id, Income, Limit, Months, Rupiah, Year
 from jaring.errors import NotFound
-from jaring.funds.selectors import funnel_report
+from jaring.guards import require
+from jaring.paging import keyset_page
 from jaring.privacy import mask_nik
 from jaring.programs import selectors, services
 from jaring.registry.selectors import participants_visible_to
+from jaring.sheets.cells import compact
+
+EDITORS_ONLY = "Hanya operator dan admin yang dapat mengubah data program."
 
 router = Router(tags=["Program dan PKS"])
 
@@ -57,15 +60,6 @@ class ProgramIn(Schema):
     declared_income: Income = 1_000_000
     quota_total: Count | None = None
     quotas: dict[str, Count] = {}
-
-
-class FunnelOut(Schema):
-    budget: int
-    allocated: int
-    to_regency: int
-    to_village: int
-    to_bpjs: int
-    percent: dict[str, float]
 
 
 class EnrolmentOut(Schema):
@@ -179,11 +173,6 @@ def _agreement_out(agreement, today: date) -> dict:
     }
 
 
-def _require_editor(user) -> None:
-    if not can_edit_data(user):
-        raise PermissionDenied("Hanya operator dan admin yang dapat mengubah data program.")
-
-
 def _organization(code: str, field: str) -> Organization:
     found = organization_by_code(code, active_only=True)
     if found is None:
@@ -203,7 +192,7 @@ def program_list(request, year: Year | None = None, source: str = ""):
 
 @router.post("/programs", response={201: ProgramOut}, summary="Buat program pendanaan")
 def program_create(request, payload: ProgramIn):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     program = services.program_create(
         actor=request.user,
         code=payload.code,
@@ -228,36 +217,22 @@ def program_get(request, program_id: Id):
     return _program_out(selectors.program_get(request.user, program_id))
 
 
-@router.get(
-    "/programs/{program_id}/funnel", response=FunnelOut, summary="Alur dana program (rupiah dan persen)"
-)
-def program_funnel(request, program_id: Id, region: RegionFilter = ""):
-    program = selectors.program_get(request.user, program_id)
-    report = funnel_report(request.user, [program], region=region)
-    return report.programs[0][1].as_dict()
-
-
 @router.get("/programs/{program_id}/enrolments", response=dict[str, list[EnrolmentOut] | int | None])
 def enrolment_list(
     request, program_id: Id, status: str = "", after: Cursor | None = None, limit: Limit = 100
 ):
     """Enrolments in the user's jurisdiction, newest first; ``after`` pages by id."""
     program = selectors.program_get(request.user, program_id)
-    found = selectors.program_enrolments(request.user, program, status=status).order_by("-id")
-    if after:
-        found = found.filter(id__lt=after)
-    rows = list(found[: limit + 1])
-    return {
-        "items": [_enrolment_out(request.user, e) for e in rows[:limit]],
-        "next_after": rows[limit - 1].pk if len(rows) > limit else None,
-    }
+    found = selectors.program_enrolments(request.user, program, status=status)
+    rows, next_after = keyset_page(found, after=after, limit=limit, newest_first=True)
+    return {"items": [_enrolment_out(request.user, e) for e in rows], "next_after": next_after}
 
 
 @router.post("/programs/{program_id}/enrolments", response={201: EnrolmentOut}, summary="Daftarkan peserta")
 def enrolment_create(request, program_id: Id, payload: EnrolmentIn):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     program = selectors.program_get(request.user, program_id)
-    nik = payload.nik.replace(".", "").replace(" ", "")
+    nik = compact(payload.nik)
     person = participants_visible_to(request.user).filter(nik=nik).first()
     if person is None:
         raise NotFound(
@@ -278,7 +253,7 @@ def _enrolment(request, enrolment_id: Id):
 
 @router.post("/enrolments/{enrolment_id}/end", response=EnrolmentOut, summary="Akhiri kepesertaan")
 def enrolment_end(request, enrolment_id: Id, payload: EnrolmentEnd):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     enrolment = services.enrolment_end(
         actor=request.user,
         enrolment=_enrolment(request, enrolment_id),
@@ -292,7 +267,7 @@ def enrolment_end(request, enrolment_id: Id, payload: EnrolmentEnd):
     "/enrolments/{enrolment_id}/transfer", response={201: EnrolmentOut}, summary="Pindahkan ke program lain"
 )
 def enrolment_transfer(request, enrolment_id: Id, payload: EnrolmentMove):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     enrolment = _enrolment(request, enrolment_id)
     target = selectors.program_by_code(request.user, payload.to_program)
     if target is None:
@@ -318,7 +293,7 @@ def agreement_list(request, ending_within: Days | None = None):
     "/agreements", response={201: AgreementOut}, summary="Catat PKS/MoU (dokumen diunggah lewat web)"
 )
 def agreement_create(request, payload: AgreementIn):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     programs = []
     for code in payload.programs:
         program = selectors.program_by_code(request.user, code)

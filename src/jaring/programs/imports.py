@@ -18,12 +18,24 @@ from jaring.programs.models import Program
 from jaring.programs.selectors import programs_visible_to
 from jaring.programs.services import EnrolmentRequest, enrolments_create
 from jaring.registry.models import Participant
-from jaring.registry.readers import read_rows
-from jaring.registry.rows import RowError, header_key, parse_date, text_of
 from jaring.registry.selectors import participants_visible_to
+from jaring.sheets.cells import compact, is_blank, parse_date, text_of
+from jaring.sheets.headers import LAST, Column, Sheet, match_header
+from jaring.sheets.readers import read_rows
+from jaring.sheets.rows import RowError
 
-COLUMNS = ("NIK", "KODE_PROGRAM", "TANGGAL_MULAI")
-REQUIRED = ("NIK", "KODE_PROGRAM")
+# NIK and KODE_PROGRAM are checked against the people and programs the actor sees. A
+# column named twice is read from its last position.
+SHEET = Sheet(
+    columns=(
+        Column("NIK", required=True),
+        Column("KODE_PROGRAM", required=True),
+        Column("TANGGAL_MULAI", parse=parse_date),
+    ),
+    duplicates=LAST,
+)
+COLUMNS = tuple(SHEET.names)
+REQUIRED = tuple(SHEET.required)
 BATCH_SIZE = 10_000
 
 
@@ -54,11 +66,12 @@ def enrolments_import(*, actor, path: Path, dry_run: bool = False) -> EnrolmentI
     header = next(rows, None)
     if header is None:
         raise DomainError("Berkas kosong: tidak ada baris judul maupun data.", code="file_empty")
-    positions = {header_key(cell): index for index, cell in enumerate(header[1])}
-    missing = [c for c in REQUIRED if header_key(c) not in positions]
-    if missing:
+    columns = match_header(header[1], SHEET)
+    if columns.missing:
         raise DomainError(
-            "Kolom wajib tidak ada di baris judul: " + ", ".join(missing) + ". Tidak ada baris yang dibaca.",
+            "Kolom wajib tidak ada di baris judul: "
+            + ", ".join(columns.missing)
+            + ". Tidak ada baris yang dibaca.",
             code="columns_missing",
         )
     visible = Program.objects.all() if actor is None else programs_visible_to(actor)
@@ -68,17 +81,16 @@ def enrolments_import(*, actor, path: Path, dry_run: bool = False) -> EnrolmentI
     try:
         with transaction.atomic():
             for number, cells in rows:
-                values = {
-                    column: cells[index]
-                    if (index := positions.get(header_key(column))) is not None and index < len(cells)
-                    else None
-                    for column in COLUMNS
-                }
-                if all(text_of(v) == "" for v in values.values()):
+                values = columns.values(cells)
+                if is_blank(values.values()):
                     continue
-                nik = text_of(values["NIK"]).replace(".", "").replace(" ", "")
                 pending.append(
-                    (number, nik, text_of(values["KODE_PROGRAM"]).upper(), values["TANGGAL_MULAI"])
+                    (
+                        number,
+                        compact(values.get("NIK")),
+                        text_of(values.get("KODE_PROGRAM")).upper(),
+                        values.get("TANGGAL_MULAI"),
+                    )
                 )
                 if len(pending) >= BATCH_SIZE:
                     _flush(actor, pending, programs, people, result)
@@ -127,7 +139,7 @@ def _flush(actor, pending, programs, people, result: EnrolmentImport) -> None:
         starts_on = None
         if text_of(start):
             try:
-                starts_on = parse_date(start, "TANGGAL_MULAI")
+                starts_on = SHEET.parse("TANGGAL_MULAI", start)
             except DomainError as exc:
                 errors.append(RowError(number, "TANGGAL_MULAI", exc.code, exc.message))
         if errors:

@@ -1,5 +1,5 @@
 """Reads of programs, enrolments and agreements, always through the jurisdiction
-scope (jaring.accounts.scoping)."""
+scope (jaring.access.scoping)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
-from jaring.accounts.scoping import region_subtree_q, scope_to_jurisdiction, scope_to_overlap_or_own
+from jaring.access.scoping import region_subtree_q, scope_to_jurisdiction, scope_to_overlap_or_own
 from jaring.programs.models import Agreement, Enrolment, EnrolmentStatus, Program, VillageEnrolmentCount
 from jaring.registry.models import Participant
 from jaring.registry.selectors import ParticipantFilters, participants_filtered

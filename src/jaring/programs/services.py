@@ -11,9 +11,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from jaring import codes
+from jaring.access.permissions import can_edit_data, is_platform
+from jaring.access.scoping import Jurisdiction, jurisdiction_of
 from jaring.accounts.models import Organization, OrgKind
-from jaring.accounts.permissions import can_edit_data, is_platform
-from jaring.accounts.scoping import jurisdiction_of
 from jaring.audit.models import AuditEvent
 from jaring.audit.services import audit_record, audit_values
 from jaring.bulk import bulk_insert
@@ -30,7 +31,6 @@ from jaring.programs.models import (
     ProgramQuota,
     VillageEnrolmentCount,
 )
-from jaring.regions import codes
 from jaring.regions.models import Region
 from jaring.registry.models import Participant
 from jaring.registry.vocab import CATEGORY_LABELS, STATUS_LABELS, Category, Status
@@ -281,6 +281,49 @@ def enrolments_create(
     if actor is not None and not is_platform(actor) and not can_edit_data(actor):
         raise PermissionDeniedError("Hanya operator dan admin yang dapat mendaftarkan peserta ke program.")
     program = Program.objects.select_for_update().get(pk=program.pk)  # serializes quota and budget checks
+    intake = _intake(actor, program, requests)
+    new_rows: list[dict] = []
+    for request in requests:
+        person = request.participant
+        if person.pk in intake.already or person.pk in intake.seen:
+            result.unchanged += 1
+            continue
+        starts_on = request.starts_on or intake.default_start
+        cost = rules.enrolment_cost(
+            months=program.coverage_months, monthly_rupiah=intake.rates[person.occupation]
+        )
+        refusal = _refusal(intake, person, starts_on, cost)
+        if refusal:
+            _refuse(request, *refusal, result)
+            continue
+        new_rows.append(_admit(intake, actor, person, starts_on, cost))
+    if not new_rows:
+        return result
+    _write_enrolments(intake, new_rows, result)
+    _audit_enrolments(actor, program, new_rows, reason)
+    return result
+
+
+@dataclass
+class _Intake:
+    """What enrolling into one locked program checks each request against, and what the
+    people admitted so far have taken of its quotas and budget."""
+
+    program: Program
+    jurisdiction: Jurisdiction | None
+    targets: list[str]  # the codes of the program's target regions
+    quotas: dict[str, int]  # category -> places per village
+    rates: dict[str, int]  # occupation -> monthly contribution
+    state: rules.QuotaState
+    already: set[int]  # participants already enrolled in the program
+    elsewhere: dict[int, list[tuple[date, date | None, str, date]]]  # active enrolments in other programs
+    counts: dict[tuple[str, str], VillageEnrolmentCount]  # (village, category) -> counter, locked
+    default_start: date
+    seen: set[int] = field(default_factory=set)  # admitted in this batch
+
+
+def _intake(actor, program: Program, requests: list[EnrolmentRequest]) -> _Intake:
+    """Read what the checks need, locking the program's village counters of the people."""
     jurisdiction = jurisdiction_of(actor) if actor is not None else None
     targets = [r.code for r in program.target_regions.all()]
     quotas = {q.category: q.per_village for q in program.quotas.all()}
@@ -316,119 +359,113 @@ def enrolments_create(
     today = timezone.localdate()
     # Without a date: from today while the program runs, else from its start.
     default_start = today if program.starts_on <= today <= program.ends_on else program.starts_on
-    new_rows: list[dict] = []
-    seen: set[int] = set()
-    for request in requests:
-        person = request.participant
-        starts_on = request.starts_on or default_start
-        if person.pk in already or person.pk in seen:
-            result.unchanged += 1
-            continue
-        if person.status in (Status.DECEASED, Status.EXITED):
-            _refuse(
-                request,
-                "participant_not_eligible",
-                f"{person.full_name} berstatus {STATUS_LABELS[Status(person.status)]}; "
-                "tidak dapat didaftarkan.",
-                result,
-            )
-            continue
-        if jurisdiction is not None and not jurisdiction.contains(person.village_id):
-            _refuse(request, "outside_jurisdiction", "Peserta ini di luar wilayah kerja Anda.", result)
-            continue
-        if not any(person.village_id.startswith(t) for t in targets):
-            _refuse(
-                request,
-                "outside_program_regions",
-                f"Desa {codes.dotted(person.village_id)} tidak termasuk wilayah sasaran "
-                f"program {program.code}.",
-                result,
-            )
-            continue
-        if not program.starts_on <= starts_on <= program.ends_on:
-            _refuse(
-                request,
-                "date_outside_program",
-                f"Tanggal mulai {starts_on:%d-%m-%Y} di luar masa program "
-                f"({program.starts_on:%d-%m-%Y} s.d. {program.ends_on:%d-%m-%Y}).",
-                result,
-            )
-            continue
-        clash = next(
-            (
-                code
-                for start, end, code, program_end in elsewhere.get(person.pk, [])
-                if rules.overlaps(starts_on, program.ends_on, start, end or program_end)
-            ),
-            None,
+    return _Intake(
+        program=program,
+        jurisdiction=jurisdiction,
+        targets=targets,
+        quotas=quotas,
+        rates=rates,
+        state=state,
+        already=already,
+        elsewhere=elsewhere,
+        counts=counts,
+        default_start=default_start,
+    )
+
+
+def _refusal(intake: _Intake, person: Participant, starts_on: date, cost: int) -> tuple[str, str] | None:
+    """(code, message) when ``person`` may not be enrolled from ``starts_on`` at ``cost``."""
+    program = intake.program
+    if person.status in (Status.DECEASED, Status.EXITED):
+        return (
+            "participant_not_eligible",
+            f"{person.full_name} berstatus {STATUS_LABELS[Status(person.status)]}; tidak dapat didaftarkan.",
         )
-        if clash:
-            _refuse(
-                request,
-                "double_funding",
-                f"{person.full_name} sudah dibiayai program {clash} pada periode yang sama. "
-                "Pindahkan kepesertaannya bila pembiayaan beralih.",
-                result,
-            )
-            continue
-        if quotas:
-            limit = quotas.get(person.category)
-            if limit is None:
-                _refuse(
-                    request,
-                    "quota_category",
-                    f"Program {program.code} tidak punya kuota untuk kategori "
-                    f"{CATEGORY_LABELS[Category(person.category)]}.",
-                    result,
-                )
-                continue
-            counter = counts.get((person.village_id, person.category))
-            used = counter.active if counter else 0
-            if used + 1 > limit:
-                _refuse(
-                    request,
-                    "quota_village",
-                    f"Kuota {CATEGORY_LABELS[Category(person.category)]} "
-                    f"desa {codes.dotted(person.village_id)} "
-                    f"sudah penuh ({used} dari {limit}).",
-                    result,
-                )
-                continue
-        cost = rules.enrolment_cost(months=program.coverage_months, monthly_rupiah=rates[person.occupation])
-        refusal = state.refusal(cost=cost)
-        if refusal:
-            _refuse(request, *refusal, result)
-            continue
-        state.take(cost=cost)
-        seen.add(person.pk)
-        key = (person.village_id, person.category)
-        if key not in counts:
-            counts[key] = VillageEnrolmentCount(
-                program=program, village_id=person.village_id, category=person.category
-            )
-        counts[key].active += 1
-        new_rows.append(
-            {
-                "program_id": program.pk,
-                "participant_id": person.pk,
-                "village_id": person.village_id,
-                "category": person.category,
-                "starts_on": starts_on,
-                "ends_on": None,
-                "status": EnrolmentStatus.ACTIVE.value,
-                "end_reason": "",
-                "committed_rupiah": cost,
-                "transferred_to_id": None,
-                "enrolled_by_id": actor.pk if actor is not None and actor.pk else None,
-                "created_at": timezone.now(),
-            }
+    if intake.jurisdiction is not None and not intake.jurisdiction.contains(person.village_id):
+        return "outside_jurisdiction", "Peserta ini di luar wilayah kerja Anda."
+    if not any(person.village_id.startswith(t) for t in intake.targets):
+        return (
+            "outside_program_regions",
+            f"Desa {codes.dotted(person.village_id)} tidak termasuk wilayah sasaran program {program.code}.",
         )
-    if not new_rows:
-        return result
+    if not program.starts_on <= starts_on <= program.ends_on:
+        return (
+            "date_outside_program",
+            f"Tanggal mulai {starts_on:%d-%m-%Y} di luar masa program "
+            f"({program.starts_on:%d-%m-%Y} s.d. {program.ends_on:%d-%m-%Y}).",
+        )
+    clash = next(
+        (
+            code
+            for start, end, code, program_end in intake.elsewhere.get(person.pk, [])
+            if rules.overlaps(starts_on, program.ends_on, start, end or program_end)
+        ),
+        None,
+    )
+    if clash:
+        return (
+            "double_funding",
+            f"{person.full_name} sudah dibiayai program {clash} pada periode yang sama. "
+            "Pindahkan kepesertaannya bila pembiayaan beralih.",
+        )
+    return _quota_refusal(intake, person) or intake.state.refusal(cost=cost)
+
+
+def _quota_refusal(intake: _Intake, person: Participant) -> tuple[str, str] | None:
+    """(code, message) when the program's places for the person's category in his village are taken."""
+    if not intake.quotas:
+        return None
+    limit = intake.quotas.get(person.category)
+    if limit is None:
+        return (
+            "quota_category",
+            f"Program {intake.program.code} tidak punya kuota untuk kategori "
+            f"{CATEGORY_LABELS[Category(person.category)]}.",
+        )
+    counter = intake.counts.get((person.village_id, person.category))
+    used = counter.active if counter else 0
+    if used + 1 > limit:
+        return (
+            "quota_village",
+            f"Kuota {CATEGORY_LABELS[Category(person.category)]} desa {codes.dotted(person.village_id)} "
+            f"sudah penuh ({used} dari {limit}).",
+        )
+    return None
+
+
+def _admit(intake: _Intake, actor, person: Participant, starts_on: date, cost: int) -> dict:
+    """Take the person's place and budget, and give his enrolment row."""
+    intake.state.take(cost=cost)
+    intake.seen.add(person.pk)
+    key = (person.village_id, person.category)
+    if key not in intake.counts:
+        intake.counts[key] = VillageEnrolmentCount(
+            program=intake.program, village_id=person.village_id, category=person.category
+        )
+    intake.counts[key].active += 1
+    return {
+        "program_id": intake.program.pk,
+        "participant_id": person.pk,
+        "village_id": person.village_id,
+        "category": person.category,
+        "starts_on": starts_on,
+        "ends_on": None,
+        "status": EnrolmentStatus.ACTIVE.value,
+        "end_reason": "",
+        "committed_rupiah": cost,
+        "transferred_to_id": None,
+        "enrolled_by_id": actor.pk if actor is not None and actor.pk else None,
+        "created_at": timezone.now(),
+    }
+
+
+def _write_enrolments(intake: _Intake, new_rows: list[dict], result: EnrolmentOutcome) -> None:
+    """Insert the rows, save the village counters and the program's totals."""
+    program = intake.program
     bulk_insert(Enrolment, new_rows)
-    _save_counts(counts.values())
+    _save_counts(intake.counts.values())
     Program.objects.filter(pk=program.pk).update(
-        enrolled_active=state.total_used, committed_rupiah=state.budget_committed
+        enrolled_active=intake.state.total_used, committed_rupiah=intake.state.budget_committed
     )
     created = dict(
         Enrolment.objects.filter(
@@ -439,6 +476,9 @@ def enrolments_create(
     )
     result.created = len(new_rows)
     result.enrolment_ids = [created[r["participant_id"]] for r in new_rows]
+
+
+def _audit_enrolments(actor, program: Program, new_rows: list[dict], reason: str) -> None:
     bulk_insert(
         AuditEvent,
         [
@@ -458,7 +498,6 @@ def enrolments_create(
             for row in new_rows
         ],
     )
-    return result
 
 
 def _save_counts(counters) -> None:

@@ -5,19 +5,20 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jaring.access.permissions import can_edit_data, is_platform
 from jaring.accounts.models import Organization
-from jaring.accounts.permissions import can_edit_data, is_platform
 from jaring.audit.selectors import record_history
 from jaring.contributions.vocab import FundingSource
-from jaring.errors import DomainError
-from jaring.funds.selectors import funnel_report, idle_villages
+from jaring.errors import DomainError, add_domain_error
+from jaring.guards import require
+from jaring.paging import keyset_page, paginate, querystring_without_page
 from jaring.programs import selectors, services
 from jaring.programs.forms import (
     AgreementForm,
@@ -30,9 +31,12 @@ from jaring.programs.forms import (
     TransferEnrolmentForm,
 )
 from jaring.programs.imports import enrolments_import
+from jaring.programs.panels import panels_for
 from jaring.registry.models import CATEGORY_CHOICES, OCCUPATION_CHOICES
 from jaring.registry.selectors import ParticipantFilters, nik_for, participants_visible_to
-from jaring.web.helpers import add_domain_error, paginate, querystring_without_page
+from jaring.sheets.cells import compact
+
+EDITORS_ONLY = gettext_lazy("Hanya operator dan admin yang dapat mengubah data program.")
 
 ENROLMENTS_PER_PAGE = 50
 
@@ -42,11 +46,6 @@ def _payers(user):
     if is_platform(user):
         return Organization.objects.filter(is_active=True)
     return Organization.objects.filter(pk=user.organization_id, is_active=True)
-
-
-def _require_editor(user) -> None:
-    if not can_edit_data(user):
-        raise PermissionDenied(_("Hanya operator dan admin yang dapat mengubah data program."))
 
 
 @login_required
@@ -75,7 +74,7 @@ def program_list(request):
 
 @login_required
 def program_create(request):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     form = ProgramForm(
         request.POST or None, payers=_payers(request.user), initial={"payer": request.user.organization_id}
     )
@@ -109,21 +108,19 @@ def program_create(request):
 @login_required
 def program_detail(request, pk: int):
     program = selectors.program_get(request.user, pk)
-    report = funnel_report(request.user, [program])
-    enrolments = selectors.program_enrolments(request.user, program).order_by("-id")
     after = request.GET.get("setelah", "")
-    if after.isdigit():
-        enrolments = enrolments.filter(id__lt=int(after))
-    enrolments = list(enrolments[: ENROLMENTS_PER_PAGE + 1])  # keyset: no count over a million rows
-    next_after = enrolments[ENROLMENTS_PER_PAGE - 1].pk if len(enrolments) > ENROLMENTS_PER_PAGE else None
-    enrolments = enrolments[:ENROLMENTS_PER_PAGE]
+    enrolments, next_after = keyset_page(  # no count over a million rows
+        selectors.program_enrolments(request.user, program),
+        after=int(after) if after.isdigit() else None,
+        limit=ENROLMENTS_PER_PAGE,
+        newest_first=True,
+    )
     return render(
         request,
         "programs/detail.html",
         {
             "program": program,
-            "funnel": report.programs[0][1],
-            "regencies": report.regencies,
+            "panels": panels_for(request.user, program),
             "quota_use": selectors.quota_use(request.user, program),
             "quotas": list(program.quotas.all()),
             "enrolled_here": selectors.enrolled_in_jurisdiction(request.user, program),
@@ -132,7 +129,6 @@ def program_detail(request, pk: int):
             "rows": [(e, nik_for(request.user, e.participant.nik)) for e in enrolments],
             "agreements": program.agreements.order_by("-ends_on"),
             "periods": program.periods.all(),
-            "idle": idle_villages(request.user, [program], today=timezone.localdate(), limit=20),
             "enrol_form": EnrolForm(),
             "period_form": PeriodForm(),
             "can_edit": can_edit_data(request.user),
@@ -144,11 +140,11 @@ def program_detail(request, pk: int):
 @login_required
 @require_POST
 def program_enrol(request, pk: int):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     program = selectors.program_get(request.user, pk)
     form = EnrolForm(request.POST)
     if form.is_valid():
-        nik = form.cleaned_data["nik"].replace(".", "").replace(" ", "")
+        nik = compact(form.cleaned_data["nik"])
         person = participants_visible_to(request.user).filter(nik=nik).first()
         if person is None:
             messages.error(request, _("NIK %(nik)s tidak ditemukan di wilayah kerja Anda.") % {"nik": nik})
@@ -176,7 +172,7 @@ SELECTION_PAGE_SIZES = (50, 100, 200, 500)
 def program_select(request, pk: int):
     """Enrol people chosen from the registry: a filtered, paginated list of the
     people who may still join the program, with a checkbox each."""
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     program = selectors.program_get(request.user, pk)
     get = request.GET
     filters = ParticipantFilters(
@@ -252,7 +248,7 @@ def program_select(request, pk: int):
 @login_required
 @require_POST
 def program_period_start(request, pk: int):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     program = selectors.program_get(request.user, pk)
     form = PeriodForm(request.POST)
     if form.is_valid():
@@ -280,7 +276,7 @@ def _enrolment(request, pk: int):
 
 @login_required
 def enrolment_end(request, pk: int):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     enrolment = _enrolment(request, pk)
     form = EndEnrolmentForm(request.POST or None, initial={"ends_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -298,7 +294,7 @@ def enrolment_end(request, pk: int):
 
 @login_required
 def enrolment_transfer(request, pk: int):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     enrolment = _enrolment(request, pk)
     programs = selectors.programs_visible_to(request.user).exclude(pk=enrolment.program_id)
     form = TransferEnrolmentForm(request.POST or None, programs=programs)
@@ -325,7 +321,7 @@ def enrolment_transfer(request, pk: int):
 
 @login_required
 def enrolment_import(request):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     form = EnrolmentFileForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -361,7 +357,7 @@ def agreement_list(request):
 
 @login_required
 def agreement_create(request):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     renews = None
     renews_id = request.GET.get("perbarui") or request.POST.get("renews")
     if renews_id and str(renews_id).isdigit():

@@ -7,7 +7,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-from jaring.regions import codes
+from jaring import codes
 
 _DATA = Path(__file__).resolve().parent / "data"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter as Tally
 
+from jaring import codes
 from jaring.integrity import Counter
-from jaring.regions import codes
 from jaring.regions.models import Region
 
 COUNTED = {

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jaring.regions import codes
+from jaring import codes
 
 
 class RegionLevel(models.TextChoices):

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from jaring.accounts.scoping import (
+from jaring import codes
+from jaring.access.scoping import (
     get_visible_or_404,
     jurisdiction_of,
     region_subtree_q,
     scope_to_jurisdiction,
 )
-from jaring.regions import codes
 from jaring.regions.models import Region
 
 SEARCH_LIMIT = 50

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from django.db import transaction
 
+from jaring import codes
 from jaring.audit.services import audit_record
 from jaring.errors import InvalidInput
-from jaring.regions import codes
 from jaring.regions.models import Region
 
 BUNDLED_REGIONS = Path(__file__).resolve().parent / "data" / "wilayah.csv.gz"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from jaring.accounts.scoping import jurisdiction_of
+from jaring.access.scoping import jurisdiction_of
 from jaring.regions import selectors
 from jaring.regions.models import RegionLevel
 

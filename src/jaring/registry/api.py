@@ -4,14 +4,14 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from jaring.accounts.permissions import can_edit_data, can_read_audit
+from jaring.access.permissions import can_edit_data, can_read_audit
 from jaring.api_input import Cursor, Id, Limit, RegionFilter
 from jaring.errors import InvalidInput
+from jaring.guards import require
 from jaring.registry import selectors
 from jaring.registry.imports import import_participants, row_context
 from jaring.registry.rows import COLUMN_OF_FIELD, validate_row
@@ -109,8 +109,7 @@ def _out(user, p) -> dict:
 
 
 def _save(request, data: dict):
-    if not can_edit_data(request.user):
-        raise PermissionDenied("Hanya operator dan admin yang dapat mengubah data peserta.")
+    require(can_edit_data(request.user), "Hanya operator dan admin yang dapat mengubah data peserta.")
     values = {COLUMN_OF_FIELD[k]: v for k, v in data.items() if k in COLUMN_OF_FIELD}
     # The API sends what it means: "" erases, a field not sent keeps what is stored.
     outcome = validate_row(values, row=1, ctx=row_context(request.user), blank_keeps=False)
@@ -180,15 +179,16 @@ class ImportErrorOut(Schema):
 
 
 def _visible_import(request, import_id: Id):
-    if not (can_edit_data(request.user) or can_read_audit(request.user)):
-        raise PermissionDenied("Impor hanya untuk operator, admin dan auditor.")
+    require(
+        can_edit_data(request.user) or can_read_audit(request.user),
+        "Impor hanya untuk operator, admin dan auditor.",
+    )
     return get_object_or_404(selectors.imports_visible_to(request.user), pk=import_id)
 
 
 @imports_router.post("", response={201: ImportOut}, summary="Unggah berkas peserta (XLSX/CSV)")
 def upload_import(request, file: File[UploadedFile], dry_run: Form[bool] = False):
-    if not can_edit_data(request.user):
-        raise PermissionDenied("Hanya operator dan admin yang dapat mengimpor peserta.")
+    require(can_edit_data(request.user), "Hanya operator dan admin yang dapat mengimpor peserta.")
     suffix = Path(file.name or "upload").suffix[:8]
     with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
         for chunk in file.chunks():

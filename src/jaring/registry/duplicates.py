@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from jaring.accounts.scoping import Jurisdiction, region_subtree_q
+from jaring.access.scoping import Jurisdiction, region_subtree_q
 from jaring.audit.services import audit_record
 from jaring.errors import InvalidInput
 from jaring.registry.models import DuplicateCandidate, DuplicateStatus, Participant

@@ -17,7 +17,7 @@ from jaring.registry.vocab import (
     Occupation,
     Status,
 )
-from jaring.registry.workbooks import safe_cell
+from jaring.sheets.writers import safe_cell
 
 HEADER = [
     "NIK",

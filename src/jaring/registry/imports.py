@@ -17,24 +17,19 @@ from django.db import reset_queries, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from jaring.accounts.permissions import can_edit_data
-from jaring.accounts.scoping import jurisdiction_of
+from jaring.access.permissions import can_edit_data
+from jaring.access.scoping import jurisdiction_of
 from jaring.audit.services import audit_record
 from jaring.errors import DomainError, InvalidInput, PermissionDeniedError
 from jaring.regions.models import Region
-from jaring.registry.filecheck import inspect_xlsx
 from jaring.registry.models import ImportRowError, ImportRun, ImportStatus
-from jaring.registry.readers import FileProblem, read_rows, sniff_kind
-from jaring.registry.rows import (
-    COLUMN_BY_KEY,
-    REQUIRED,
-    RowContext,
-    RowError,
-    header_key,
-    text_of,
-    validate_row,
-)
+from jaring.registry.rows import SHEET, RowContext, validate_row
 from jaring.registry.services import participants_upsert
+from jaring.sheets.cells import is_blank
+from jaring.sheets.filecheck import inspect_xlsx
+from jaring.sheets.headers import match_header
+from jaring.sheets.readers import FileProblem, read_rows, sniff_kind
+from jaring.sheets.rows import RowError
 
 BATCH_SIZE = 5000
 FIRST_ERRORS = 200
@@ -165,44 +160,6 @@ def row_context(actor, *, today: date | None = None) -> RowContext:
     )
 
 
-def _map_header(cells: list[object]) -> tuple[dict[int, str], list[RowError]]:
-    mapping: dict[int, str] = {}
-    first_at: dict[str, int] = {}
-    errors = []
-    for index, cell in enumerate(cells):
-        column = COLUMN_BY_KEY.get(header_key(cell))
-        if column is None:
-            continue
-        if column in first_at:
-            errors.append(
-                RowError(
-                    1,
-                    column,
-                    "column_duplicate",
-                    f"Kolom {column} ada dua kali di baris judul (kolom ke-{first_at[column] + 1} dan "
-                    f"ke-{index + 1}). Hapus salah satu lalu unggah lagi.",
-                )
-            )
-        else:
-            first_at[column] = index
-            mapping[index] = column
-    errors += [
-        RowError(
-            1,
-            column,
-            "column_missing",
-            f"Kolom wajib {column} tidak ada di baris judul. Pakai templat impor.",
-        )
-        for column in REQUIRED
-        if column not in first_at
-    ]
-    return mapping, errors
-
-
-def _is_blank(cells: list[object]) -> bool:
-    return all(text_of(cell) == "" for cell in cells)
-
-
 @transaction.atomic
 def import_runs_close_stale(*, run: ImportRun, now=None) -> int:
     """Close as failed the runs a killed process left validating or committing: the
@@ -319,7 +276,8 @@ def _run(actor, path, run, *, dry_run, today, batch_size, progress) -> None:
     header = next(rows, None)
     if header is None:
         raise FileProblem("Berkas kosong: tidak ada baris judul maupun data.", code="file_empty")
-    mapping, header_errors = _map_header(header[1])
+    columns = match_header(header[1], SHEET)
+    header_errors = columns.errors
     if header_errors:
         _record_errors(run, header_errors)
         run.rejected = 0
@@ -369,11 +327,10 @@ def _run(actor, path, run, *, dry_run, today, batch_size, progress) -> None:
             progress(run)
 
     for number, cells in rows:
-        if _is_blank(cells):
+        if is_blank(cells):
             continue
         run.processed_rows += 1
-        values = {column: cells[index] if index < len(cells) else None for index, column in mapping.items()}
-        outcome = validate_row(values, row=number, ctx=ctx)
+        outcome = validate_row(columns.values(cells), row=number, ctx=ctx)
         if isinstance(outcome, list):
             errors.extend(outcome)
             run.rejected += 1

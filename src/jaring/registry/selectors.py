@@ -6,15 +6,16 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from jaring.accounts.permissions import sees_full_nik
-from jaring.accounts.scoping import (
+from jaring import codes
+from jaring.access.permissions import sees_full_nik
+from jaring.access.scoping import (
     get_visible_or_404,
     region_subtree_q,
     scope_to_jurisdiction,
     scope_to_jurisdiction_or_own,
 )
+from jaring.paging import keyset_page
 from jaring.privacy import mask_nik, mask_niks_in_text
-from jaring.regions import codes
 from jaring.registry.models import ImportRun, Participant
 
 PAGE_SIZE = 50
@@ -68,12 +69,8 @@ def participants_page(
 ) -> tuple[list[Participant], int | None]:
     """Keyset pagination by id: no COUNT over the table, no OFFSET scan."""
     limit = max(1, min(limit, MAX_PAGE_SIZE))
-    people = participants_filtered(user, filters).select_related("village").order_by("id")
-    if after:
-        people = people.filter(id__gt=after)
-    rows = list(people[: limit + 1])
-    next_after = rows[limit - 1].id if len(rows) > limit else None
-    return rows[:limit], next_after
+    people = participants_filtered(user, filters).select_related("village")
+    return keyset_page(people, after=after, limit=limit)
 
 
 def nik_for(user, nik: str) -> str:

@@ -8,12 +8,12 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from jaring.accounts.scoping import jurisdiction_of
+from jaring import codes
+from jaring.access.scoping import jurisdiction_of
 from jaring.audit.models import AuditEvent
 from jaring.audit.services import audit_record, audit_values, diff
 from jaring.bulk import bulk_insert
 from jaring.errors import InvalidInput, NotFound
-from jaring.regions import codes
 from jaring.registry.models import Participant, StatusChange
 from jaring.registry.rows import ParticipantRecord
 from jaring.registry.vocab import Status, check_transition

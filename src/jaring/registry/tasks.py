@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django_tasks import task
 
-from jaring.accounts.scoping import jurisdiction_of
+from jaring.access.scoping import jurisdiction_of
 from jaring.registry.duplicates import duplicates_scan
 from jaring.registry.imports import import_participants
 from jaring.registry.models import ImportRun, ImportStatus

@@ -5,20 +5,23 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from jaring.accounts.permissions import can_edit_data, can_read_audit
+from jaring.access.permissions import can_edit_data, can_read_audit
 from jaring.audit.selectors import record_history
 from jaring.errors import DomainError
+from jaring.guards import require
 from jaring.registry import exports, selectors, workbooks
 from jaring.registry.duplicates import duplicate_decide
 from jaring.registry.imports import import_commit, import_upload
 from jaring.registry.models import CATEGORY_CHOICES, OCCUPATION_CHOICES, STATUS_CHOICES, ImportStatus
+
+EDITORS_ONLY = gettext_lazy("Hanya operator dan admin yang dapat mengimpor peserta.")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -112,14 +115,9 @@ def template_download(request, fmt: str):
     return response
 
 
-def _require_editor(user) -> None:
-    if not can_edit_data(user):
-        raise PermissionDenied(_("Hanya operator dan admin yang dapat mengimpor peserta."))
-
-
 @login_required
 def import_start(request):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     error = None
     if request.method == "POST":
         upload = request.FILES.get("berkas")
@@ -142,8 +140,10 @@ def import_start(request):
 
 
 def _visible_run(request, pk: int):
-    if not (can_edit_data(request.user) or can_read_audit(request.user)):
-        raise PermissionDenied(_("Impor hanya untuk operator, admin dan auditor."))
+    require(
+        can_edit_data(request.user) or can_read_audit(request.user),
+        _("Impor hanya untuk operator, admin dan auditor."),
+    )
     return get_object_or_404(selectors.imports_visible_to(request.user), pk=pk)
 
 
@@ -168,7 +168,7 @@ def import_detail(request, pk: int):
 @login_required
 @require_POST
 def import_save(request, pk: int):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     run = _visible_run(request, pk)
     try:
         import_commit(actor=request.user, run=run)
@@ -208,7 +208,7 @@ def duplicate_list(request):
 @login_required
 @require_POST
 def duplicate_resolve(request, pk: int):
-    _require_editor(request.user)
+    require(can_edit_data(request.user), EDITORS_ONLY)
     pair = get_object_or_404(selectors.duplicates_visible_to(request.user), pk=pk)
     decision = request.POST.get("keputusan")
     keep = None

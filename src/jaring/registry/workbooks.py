@@ -9,9 +9,10 @@ from pathlib import Path
 
 import xlsxwriter
 
-from jaring.registry.readers import FileProblem, read_rows
 from jaring.registry.rows import COLUMNS, ERASE, REQUIRED
 from jaring.registry.vocab import CATEGORY_LABELS, OCCUPATION_LABELS
+from jaring.sheets.readers import FileProblem, read_rows
+from jaring.sheets.writers import safe_cell
 
 EXAMPLE = [
     "1504011203850001",
@@ -120,13 +121,6 @@ def template_csv() -> bytes:
     writer.writerow(COLUMNS)
     writer.writerow(EXAMPLE)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def safe_cell(value: object) -> object:
-    """Spreadsheet cells never start a formula (CSV/Excel injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def _rejected_rows(path: Path, wanted: set[int]):

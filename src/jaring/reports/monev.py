@@ -16,7 +16,8 @@ from datetime import date, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from jaring.accounts.scoping import Jurisdiction, jurisdiction_of, region_subtree_q
+from jaring import codes
+from jaring.access.scoping import Jurisdiction, jurisdiction_of, region_subtree_q
 from jaring.alerts.models import Severity
 from jaring.alerts.selectors import conditions_on
 from jaring.alerts.sources import kind_label
@@ -34,7 +35,6 @@ from jaring.programs.selectors import (
     agreements_visible_to,
     programs_visible_to,
 )
-from jaring.regions import codes
 from jaring.regions.models import Region
 from jaring.reports.tables import (
     DATE,

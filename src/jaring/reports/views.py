@@ -4,14 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from jaring.accounts.permissions import can_edit_data
-from jaring.accounts.scoping import jurisdiction_of
-from jaring.errors import DomainError
-from jaring.regions import codes
+from jaring import codes
+from jaring.access.permissions import can_edit_data
+from jaring.access.scoping import jurisdiction_of
+from jaring.errors import DomainError, add_domain_error
 from jaring.reports.forms import MonevForm
 from jaring.reports.monev import monev_report
 from jaring.reports.render import monev_pdf, monev_xlsx
-from jaring.web.helpers import add_domain_error
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",

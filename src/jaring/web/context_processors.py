@@ -1,7 +1,7 @@
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
-from jaring.accounts.permissions import can_administer, can_read_audit
+from jaring.access.permissions import can_administer, can_read_audit
 from jaring.alerts.selectors import open_counts
 
 # The navigation shell; later capabilities replace `url_name=None` with their pages.

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from jaring.accounts.scoping import jurisdiction_of
+from jaring.access.scoping import jurisdiction_of
 from jaring.monitoring import summaries
 from jaring.monitoring.panel import programs_panel
 from jaring.regions import selectors

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
-from jaring.regions import codes
+from jaring import codes
 
 register = template.Library()
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from jaring.accounts.rules import OrgKind
+from jaring.access.rules import OrgKind
 from jaring.accounts.services import organization_create
 from jaring.errors import DomainError
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from jaring.accounts.rules import Role
+from jaring.access.rules import Role
 from jaring.accounts.selectors import organization_by_code
 from jaring.accounts.services import user_create
 from jaring.errors import DomainError

@@ -8,6 +8,7 @@ from jaring.accounts.cli import actor_from_option
 from jaring.billing.selectors import protection_on
 from jaring.registry.models import Participant
 from jaring.registry.selectors import nik_for, participants_visible_to
+from jaring.sheets.cells import compact
 
 
 class Command(BaseCommand):
@@ -28,7 +29,7 @@ class Command(BaseCommand):
             on = date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
         except ValueError as exc:
             raise CommandError(f"date_invalid: Tanggal '{options['date']}' bukan YYYY-MM-DD.") from exc
-        nik = options["nik"].replace(".", "").replace(" ", "")
+        nik = compact(options["nik"])
         people = Participant.objects.all() if actor is None else participants_visible_to(actor)
         person = people.filter(nik=nik).first()
         if person is None:

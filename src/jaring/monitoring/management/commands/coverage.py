@@ -5,9 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 from django.utils import timezone
 
+from jaring import codes
 from jaring.monitoring import selectors
 from jaring.monitoring.cli import people, percent, reader_from_option
-from jaring.regions import codes
 
 
 class Command(BaseCommand):

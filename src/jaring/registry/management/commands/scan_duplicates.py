@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from jaring.accounts.scoping import Jurisdiction
-from jaring.regions import codes
+from jaring import codes
+from jaring.access.scoping import Jurisdiction
 from jaring.registry.duplicates import duplicates_scan
 
 

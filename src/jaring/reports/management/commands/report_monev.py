@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from jaring.access.scoping import SYSTEM
 from jaring.accounts.cli import actor_from_option
-from jaring.accounts.scoping import SYSTEM
 from jaring.errors import DomainError
 from jaring.reports.monev import monev_report
 from jaring.reports.render import monev_pdf, monev_xlsx

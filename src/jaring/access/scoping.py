@@ -15,7 +15,7 @@ from operator import or_
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from jaring.regions import codes
+from jaring import codes
 
 _CACHE_ATTR = "_jaring_jurisdiction"
 

@@ -1,6 +1,6 @@
-"""Reading participant files as they arrive: XLSX/XLS through python-calamine, CSV
-streamed line by line (UTF-8 with or without BOM, or Windows-1252; comma or
-semicolon). Yields (row_number, [cells]) with the header as row 1.
+"""Reading the spreadsheets officers send, as they arrive, for every importer: XLSX/XLS
+through python-calamine, CSV streamed line by line (UTF-8 with or without BOM, or
+Windows-1252; comma or semicolon). Yields (row_number, [cells]) with the header as row 1.
 
 Whatever the file holds, reading it either yields rows or raises ``FileProblem``
 naming the problem and the fix: an XLSX is inspected as a zip before calamine sees
@@ -21,7 +21,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from jaring.registry.filecheck import MAX_COLUMNS, FileProblem, inspect_xlsx
+from jaring.sheets.filecheck import MAX_COLUMNS, FileProblem, inspect_xlsx
 
 __all__ = ["MAX_CELL_CHARS", "FileProblem", "read_rows", "sniff_kind"]
 

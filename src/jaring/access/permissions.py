@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jaring.accounts.rules import SUBORDINATE_KINDS, OrgKind, Role
+from jaring.access.rules import SUBORDINATE_KINDS, OrgKind, Role
 
 
 def is_platform(user) -> bool:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from jaring import codes
+from jaring.codes import Level
 from jaring.errors import InvalidInput
-from jaring.regions import codes
-from jaring.regions.codes import Level
 
 
 class OrgKind(StrEnum):

@@ -1,0 +1,132 @@
+"""What a sheet holds, declared once per importer, and its header row matched to it.
+
+An importer declares its ``Sheet``: the columns (name, required or not, the cell
+parser), what a header naming a column twice means, and how a missing column is
+reported. ``match_header`` reads row 1 against it before any data row is read: the
+position of each column, the required columns missing, the headers it does not know
+and those given twice. Headers match ignoring case, spaces and underscores
+(``Tanggal Lahir`` is ``TANGGAL_LAHIR``).
+
+Pure: no Django import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from jaring.sheets.cells import text_of
+from jaring.sheets.rows import RowError
+
+# A column named twice in the header:
+FIRST = "first"  # the first one is read, the others ignored
+LAST = "last"  # the last one is read, the others ignored
+REFUSE = "refuse"  # an error (``column_duplicate``) for each repetition
+MISSING = "Kolom {column} tidak ada di baris judul. Baris pertama harus berisi {columns}."
+DUPLICATE = (
+    "Kolom {column} ada dua kali di baris judul (kolom ke-{first} dan ke-{again}). Hapus salah satu "
+    "lalu unggah lagi."
+)
+
+
+def header_key(text: object) -> str:
+    """Headers match case-insensitively, ignoring spaces and underscores."""
+    return re.sub(r"[\s_]+", "", str(text or "")).upper()
+
+
+@dataclass(frozen=True)
+class Column:
+    """``parse(cell, name)`` turns the cell into its value or raises a ``DomainError``
+    (the ``sheets.cells`` parsers have this shape); None where the row rule reads the
+    cell itself (with reference data: known codes, the jurisdiction)."""
+
+    name: str
+    required: bool = False
+    parse: Callable[[object, str], object] | None = None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """``missing`` is the message of a required column missing from the header, with
+    ``{column}`` and ``{columns}`` (the declared names, in order)."""
+
+    columns: tuple[Column, ...]
+    duplicates: str = FIRST
+    missing: str = MISSING
+
+    @cached_property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @cached_property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    @cached_property
+    def by_key(self) -> dict[str, Column]:
+        return {header_key(c.name): c for c in self.columns}
+
+    def column(self, name: str) -> Column:
+        return self.by_key[header_key(name)]
+
+    def parse(self, name: str, cell: object) -> object:
+        """The value of a cell of column ``name``, by the column's declared parser."""
+        parse = self.column(name).parse
+        if parse is None:
+            raise TypeError(f"column {name} declares no parser")
+        return parse(cell, name)
+
+
+def column_missing(sheet: Sheet, column: str, *, named: str = "", columns: Sequence[str] = ()) -> RowError:
+    """The header error for ``column``; ``named`` replaces its name in the message (one
+    error for several columns), ``columns`` the declared names."""
+    message = sheet.missing.format(column=named or column, columns=", ".join(columns or sheet.names))
+    return RowError(1, column, "column_missing", message)
+
+
+@dataclass
+class Header:
+    """Row 1 read against a sheet. ``errors`` are the problems the sheet refuses the file
+    for: each repetition of a column (when it declares ``REFUSE``), then each required
+    column missing, in the declared order."""
+
+    sheet: Sheet
+    index: dict[str, int] = field(default_factory=dict)  # column -> position, in the file's order
+    missing: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)  # headers that name no declared column
+    repeated: list[tuple[str, int, int]] = field(default_factory=list)  # (column, first, again)
+    errors: list[RowError] = field(default_factory=list)
+
+    def values(self, cells: Sequence[object]) -> dict[str, object]:
+        """The cells of a data row by column; a column the header lacks is not a key, a
+        row shorter than the header gives None."""
+        return {column: cells[i] if i < len(cells) else None for column, i in self.index.items()}
+
+
+def match_header(cells: Iterable[object], sheet: Sheet) -> Header:
+    header = Header(sheet)
+    first_at: dict[str, int] = {}
+    for position, cell in enumerate(cells):
+        column = sheet.by_key.get(header_key(cell))
+        if column is None:
+            if text_of(cell):
+                header.unknown.append(text_of(cell))
+            continue
+        if column.name not in first_at:
+            first_at[column.name] = header.index[column.name] = position
+            continue
+        header.repeated.append((column.name, first_at[column.name], position))
+        if sheet.duplicates == LAST:
+            header.index[column.name] = position
+    if sheet.duplicates == REFUSE:
+        header.errors += [
+            RowError(
+                1, name, "column_duplicate", DUPLICATE.format(column=name, first=first + 1, again=again + 1)
+            )
+            for name, first, again in header.repeated
+        ]
+    header.missing = [name for name in sheet.required if name not in header.index]
+    header.errors += [column_missing(sheet, name) for name in header.missing]
+    return header
