@@ -9,6 +9,12 @@ def is_platform(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.is_superuser)
 
 
+def acts_as_platform(actor) -> bool:
+    """A service's actor that may do anything: the platform itself (``actor=None``:
+    installation and the command line) or a platform superuser."""
+    return actor is None or is_platform(actor)
+
+
 def can_edit_data(user) -> bool:
     """Operators and admins enter and change data; viewers only read."""
     if is_platform(user):

@@ -94,6 +94,13 @@ class _SystemReader:
 SYSTEM = _SystemReader()
 
 
+def reader_of(actor):
+    """Whom a service reads as: its actor, or ``SYSTEM`` (every region) when the
+    platform itself acts (``actor=None``: installation and the command line). The one
+    way a service says "the platform sees everything"."""
+    return SYSTEM if actor is None else actor
+
+
 def jurisdiction_of(user) -> Jurisdiction:
     """The jurisdiction of a user: a platform superuser sees everything; a user of an
     active organization sees its regions; anyone else sees nothing."""

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jaring import codes
-from jaring.access.permissions import creatable_kinds, is_platform
+from jaring.access.permissions import acts_as_platform, creatable_kinds, is_platform
 from jaring.access.rules import OrgKind, Role, normalize_organization_code, validate_jurisdiction
 from jaring.access.scoping import forget_jurisdiction, jurisdiction_of
 from jaring.accounts.models import ApiToken, Organization, User
@@ -55,14 +55,14 @@ def _resolve_regions(kind: str, region_codes: list[str]) -> list[Region]:
 
 
 def _require_platform_or(actor, allowed: bool, message: str) -> None:
-    if actor is None or is_platform(actor):
+    if acts_as_platform(actor):
         return
     if not allowed:
         raise PermissionDeniedError(message)
 
 
 def _check_jurisdiction_inside_actor(actor, regions: list[Region]) -> None:
-    if actor is None or is_platform(actor):
+    if acts_as_platform(actor):
         return
     jurisdiction = jurisdiction_of(actor)
     outside = [r for r in regions if not jurisdiction.contains(r.code)]
@@ -234,7 +234,7 @@ def user_update(
     email: str | None = None,
 ) -> User:
     target = User.objects.select_for_update(of=("self",)).select_related("organization").get(pk=user.pk)
-    if target.is_superuser and actor is not None and not is_platform(actor):
+    if target.is_superuser and not acts_as_platform(actor):
         raise NotFound("Pengguna tidak ditemukan.")
     if target.organization_id:
         _manageable_org(actor, target.organization)

@@ -12,12 +12,11 @@ from pathlib import Path
 
 from django.db import transaction
 
+from jaring.access.scoping import reader_of
 from jaring.billing import payment_rows
-from jaring.billing.models import Bill
 from jaring.billing.selectors import bills_visible_to
 from jaring.billing.services import BillReport, PaymentRequest, payments_post
 from jaring.errors import DomainError
-from jaring.registry.models import Participant
 from jaring.registry.selectors import participants_visible_to
 from jaring.sheets.cells import is_blank
 from jaring.sheets.headers import Header, column_missing, match_header
@@ -108,12 +107,12 @@ def _read(path: Path, result: PaymentImport) -> list[payment_rows.PaymentRow]:
 def _requests(actor, parsed: list[payment_rows.PaymentRow], result: PaymentImport) -> list[PaymentRequest]:
     """The payments the rows describe, with their people and bills found (through the
     actor's jurisdiction); rows naming an unknown one get an error instead."""
-    people = Participant.objects.all() if actor is None else participants_visible_to(actor)
+    people = participants_visible_to(reader_of(actor))
     by_nik = {p.nik: p for p in people.filter(nik__in={r.nik for r in parsed if r.nik})}
     by_kpj = {
         p.kpj_number: p for p in people.filter(kpj_number__in={r.kpj for r in parsed if r.kpj and not r.nik})
     }
-    visible = Bill.objects.all() if actor is None else bills_visible_to(actor)
+    visible = bills_visible_to(reader_of(actor))
     bills = {
         b.number: b
         for b in visible.select_related("program__payer").filter(

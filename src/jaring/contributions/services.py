@@ -12,7 +12,7 @@ from django.db import transaction
 
 from jaring import codes, dated_rules
 from jaring.access.permissions import can_edit_data
-from jaring.access.scoping import jurisdiction_of
+from jaring.access.scoping import jurisdiction_of, reader_of
 from jaring.audit.services import audit_record, diff, snapshot
 from jaring.contributions import counts, planning, rates, selectors
 from jaring.contributions.models import BudgetScenario, RateRule, ScenarioLine, VulnerableWorkerCount
@@ -191,7 +191,7 @@ def _regency_codes() -> frozenset[str]:
 
 
 def _in_jurisdiction(actor):
-    return (lambda code: True) if actor is None else jurisdiction_of(actor).contains
+    return jurisdiction_of(reader_of(actor)).contains
 
 
 def _write_counts(actor, records: list[counts.CountRecord]) -> tuple[int, int, int]:

@@ -11,7 +11,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from jaring import codes
-from jaring.access.permissions import can_edit_data, is_platform
+from jaring.access.permissions import acts_as_platform, can_edit_data
 from jaring.access.scoping import jurisdiction_of
 from jaring.accounts.models import OrgKind
 from jaring.audit.services import audit_record
@@ -26,7 +26,7 @@ from jaring.regions.models import Region, RegionLevel
 
 def _require_money_editor(actor, program: Program, region_code: str) -> None:
     """The payer's officers, or officers whose jurisdiction holds the region."""
-    if actor is None or is_platform(actor):
+    if acts_as_platform(actor):
         return
     if not can_edit_data(actor):
         raise PermissionDeniedError("Hanya operator dan admin yang dapat mencatat dana.")

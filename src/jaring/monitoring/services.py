@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from jaring import codes
 from jaring.access.permissions import can_edit_data
-from jaring.access.scoping import jurisdiction_of
+from jaring.access.scoping import jurisdiction_of, reader_of
 from jaring.audit.models import AuditEvent
 from jaring.audit.services import audit_values
 from jaring.bulk import bulk_insert
@@ -121,7 +121,7 @@ def _check(
     actor, found: list[tuple[int, dict[str, object]]], result: CoverageImportResult, today: date
 ) -> list[coverage_rows.CoverageRecord]:
     known = _known_codes({text_of(values.get("KODE_WILAYAH")) for _n, values in found})
-    inside = (lambda code: True) if actor is None else jurisdiction_of(actor).contains
+    inside = jurisdiction_of(reader_of(actor)).contains
     records: list[coverage_rows.CoverageRecord] = []
     seen: dict[tuple[str, date], int] = {}
     targets: dict[tuple[str, int], tuple[int, object]] = {}

@@ -13,11 +13,10 @@ from pathlib import Path
 
 from django.db import transaction
 
+from jaring.access.scoping import reader_of
 from jaring.errors import DomainError, PermissionDeniedError
-from jaring.programs.models import Program
 from jaring.programs.selectors import programs_visible_to
 from jaring.programs.services import EnrolmentRequest, enrolments_create
-from jaring.registry.models import Participant
 from jaring.registry.selectors import participants_visible_to
 from jaring.sheets.cells import compact, is_blank, parse_date, text_of
 from jaring.sheets.headers import LAST, Column, Sheet, match_header
@@ -74,9 +73,9 @@ def enrolments_import(*, actor, path: Path, dry_run: bool = False) -> EnrolmentI
             + ". Tidak ada baris yang dibaca.",
             code="columns_missing",
         )
-    visible = Program.objects.all() if actor is None else programs_visible_to(actor)
+    visible = programs_visible_to(reader_of(actor))
     programs = {p.code: p for p in visible}
-    people = Participant.objects.all() if actor is None else participants_visible_to(actor)
+    people = participants_visible_to(reader_of(actor))
     pending: list[tuple[int, str, str, object]] = []
     try:
         with transaction.atomic():

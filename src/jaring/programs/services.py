@@ -12,8 +12,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from jaring import codes
-from jaring.access.permissions import can_edit_data, is_platform
-from jaring.access.scoping import Jurisdiction, jurisdiction_of
+from jaring.access.permissions import acts_as_platform, can_edit_data
+from jaring.access.scoping import Jurisdiction, jurisdiction_of, reader_of
 from jaring.accounts.models import Organization, OrgKind
 from jaring.audit.models import AuditEvent
 from jaring.audit.services import audit_record, audit_values
@@ -40,7 +40,7 @@ BPJS_KINDS = (OrgKind.BPJS_BRANCH, OrgKind.BPJS_REGIONAL)
 
 def _require_editor(actor, organization: Organization | None = None) -> None:
     """Operators and admins of ``organization`` (or the platform) may change it."""
-    if actor is None or is_platform(actor):
+    if acts_as_platform(actor):
         return
     if not can_edit_data(actor):
         raise PermissionDeniedError("Hanya operator dan admin yang dapat mengubah data program.")
@@ -173,13 +173,12 @@ def _target_regions(actor, region_codes: list[str]) -> list[Region]:
             code="region_unknown",
             field="target_regions",
         )
-    if actor is not None:
-        jurisdiction = jurisdiction_of(actor)
-        outside = [r for r in regions if not jurisdiction.contains(r.code)]
-        if outside:
-            raise PermissionDeniedError(
-                "Wilayah sasaran di luar wilayah kerja Anda: " + ", ".join(r.name for r in outside)
-            )
+    jurisdiction = jurisdiction_of(reader_of(actor))
+    outside = [r for r in regions if not jurisdiction.contains(r.code)]
+    if outside:
+        raise PermissionDeniedError(
+            "Wilayah sasaran di luar wilayah kerja Anda: " + ", ".join(r.name for r in outside)
+        )
     return regions
 
 
@@ -278,7 +277,7 @@ def enrolments_create(
     result = EnrolmentOutcome()
     if not requests:
         return result
-    if actor is not None and not is_platform(actor) and not can_edit_data(actor):
+    if not acts_as_platform(actor) and not can_edit_data(actor):
         raise PermissionDeniedError("Hanya operator dan admin yang dapat mendaftarkan peserta ke program.")
     program = Program.objects.select_for_update().get(pk=program.pk)  # serializes quota and budget checks
     intake = _intake(actor, program, requests)
@@ -310,7 +309,7 @@ class _Intake:
     people admitted so far have taken of its quotas and budget."""
 
     program: Program
-    jurisdiction: Jurisdiction | None
+    jurisdiction: Jurisdiction
     targets: list[str]  # the codes of the program's target regions
     quotas: dict[str, int]  # category -> places per village
     rates: dict[str, int]  # occupation -> monthly contribution
@@ -324,7 +323,7 @@ class _Intake:
 
 def _intake(actor, program: Program, requests: list[EnrolmentRequest]) -> _Intake:
     """Read what the checks need, locking the program's village counters of the people."""
-    jurisdiction = jurisdiction_of(actor) if actor is not None else None
+    jurisdiction = jurisdiction_of(reader_of(actor))
     targets = [r.code for r in program.target_regions.all()]
     quotas = {q.category: q.per_village for q in program.quotas.all()}
     people = [r.participant for r in requests]
@@ -381,7 +380,7 @@ def _refusal(intake: _Intake, person: Participant, starts_on: date, cost: int) -
             "participant_not_eligible",
             f"{person.full_name} berstatus {STATUS_LABELS[Status(person.status)]}; tidak dapat didaftarkan.",
         )
-    if intake.jurisdiction is not None and not intake.jurisdiction.contains(person.village_id):
+    if not intake.jurisdiction.contains(person.village_id):
         return "outside_jurisdiction", "Peserta ini di luar wilayah kerja Anda."
     if not any(person.village_id.startswith(t) for t in intake.targets):
         return (
@@ -573,7 +572,7 @@ def enrolment_end(*, actor, enrolment: Enrolment, ends_on: date, reason: str) ->
 
 
 def _check_may_change_enrolment(actor, enrolment: Enrolment, program: Program) -> None:
-    if actor is None or is_platform(actor):
+    if acts_as_platform(actor):
         return
     if not can_edit_data(actor):
         raise PermissionDeniedError("Hanya operator dan admin yang dapat mengubah kepesertaan.")

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jaring.access.permissions import can_edit_data
-from jaring.access.scoping import jurisdiction_of
+from jaring.access.scoping import jurisdiction_of, reader_of
 from jaring.audit.services import audit_record
 from jaring.errors import DomainError, InvalidInput, PermissionDeniedError
 from jaring.regions.models import Region
@@ -147,12 +147,11 @@ def _reference_codes() -> tuple[frozenset[str], frozenset[str]]:
 
 
 def row_context(actor, *, today: date | None = None) -> RowContext:
-    jurisdiction = jurisdiction_of(actor) if actor is not None else None
     regencies, villages = _reference_codes()
     return RowContext(
         regency_codes=regencies,
         village_codes=villages,
-        in_jurisdiction=(lambda code: True) if jurisdiction is None else jurisdiction.contains,
+        in_jurisdiction=jurisdiction_of(reader_of(actor)).contains,
         today=today or timezone.localdate(),
         age_min=getattr(settings, "JARING_AGE_MIN", 15),
         age_max=getattr(settings, "JARING_AGE_MAX", 65),

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from jaring import codes
-from jaring.access.scoping import jurisdiction_of
+from jaring.access.scoping import jurisdiction_of, reader_of
 from jaring.audit.models import AuditEvent
 from jaring.audit.services import audit_record, audit_values, diff
 from jaring.bulk import bulk_insert
@@ -113,7 +113,7 @@ def participants_upsert(*, actor, records: list[ParticipantRecord], source: str 
 
 def _upsert(actor, records: list[ParticipantRecord], source: str) -> UpsertResult:
     result = UpsertResult()
-    jurisdiction = jurisdiction_of(actor) if actor is not None else None
+    jurisdiction = jurisdiction_of(reader_of(actor))
     with transaction.atomic():  # a savepoint: a lost race is rolled back to here and retried
         existing = {
             p.nik: p for p in Participant.objects.select_for_update().filter(nik__in=[r.nik for r in records])
@@ -139,7 +139,7 @@ def _upsert(actor, records: list[ParticipantRecord], source: str) -> UpsertResul
                 creates.append(pending[record.nik])
                 result.niks.append(record.nik)
                 continue
-            if jurisdiction is not None and not jurisdiction.contains(current.village_id):
+            if not jurisdiction.contains(current.village_id):
                 result.refused.append(
                     (
                         index,

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django_tasks import task
 
-from jaring.access.scoping import jurisdiction_of
+from jaring.access.scoping import jurisdiction_of, reader_of
 from jaring.registry.duplicates import duplicates_scan
 from jaring.registry.imports import import_participants
 from jaring.registry.models import ImportRun, ImportStatus
@@ -17,5 +17,5 @@ def run_import(run_id: int) -> str:
     actor = run.uploaded_by
     run = import_participants(actor=actor, path=Path(run.stored_file.path), run=run, dry_run=run.dry_run)
     if run.status == ImportStatus.COMMITTED and (run.created or run.updated):
-        duplicates_scan(within=jurisdiction_of(actor) if actor is not None else None)
+        duplicates_scan(within=jurisdiction_of(reader_of(actor)))
     return run.status

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from datetime import date, datetime
 from pathlib import Path
 
 import xlsxwriter
 
 from jaring.registry.rows import COLUMNS, ERASE, REQUIRED
 from jaring.registry.vocab import CATEGORY_LABELS, OCCUPATION_LABELS
+from jaring.sheets.headers import header_key
 from jaring.sheets.readers import FileProblem, read_rows
 from jaring.sheets.writers import safe_cell
 
@@ -64,7 +66,6 @@ def template_xlsx() -> bytes:
     required = book.add_format({"bold": True, "bg_color": "#FCE5CD", "border": 1})
     text = book.add_format({"num_format": "@"})
     sheet = book.add_worksheet("Peserta")
-    lists = book.add_worksheet("Daftar")
     for index, column in enumerate(COLUMNS):
         sheet.write_string(0, index, column, required if column in REQUIRED else bold)
         sheet.set_column(index, index, 18)
@@ -73,20 +74,31 @@ def template_xlsx() -> bytes:
     for index, value in enumerate(EXAMPLE):
         sheet.write_string(1, index, value, text)
     sheet.freeze_panes(1, 0)
+    _add_dropdowns(book, sheet, {column: index for index, column in enumerate(COLUMNS)})
+    _add_guide(book, bold)
+    book.close()
+    return buffer.getvalue()
+
+
+def _add_dropdowns(book, sheet, positions: dict[str, int], last: int = 10_000) -> None:
+    """The template's lists (occupation, category, sex) on a hidden sheet, offered as
+    dropdowns in the columns at ``positions`` (column name -> index) of ``sheet``."""
+    lists = book.add_worksheet("Daftar")
     for col, values in enumerate(
         [list(OCCUPATION_LABELS.values()), list(CATEGORY_LABELS.values()), ["L", "P"]]
     ):
         for row, value in enumerate(values):
             lists.write_string(row, col, value)
     lists.hide()
-    last = 10_000
     validations = {
         "PEKERJAAN": f"=Daftar!$A$1:$A${len(OCCUPATION_LABELS)}",
         "KATEGORI": f"=Daftar!$B$1:$B${len(CATEGORY_LABELS)}",
         "JENIS_KELAMIN": "=Daftar!$C$1:$C$2",
     }
     for column, source in validations.items():
-        index = COLUMNS.index(column)
+        if column not in positions:
+            continue
+        index = positions[column]
         sheet.data_validation(
             1,
             index,
@@ -99,6 +111,10 @@ def template_xlsx() -> bytes:
                 "error_message": f"Pilih {column} dari daftar.",
             },
         )
+
+
+def _add_guide(book, bold, first_note: str = "") -> None:
+    """The instructions sheet: how to fill each column."""
     guide = book.add_worksheet("Petunjuk")
     guide.set_column(0, 0, 18)
     guide.set_column(1, 1, 110, book.add_format({"text_wrap": True, "valign": "top"}))
@@ -107,12 +123,10 @@ def template_xlsx() -> bytes:
     for row, (column, note) in enumerate(INSTRUCTIONS, start=1):
         guide.write_string(row, 0, column)
         guide.write_string(row, 1, note)
-    guide.write_string(
-        len(INSTRUCTIONS) + 2, 1, "Hapus baris contoh (Ahmad Yani) sebelum mengunggah. Baris kosong dilewati."
-    )
-    guide.write_string(len(INSTRUCTIONS) + 3, 1, KEEP_OR_ERASE)
-    book.close()
-    return buffer.getvalue()
+    notes = [first_note] if first_note else []
+    notes += ["Hapus baris contoh (Ahmad Yani) sebelum mengunggah. Baris kosong dilewati.", KEEP_OR_ERASE]
+    for offset, note in enumerate(notes, start=len(INSTRUCTIONS) + 2):
+        guide.write_string(offset, 1, note)
 
 
 def template_csv() -> bytes:
@@ -129,6 +143,18 @@ def _rejected_rows(path: Path, wanted: set[int]):
             yield number, cells
 
 
+def _write_as_typed(sheet, row: int, col: int, cell: object, day_format) -> None:
+    """A cell as the officer typed it: text stays text (never turned into a number, so a
+    NIK keeps its digits), a number stays the number the file held, a date a date."""
+    value = safe_cell(cell)
+    if isinstance(value, datetime | date):
+        sheet.write_datetime(row, col, value, day_format)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        sheet.write_number(row, col, value)
+    else:
+        sheet.write_string(row, col, "" if value is None else str(value))
+
+
 def errors_xlsx(path: Path, errors: list[dict]) -> bytes:
     """The original rows that were rejected, plus the field, the problem and the fix."""
     by_row: dict[int, list[dict]] = defaultdict(list)
@@ -140,6 +166,8 @@ def errors_xlsx(path: Path, errors: list[dict]) -> bytes:
     )
     bold = book.add_format({"bold": True, "bg_color": "#F4CCCC", "border": 1})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    text = book.add_format({"num_format": "@"})
+    day = book.add_format({"num_format": "dd/mm/yyyy"})
     sheet = book.add_worksheet("Baris ditolak")
     header: list[object] = []
     out_row = 1
@@ -155,11 +183,7 @@ def errors_xlsx(path: Path, errors: list[dict]) -> bytes:
             continue
         sheet.write_number(out_row, 0, number)
         for index, cell in enumerate(cells, start=1):
-            value = safe_cell(cell)
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                sheet.write_number(out_row, index, value)
-            else:
-                sheet.write_string(out_row, index, "" if value is None else str(value))
+            _write_as_typed(sheet, out_row, index, cell, day)
         problems = "\n".join(f"{e['column']}: {e['message']}" for e in by_row[number])
         sheet.write_string(out_row, len(header) + 1, problems, wrap)
         out_row += 1
@@ -167,8 +191,18 @@ def errors_xlsx(path: Path, errors: list[dict]) -> bytes:
     for index, cell in enumerate(header, start=1):
         sheet.write_string(0, index, str(cell), bold)
     sheet.write_string(0, len(header) + 1, "MASALAH DAN PERBAIKAN", bold)
+    # Cells typed from here on stay text (a retyped NIK keeps its 16 digits).
+    sheet.set_column(1, max(len(header), 1), 18, text)
     sheet.set_column(len(header) + 1, len(header) + 1, 90)
     sheet.freeze_panes(1, 1)
+    positions = {key: index for index, cell in enumerate(header, start=1) if (key := header_key(cell))}
+    _add_dropdowns(book, sheet, {c: positions[header_key(c)] for c in COLUMNS if header_key(c) in positions})
+    _add_guide(
+        book,
+        bold,
+        "Perbaiki baris pada lembar 'Baris ditolak' sesuai kolom MASALAH DAN PERBAIKAN, lalu unggah "
+        "berkas ini lagi: kolom BARIS dan MASALAH DAN PERBAIKAN diabaikan saat impor.",
+    )
     file_level = [e for e in errors if e["row"] <= 1]
     if file_level:
         summary = book.add_worksheet("Berkas")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jaring.access.permissions import can_edit_data, is_platform
+from jaring.access.permissions import acts_as_platform, can_edit_data
 from jaring.access.scoping import jurisdiction_of
 from jaring.accounts.models import OrgKind
 from jaring.errors import PermissionDeniedError
@@ -19,7 +19,7 @@ BPJS_KINDS = (OrgKind.BPJS_BRANCH, OrgKind.BPJS_REGIONAL)
 
 
 def _editor(actor, message: str) -> None:
-    if actor is None or is_platform(actor):
+    if acts_as_platform(actor):
         return
     if not can_edit_data(actor):
         raise PermissionDeniedError(message)
@@ -38,7 +38,7 @@ def _actor_id(actor) -> int | None:
 def _permission_problem(actor, request: PaymentRequest) -> str | None:
     """Why ``actor`` may not record this payment, or None. A whole bill is paid by its
     payer or recorded by a BPJS office; a person's months by the officers of his region."""
-    if actor is None or is_platform(actor):
+    if acts_as_platform(actor):
         return None
     if request.bill is not None:
         program = request.bill.program

@@ -9,7 +9,7 @@ from datetime import date
 
 from django.db import transaction
 
-from jaring.access.permissions import is_platform
+from jaring.access.permissions import acts_as_platform
 from jaring.audit.services import audit_record
 from jaring.billing import rules
 from jaring.billing.bill_lines import Written, write_lines
@@ -23,7 +23,7 @@ from jaring.programs.models import Program
 def _require_issuer(actor, program: Program) -> None:
     """Bills are issued by the payer's officers or by BPJS offices (which bill payers)."""
     _editor(actor, "Hanya operator dan admin yang dapat menerbitkan tagihan.")
-    if actor is None or is_platform(actor):
+    if acts_as_platform(actor):
         return
     if not _payer_or_bpjs(actor, program):
         raise PermissionDeniedError(

@@ -10,8 +10,8 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from jaring.access.permissions import is_platform
-from jaring.access.scoping import jurisdiction_of
+from jaring.access.permissions import acts_as_platform
+from jaring.access.scoping import jurisdiction_of, reader_of
 from jaring.audit.services import audit_record
 from jaring.billing import rules
 from jaring.billing.models import PaidMonths, Refund, RefundStatus
@@ -27,11 +27,7 @@ from jaring.registry.vocab import Status
 
 def _require_person_editor(actor, person: Participant, message: str) -> None:
     _editor(actor, message)
-    if (
-        actor is not None
-        and not is_platform(actor)
-        and not jurisdiction_of(actor).contains(person.village_id)
-    ):
+    if not jurisdiction_of(reader_of(actor)).contains(person.village_id):
         raise PermissionDeniedError("Peserta ini di luar wilayah kerja Anda.")
 
 
@@ -149,7 +145,7 @@ def refund_settle(*, actor, refund: Refund, settled_on: date, reference: str) ->
         .get(pk=refund.pk)
     )
     _editor(actor, "Hanya operator dan admin yang dapat mencatat pengembalian iuran.")
-    if actor is not None and not is_platform(actor):
+    if not acts_as_platform(actor):
         own = actor.organization_id == refund.payer_id
         bpjs = actor.organization.kind in BPJS_KINDS and jurisdiction_of(actor).contains(refund.region_code)
         if not (own or bpjs):

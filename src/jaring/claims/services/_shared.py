@@ -8,8 +8,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from jaring.access.permissions import is_platform
-from jaring.access.scoping import jurisdiction_of
+from jaring.access.scoping import jurisdiction_of, reader_of
 from jaring.audit.services import audit_record
 from jaring.billing.protection import Protection, ProtectionStatus
 from jaring.billing.selectors import protection_on
@@ -38,7 +37,7 @@ def _require_decider(actor) -> None:
 
 
 def _require_in_jurisdiction(actor, village_code: str) -> None:
-    if actor is not None and not is_platform(actor) and not jurisdiction_of(actor).contains(village_code):
+    if not jurisdiction_of(reader_of(actor)).contains(village_code):
         raise PermissionDeniedError("Peserta ini di luar wilayah kerja Anda.")
 
 

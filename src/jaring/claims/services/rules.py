@@ -9,7 +9,7 @@ from datetime import date
 from django.db import transaction
 
 from jaring import dated_rules
-from jaring.access.permissions import is_platform
+from jaring.access.permissions import acts_as_platform
 from jaring.audit.services import audit_record, diff, snapshot
 from jaring.claims import benefits, selectors
 from jaring.claims.models import BenefitRule
@@ -35,7 +35,7 @@ RULE_FIELDS = (
 
 def _require_rule_editor(actor) -> None:
     """Benefits are national law: only the platform keeps the rule table."""
-    if actor is not None and not is_platform(actor):
+    if not acts_as_platform(actor):
         raise PermissionDeniedError("Hanya admin platform yang dapat mengubah aturan manfaat.")
 
 

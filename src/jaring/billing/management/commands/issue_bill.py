@@ -3,10 +3,10 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from jaring.access.scoping import reader_of
 from jaring.accounts.cli import actor_from_option
 from jaring.billing.services import bill_issue
 from jaring.errors import DomainError
-from jaring.programs.models import Program
 from jaring.programs.rules import rupiah
 from jaring.programs.selectors import program_by_code
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"month_invalid: Bulan '{options['first']}' bukan YYYY-MM.") from exc
         code = options["program"].strip().upper()
-        program = Program.objects.filter(code=code).first() if actor is None else program_by_code(actor, code)
+        program = program_by_code(reader_of(actor), code)
         if program is None:
             raise CommandError(
                 f"not_found: Program {code} tidak ditemukan (atau di luar wilayah kerja Anda)."

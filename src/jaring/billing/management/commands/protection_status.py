@@ -4,9 +4,9 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from jaring.access.scoping import reader_of
 from jaring.accounts.cli import actor_from_option
 from jaring.billing.selectors import protection_on
-from jaring.registry.models import Participant
 from jaring.registry.selectors import nik_for, participants_visible_to
 from jaring.sheets.cells import compact
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"date_invalid: Tanggal '{options['date']}' bukan YYYY-MM-DD.") from exc
         nik = compact(options["nik"])
-        people = Participant.objects.all() if actor is None else participants_visible_to(actor)
+        people = participants_visible_to(reader_of(actor))
         person = people.filter(nik=nik).first()
         if person is None:
             raise CommandError(f"not_found: NIK {nik} tidak terdaftar (atau di luar wilayah kerja Anda).")
