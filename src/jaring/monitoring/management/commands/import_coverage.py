@@ -1,40 +1,24 @@
-import json
-from pathlib import Path
+from django.core.management.base import CommandError
 
-from django.core.management.base import BaseCommand, CommandError
-
-from jaring.accounts.cli import actor_from_option
-from jaring.errors import DomainError
+from jaring.accounts.cli import FileImportCommand
 from jaring.monitoring.cli import people
 from jaring.monitoring.models import ImportSource
 from jaring.monitoring.services import coverage_import
 
 
-class Command(BaseCommand):
+class Command(FileImportCommand):
     help = (
         "Impor angka cakupan (UCJ) dari berkas XLSX/CSV: kolom KODE_WILAYAH, TANGGAL, PESERTA_AKTIF, "
         "POTENSI_PEKERJA dan TARGET_PERSEN (opsional). Bila ada baris yang salah, tidak ada yang disimpan."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", type=Path)
-        parser.add_argument("--json", action="store_true", help="Cetak hasil sebagai satu objek JSON.")
-        parser.add_argument(
-            "--as", dest="username", help="Jalankan dengan hak dan wilayah kerja pengguna ini."
-        )
+    offers_dry_run = False
 
-    def handle(self, *args, **options):
-        path: Path = options["file"]
-        if not path.is_file():
-            raise CommandError(f"file_missing: Berkas {path} tidak ditemukan.")
-        actor = actor_from_option(options["username"])
-        try:
-            result = coverage_import(actor=actor, path=path, file_name=path.name, source=ImportSource.CLI)
-        except DomainError as exc:
-            raise CommandError(f"{exc.code}: {exc.message}") from exc
-        if options["json"]:
-            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
-        elif result.saved:
+    def run(self, *, actor, path, options):
+        return coverage_import(actor=actor, path=path, file_name=path.name, source=ImportSource.CLI)
+
+    def report(self, result, options):
+        if result.saved:
             self.stdout.write(
                 f"Disimpan (impor #{result.import_id}): {people(result.rows)} baris; "
                 f"{people(result.created)} angka baru, {people(result.updated)} diganti, "
@@ -42,13 +26,12 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"Tidak ada yang disimpan: {len(result.errors)} kesalahan.")
-        if not options["json"]:
-            for error in result.errors[:100]:
-                self.stdout.write(f"  baris {error.row}, kolom {error.column}: {error.code}: {error.message}")
-            for warning in result.warnings[:100]:
-                self.stdout.write(
-                    f"  peringatan baris {warning.row}, kolom {warning.column}: "
-                    f"{warning.code}: {warning.message}"
-                )
+        self.write_row_errors(result.errors, limit=100)
+        for warning in result.warnings[:100]:
+            self.stdout.write(
+                f"  peringatan baris {warning.row}, kolom {warning.column}: {warning.code}: {warning.message}"
+            )
+
+    def refuse(self, result):
         if result.errors:
             raise CommandError(f"import_refused: {len(result.errors)} baris salah; tidak ada yang disimpan.")
