@@ -473,17 +473,17 @@ def test_a_run_left_committing_by_a_killed_process_is_closed_failed_when_the_fil
 ):
     actor = demo.user(OPERATOR)
     path = _good_file(tmp_path)
-    real = imports_module.participants_upsert
+    real = imports_module._write  # the batch writer, whichever the database
     calls = {"n": 0}
 
-    def killed_on_second_batch(**kwargs):
+    def killed_on_second_batch(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 2:
             raise KeyboardInterrupt("SIGKILL")
-        return real(**kwargs)
+        return real(*args, **kwargs)
 
     # A killed process records nothing more: neither the failure nor the end.
-    monkeypatch.setattr(imports_module, "participants_upsert", killed_on_second_batch)
+    monkeypatch.setattr(imports_module, "_write", killed_on_second_batch)
     monkeypatch.setattr(imports_module, "_finish", lambda *args, **kwargs: None)
     with pytest.raises(KeyboardInterrupt):
         import_participants(actor=actor, path=path, batch_size=2)

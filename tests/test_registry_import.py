@@ -208,21 +208,21 @@ def test_a_crash_mid_import_leaves_whole_batches_and_a_rerun_completes_it(demo, 
     for serial in range(1, 7):
         lines.append(f"150401120385{serial:04d},Orang {serial},12/03/1985,L,1504012003,petani,lainnya")
     path = _csv(tmp_path / "d.csv", "\n".join(lines) + "\n")
-    real = imports_module.participants_upsert
+    real = imports_module._write  # the batch writer, whichever the database
     calls = {"n": 0}
 
-    def crash_on_second_batch(**kwargs):
+    def crash_on_second_batch(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 2:
-            real(**kwargs)  # written, then the process dies inside the transaction
+            real(*args, **kwargs)  # written, then the process dies inside the transaction
             raise KeyboardInterrupt("killed")
-        return real(**kwargs)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(imports_module, "participants_upsert", crash_on_second_batch)
+    monkeypatch.setattr(imports_module, "_write", crash_on_second_batch)
     with pytest.raises(KeyboardInterrupt):
         import_participants(actor=None, path=path, batch_size=2)
     assert Participant.objects.count() == 2  # batch 1 in, batch 2 rolled back
-    monkeypatch.setattr(imports_module, "participants_upsert", real)
+    monkeypatch.setattr(imports_module, "_write", real)
     run = import_participants(actor=None, path=path, batch_size=2)
     assert (run.created, run.unchanged) == (4, 2)
     assert Participant.objects.count() == 6

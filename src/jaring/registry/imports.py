@@ -11,9 +11,10 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
+import polars as pl
 from django.conf import settings
 from django.core.files.base import File
-from django.db import reset_queries, transaction
+from django.db import connection, reset_queries, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -22,8 +23,10 @@ from jaring.access.scoping import jurisdiction_of, reader_of
 from jaring.audit.services import audit_record
 from jaring.errors import DomainError, InvalidInput, PermissionDeniedError
 from jaring.regions.models import Region
+from jaring.registry.columnar import BatchChecker, records_of
+from jaring.registry.merge import MergeResult, merge_participants
 from jaring.registry.models import ImportRowError, ImportRun, ImportStatus
-from jaring.registry.rows import SHEET, RowContext, validate_row
+from jaring.registry.rows import SHEET, RowContext
 from jaring.registry.services import participants_upsert
 from jaring.sheets.cells import is_blank
 from jaring.sheets.filecheck import inspect_xlsx
@@ -31,7 +34,7 @@ from jaring.sheets.headers import match_header
 from jaring.sheets.readers import FileProblem, read_rows, sniff_kind
 from jaring.sheets.rows import RowError
 
-BATCH_SIZE = 5000
+BATCH_SIZE = 20_000
 FIRST_ERRORS = 200
 # A run still validating or committing after this long was left by a killed process:
 # the longest import measured (a million rows) takes under three minutes.
@@ -293,66 +296,21 @@ def _run(actor, path, run, *, dry_run, today, batch_size, progress) -> None:
             + ". Tidak ada baris yang dibaca.",
             code="columns_missing",
         )
-    ctx = row_context(actor, today=today)
-    seen: dict[int, int] = {}
-    batch, batch_rows, errors = [], [], []
-
-    def flush() -> None:
-        reset_queries()  # with DEBUG on, Django keeps every query's SQL: not for a million rows
-        if batch:
-            with transaction.atomic():
-                result = participants_upsert(actor=actor, records=batch, source=f"impor #{run.pk}")
-                if dry_run:
-                    transaction.set_rollback(True)
-            for index, exc in result.refused:
-                errors.append(RowError(batch_rows[index], exc.field or "NIK", exc.code, exc.message))
-            run.created += result.created
-            run.updated += result.updated
-            run.unchanged += result.unchanged
-            run.rejected += len(result.refused)
-            batch.clear()
-            batch_rows.clear()
-        if errors:
-            _record_errors(run, errors)
-            errors.clear()
-        ImportRun.objects.filter(pk=run.pk).update(
-            processed_rows=run.processed_rows,
-            created=run.created,
-            updated=run.updated,
-            unchanged=run.unchanged,
-            rejected=run.rejected,
-        )
-        if progress:
-            progress(run)
-
+    checker = BatchChecker(row_context(actor, today=today))
+    seen: dict[int, int] = {}  # NIK (as a number: smaller) -> the row it was first accepted on
+    batch: list[tuple[int, list[object]]] = []
     for number, cells in rows:
         if is_blank(cells):
             continue
-        run.processed_rows += 1
-        outcome = validate_row(columns.values(cells), row=number, ctx=ctx)
-        if isinstance(outcome, list):
-            errors.extend(outcome)
-            run.rejected += 1
-        else:
-            key = int(outcome.nik)
-            if key in seen:
-                errors.append(
-                    RowError(
-                        number,
-                        "NIK",
-                        "nik_duplicate_in_file",
-                        f"NIK {outcome.nik} sudah ada di baris {seen[key]} berkas ini; "
-                        "baris ini tidak diimpor.",
-                    )
-                )
-                run.rejected += 1
-            else:
-                seen[key] = number
-                batch.append(outcome)
-                batch_rows.append(number)
-        if len(batch) >= batch_size or len(errors) >= batch_size:
-            flush()
-    flush()
+        batch.append((number, cells))
+        if len(batch) >= batch_size:
+            _import_batch(actor, run, batch, header=columns, checker=checker, seen=seen, dry_run=dry_run)
+            if progress:
+                progress(run)
+            batch = []
+    _import_batch(actor, run, batch, header=columns, checker=checker, seen=seen, dry_run=dry_run)
+    if progress:
+        progress(run)
     run.total_rows = run.processed_rows
     if not run.processed_rows:
         raise FileProblem(
@@ -360,3 +318,64 @@ def _run(actor, path, run, *, dry_run, today, batch_size, progress) -> None:
             "lalu unggah lagi.",
             code="file_no_rows",
         )
+
+
+def _import_batch(
+    actor, run: ImportRun, batch, *, header, checker: BatchChecker, seen: dict[int, int], dry_run: bool
+) -> None:
+    """Check a batch as columns, refuse the NIKs seen earlier in the file, write the rest
+    in one transaction (rolled back on a dry run), record the errors and the counts."""
+    reset_queries()  # with DEBUG on, Django keeps every query's SQL: not for a million rows
+    run.processed_rows += len(batch)
+    checked = checker.check(batch, header=header)
+    errors = checked.errors
+    run.rejected += checked.rejected
+    accepted = checked.accepted
+    keep = []
+    for nik, number in zip(accepted.get_column("nik"), accepted.get_column("row"), strict=True):
+        first = seen.setdefault(int(nik), number)
+        keep.append(first == number)
+        if first != number:
+            errors.append(
+                RowError(
+                    number,
+                    "NIK",
+                    "nik_duplicate_in_file",
+                    f"NIK {nik} sudah ada di baris {first} berkas ini; baris ini tidak diimpor.",
+                )
+            )
+            run.rejected += 1
+    accepted = accepted.filter(pl.Series(keep, dtype=pl.Boolean))
+    if not accepted.is_empty():
+        with transaction.atomic():
+            result = _write(actor, accepted, source=f"impor #{run.pk}")
+            if dry_run:
+                transaction.set_rollback(True)
+        errors += [RowError(row, exc.field or "NIK", exc.code, exc.message) for row, exc in result.refused]
+        run.created += result.created
+        run.updated += result.updated
+        run.unchanged += result.unchanged
+        run.rejected += len(result.refused)
+    if errors:
+        _record_errors(run, sorted(errors, key=lambda e: e.row))
+    ImportRun.objects.filter(pk=run.pk).update(
+        processed_rows=run.processed_rows,
+        created=run.created,
+        updated=run.updated,
+        unchanged=run.unchanged,
+        rejected=run.rejected,
+    )
+
+
+def _write(actor, accepted: pl.DataFrame, *, source: str) -> MergeResult:
+    """The accepted rows written: set-based on PostgreSQL, as records elsewhere."""
+    if connection.vendor == "postgresql":
+        return merge_participants(actor=actor, frame=accepted, source=source)
+    rows = accepted.get_column("row").to_list()
+    result = participants_upsert(actor=actor, records=records_of(accepted), source=source)
+    return MergeResult(
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        refused=[(rows[index], exc) for index, exc in result.refused],
+    )

@@ -229,7 +229,7 @@ def validate_row(
     sex = cell("JENIS_KELAMIN")
     village = None
     if "KODE_DESA" not in missing:
-        village = errors.attempt("KODE_DESA", lambda: _village(values.get("KODE_DESA"), ctx))
+        village = errors.attempt("KODE_DESA", lambda: parse_village(values.get("KODE_DESA"), ctx))
     occupation = cell("PEKERJAAN")
     category = cell("KATEGORI")
     kpj = errors.attempt("NO_KPJ", lambda: _optional_digits(values.get("NO_KPJ"), "NO_KPJ", ctx.kpj_length))
@@ -275,7 +275,7 @@ def _nik(value: object, ctx: RowContext) -> nik_rules.NikInfo:
     return nik_rules.parse_nik(value, regency_codes=ctx.regency_codes, today=ctx.today)
 
 
-def _village(value: object, ctx: RowContext) -> str:
+def parse_village(value: object, ctx: RowContext) -> str:
     reject_formula("KODE_DESA", value)
     text = text_of(value)
     code = codes.try_normalize(text)
