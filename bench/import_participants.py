@@ -7,8 +7,10 @@
 a. CSV into PostgreSQL: a fresh database, migrated, Jambi and Bengkulu regions loaded;
    a generated file of ``--rows`` rows (about 10% invalid) imported with full
    validation and duplicate checks; then the same file COPYed into a bare table of
-   12 text columns. Goals: peak RSS of the importing process < 500 MB and import
-   time / COPY time <= 5 (--profile runs the import under cProfile, which slows it).
+   12 text columns; then the same file imported again, unchanged. Goals: peak RSS of
+   the importing process < 500 MB, import time / COPY time <= 5, and the unchanged
+   re-import <= 3x COPY with 0 created and 0 updated (--profile runs the first import
+   under cProfile, which slows it).
 b. XLSX: a generated workbook of ``--xlsx-rows`` rows read bare with python-calamine,
    then imported into a fresh database (PostgreSQL by default, or SQLite in a
    temporary directory). Goal: import time / calamine time <= 2.
@@ -34,7 +36,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 RUNNER = HERE / "_import_runner.py"
 GENERATOR = HERE / "gen_participants.py"
-GOALS = {"peak_rss_mb": 500, "csv_vs_copy": 5.0, "xlsx_vs_calamine": 2.0}
+GOALS = {"peak_rss_mb": 500, "csv_vs_copy": 5.0, "reimport_vs_copy": 3.0, "xlsx_vs_calamine": 2.0}
 
 
 def emit(step: str, **figures) -> dict:
@@ -99,6 +101,8 @@ def bench_csv(args, workdir: Path) -> dict:
         emit("import_csv", rows=args.rows, counts_match=_counts_match(imported, stats), **imported)
         copied = runner("copy", str(path), database_url=url)
         emit("copy_csv", **copied)
+        again = runner("import", str(path), database_url=url, debug=args.debug)
+        emit("reimport_csv", rows=args.rows, **again)
     if args.profile:
         print_profile(args.profile)
     return {
@@ -112,6 +116,12 @@ def bench_csv(args, workdir: Path) -> dict:
         "peak_vmhwm_mb": imported["peak_vmhwm_mb"],
         "copy_s": copied["seconds"],
         "import_vs_copy": round(imported["seconds"] / max(copied["seconds"], 0.01), 2),
+        "reimport_s": again["seconds"],
+        "reimport_created": again["created"],
+        "reimport_updated": again["updated"],
+        "reimport_unchanged": again["unchanged"],
+        "reimport_peak_rss_mb": again["peak_rss_mb"],
+        "reimport_vs_copy": round(again["seconds"] / max(copied["seconds"], 0.01), 2),
     }
 
 
@@ -173,6 +183,11 @@ def main() -> None:
             peak = max(csv_figures["peak_rss_mb"], csv_figures["peak_vmhwm_mb"])
             csv_figures["rss_ok"] = peak < GOALS["peak_rss_mb"]
             csv_figures["ratio_ok"] = csv_figures["import_vs_copy"] <= GOALS["csv_vs_copy"]
+            csv_figures["reimport_ok"] = (
+                csv_figures["reimport_vs_copy"] <= GOALS["reimport_vs_copy"]
+                and csv_figures["reimport_created"] == 0
+                and csv_figures["reimport_updated"] == 0
+            )
             summary["csv"] = csv_figures
         if not args.skip_xlsx:
             xlsx_figures = bench_xlsx(args, Path(tmp))

@@ -10,7 +10,7 @@ import pytest
 
 from jaring.registry import columnar
 from jaring.registry import rows as rules
-from jaring.registry.columnar import check_batch, records_of
+from jaring.registry.columnar import BatchChecker, check_batch, records_of
 from jaring.registry.rows import COLUMNS, SHEET, RowContext, validate_row
 from jaring.sheets.headers import match_header
 
@@ -151,6 +151,30 @@ def test_the_columnar_check_gives_the_rule_s_outcome_for_every_row(columns):
     assert checked.errors == expected_errors
     assert checked.rejected == len(batch) - len(expected_accepted)
     assert 500 < len(expected_accepted) < len(batch) - 500  # both outcomes are well represented
+
+
+def test_one_checker_over_many_batches_remembers_cells_without_mixing_them():
+    """The memo of parsed cells lives for the whole file: a date or village seen in
+    the first batch is not parsed again, and is never taken for another cell."""
+    rng = random.Random(11)
+    rows = [_row(rng, serial) for serial in range(1, 2401)]
+    for row in rows[1200::10]:
+        # The NIK's DDMMYY typed as the birth date: a cell the NIK's table knows (from
+        # earlier batches) that the date column must still refuse.
+        row["TANGGAL_LAHIR"] = str(row["NIK"])[6:12]
+    header = match_header(COLUMNS, SHEET)
+    batch = _batch(rows, COLUMNS)
+    checker = BatchChecker(CTX)
+    accepted, errors = {}, []
+    for start in range(0, len(batch), 300):
+        part = batch[start : start + 300]
+        checked = checker.check(part, header=header)
+        rows_of = checked.accepted.get_column("row").to_list()
+        accepted.update(zip(rows_of, records_of(checked.accepted), strict=True))
+        errors += checked.errors
+    expected_accepted, expected_errors = _by_rule(batch, header)
+    assert accepted == expected_accepted
+    assert errors == expected_errors
 
 
 def test_plain_valid_rows_never_reach_the_row_rule(monkeypatch):

@@ -10,7 +10,7 @@ every DDMMYY the rule accepts. Any other row (an odd cell, any error) goes to
 ``validate_row`` with its original cells, so its errors are the rule's, word for word.
 ``tests/test_registry_columnar.py`` holds the two to the same outcome, row by row.
 
-Why polars: see ARCHITECTURE.md ("Spreadsheets"). Pure: no Django import.
+Why polars: see ARCHITECTURE.md ("Participant imports check columns and merge sets"). Pure: no Django import.
 """
 
 from __future__ import annotations

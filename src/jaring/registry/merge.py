@@ -81,11 +81,14 @@ def merge_participants(*, actor, frame: pl.DataFrame, source: str = "") -> Merge
 
 
 def _stage(frame: pl.DataFrame) -> None:
-    columns = ", ".join(f"{name} {_SQL_TYPES[dtype]}" for name, dtype in SCHEMA.items())
+    """COPY the batch, with ``pid`` (the id of the person already registered, else
+    null), into the session's staging table."""
+    schema = {**SCHEMA, "pid": pl.Int64}
+    columns = ", ".join(f"{name} {_SQL_TYPES[dtype]}" for name, dtype in schema.items())
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} ({columns}) ON COMMIT DELETE ROWS")
         cursor.execute(f"TRUNCATE {STAGE}")
-    data = frame.select(list(SCHEMA)).write_csv(
+    data = frame.select(list(schema)).write_csv(
         include_header=False, null_value="\\N", date_format="%Y-%m-%d"
     )
     connection.ensure_connection()
@@ -97,65 +100,88 @@ def _stage(frame: pl.DataFrame) -> None:
         copy.write(data.encode())
 
 
+def _known(actor, frame: pl.DataFrame, result: MergeResult) -> pl.DataFrame:
+    """Lock the people of the batch already registered (by NIK, through the NIK index:
+    ``= ANY`` of the batch's NIKs, never a scan of the registry), refuse those outside
+    the actor's jurisdiction, and return the rest of the batch with ``pid`` set."""
+    inside, inside_params = _in_jurisdiction(actor, "village_id")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, nik, village_id, {inside} FROM {_table(Participant)} "
+            "WHERE nik = ANY(%s::text[]) ORDER BY id FOR UPDATE",
+            [*inside_params, frame.get_column("nik").to_list()],
+        )
+        known = cursor.fetchall()
+    rows_of = dict(zip(frame.get_column("nik").to_list(), frame.get_column("row").to_list(), strict=True))
+    outside = set()
+    for _pid, nik, village, allowed in known:
+        if not allowed:
+            outside.add(nik)
+            message = (
+                f"NIK {nik} sudah terdaftar di desa {codes.dotted(village)}, di luar wilayah kerja Anda. "
+                "Minta operator wilayah itu memindahkan peserta."
+            )
+            result.refused.append(
+                (rows_of[nik], InvalidInput(message, code="nik_registered_elsewhere", field="NIK"))
+            )
+    result.refused.sort(key=lambda refusal: refusal[0])
+    ids = pl.DataFrame(
+        [(nik, pid) for pid, nik, _village, allowed in known if allowed],
+        schema={"nik": pl.String, "pid": pl.Int64},
+        orient="row",
+    )
+    return frame.filter(~pl.col("nik").is_in(list(outside))).join(
+        ids, on="nik", how="left", maintain_order="left"
+    )
+
+
 def _merge(actor, frame: pl.DataFrame, source: str) -> MergeResult:
     result = MergeResult()
+    frame = _known(actor, frame, result)
     _stage(frame)
     participant, audit, history = _table(Participant), _table(AuditEvent), _table(StatusChange)
     now = timezone.now()
     actor_id = actor.pk if actor is not None and actor.pk else None
     username = actor.get_username() if actor is not None else ""
-    inside, inside_params = _in_jurisdiction(actor, "p.village_id")
+    matched = frame.get_column("pid").drop_nulls().to_list()
+    columns = list(FIELDS.values())
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT p.id FROM {participant} p JOIN {STAGE} s ON s.nik = p.nik ORDER BY p.id FOR UPDATE OF p"
-        )
-        cursor.execute(
-            f"SELECT s.row, s.nik, p.village_id FROM {STAGE} s JOIN {participant} p ON p.nik = s.nik "
-            f"WHERE NOT {inside} ORDER BY s.row",
-            inside_params,
-        )
-        for row, nik, village in cursor.fetchall():
-            message = (
-                f"NIK {nik} sudah terdaftar di desa {codes.dotted(village)}, di luar wilayah kerja Anda. "
-                "Minta operator wilayah itu memindahkan peserta."
+        if matched:
+            differs = {name: f"({_given(name)} AND p.{name} IS DISTINCT FROM s.{name})" for name in columns}
+            changed = ", ".join(
+                f"'{name}', CASE WHEN {test} THEN jsonb_build_array(p.{name}, s.{name}) END"
+                for name, test in differs.items()
             )
-            result.refused.append((row, InvalidInput(message, code="nik_registered_elsewhere", field="NIK")))
-        if result.refused:
-            cursor.execute(f"DELETE FROM {STAGE} WHERE row = ANY(%s)", [[row for row, _e in result.refused]])
-
-        columns = list(FIELDS.values())
-        changed = ", ".join(
-            f"'{name}', CASE WHEN {_given(name)} AND p.{name} IS DISTINCT FROM s.{name} "
-            f"THEN jsonb_build_array(p.{name}, s.{name}) END"
-            for name in columns
-        )
-        kept = ", ".join(
-            f"{name} = CASE WHEN {_given(name)} THEN s.{name} ELSE p.{name} END" for name in columns
-        )
-        cursor.execute(
-            f"""
-            WITH changes AS (
-                SELECT p.id, jsonb_strip_nulls(jsonb_build_object({changed})) AS changes
-                FROM {STAGE} s JOIN {participant} p ON p.nik = s.nik
-            ),
-            updated AS (
-                UPDATE {participant} p SET {kept}, updated_at = %(now)s
-                FROM {STAGE} s, changes c
-                WHERE p.nik = s.nik AND c.id = p.id AND c.changes <> '{{}}'::jsonb
-                RETURNING p.id, p.nik, p.full_name, p.village_id, c.changes
+            kept = ", ".join(
+                f"{name} = CASE WHEN {_given(name)} THEN s.{name} ELSE p.{name} END" for name in columns
             )
-            INSERT INTO {audit} ({_AUDIT_COLUMNS})
-            SELECT %(now)s, %(actor)s, %(username)s, 'participant.update', 'participant', u.id::text,
-                   left(u.full_name || ' (' || left(u.nik, 4) || '…' || right(u.nik, 4) || ')', 255),
-                   u.village_id, u.changes
-            FROM updated u
-            """,
-            {"now": now, "actor": actor_id, "username": username},
-        )
-        result.updated = cursor.rowcount
-        cursor.execute(f"SELECT count(*) FROM {STAGE} s JOIN {participant} p ON p.nik = s.nik")
-        matched = cursor.fetchone()[0]
-        result.unchanged = matched - result.updated
+            # ``p.id = ANY`` keeps the planner on the primary key: the batch is small
+            # beside the registry, and a hash join would read all of it.
+            cursor.execute(
+                f"""
+                WITH changes AS (
+                    SELECT p.id, jsonb_strip_nulls(jsonb_build_object({changed})) AS changes
+                    FROM {STAGE} s JOIN {participant} p ON p.id = s.pid
+                    WHERE p.id = ANY(%(ids)s) AND ({" OR ".join(differs.values())})
+                ),
+                updated AS (
+                    UPDATE {participant} p SET {kept}, updated_at = %(now)s
+                    FROM changes c JOIN {STAGE} s ON s.pid = c.id
+                    WHERE p.id = c.id
+                    RETURNING p.id, p.nik, p.full_name, p.village_id, c.changes
+                )
+                INSERT INTO {audit} ({_AUDIT_COLUMNS})
+                SELECT %(now)s, %(actor)s, %(username)s, 'participant.update', 'participant', u.id::text,
+                       left(u.full_name || ' (' || left(u.nik, 4) || '…' || right(u.nik, 4) || ')', 255),
+                       u.village_id, u.changes
+                FROM updated u
+                """,
+                {"now": now, "actor": actor_id, "username": username, "ids": matched},
+            )
+            result.updated = cursor.rowcount
+        result.unchanged = len(matched) - result.updated
+        if len(matched) == frame.height:
+            return result
 
         created = ", ".join(
             f"'{name}', CASE WHEN s.{name} IS NOT NULL THEN jsonb_build_array(NULL, s.{name}) END"
@@ -164,8 +190,7 @@ def _merge(actor, frame: pl.DataFrame, source: str) -> MergeResult:
         cursor.execute(
             f"""
             WITH fresh AS (
-                SELECT s.* FROM {STAGE} s
-                WHERE NOT EXISTS (SELECT 1 FROM {participant} p WHERE p.nik = s.nik)
+                SELECT s.* FROM {STAGE} s WHERE s.pid IS NULL
             ),
             inserted AS (
                 INSERT INTO {participant} (nik, {", ".join(columns)}, status, created_at, updated_at)
