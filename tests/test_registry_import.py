@@ -186,6 +186,20 @@ def test_missing_required_columns_are_reported_before_any_row(demo, tmp_path):
     assert not Participant.objects.exists()
 
 
+def test_a_column_the_template_lacks_is_reported_and_the_rows_are_read(demo, tmp_path):
+    text = (
+        "NIK,NAMA,TANGGAL_LAHIR,JENIS_KELAMIN,KODE_DESA,PEKERJAAN,KATEGORI,Keterangan\n"
+        "1504011203850001,Ahmad,12/03/1985,L,1504012003,petani,lainnya,pindahan dari Muaro Jambi\n"
+    )
+    result = _run_cli(_csv(tmp_path / "c.csv", text), "--as", "batanghari.operator")
+    assert (result["created"], result["rejected"]) == (1, 0)
+    assert [(e["row"], e["column"], e["code"]) for e in result["errors"]] == [
+        (1, "Keterangan", "column_unknown")
+    ]
+    assert "kolom ke-8" in result["errors"][0]["message"]
+    assert Participant.objects.get().full_name == "Ahmad"
+
+
 @pytest.mark.parametrize(
     ("content", "code"),
     [

@@ -55,8 +55,18 @@ def test_missing_required_columns_are_reported_from_the_header_alone_in_declared
 
 def test_unknown_headers_are_listed_and_blank_ones_skipped():
     header = match_header(["KODE_WILAYAH", "", None, "Keterangan", "TAHUN"], SHEET)
-    assert header.unknown == ["Keterangan"]
+    assert header.unknown == [("Keterangan", 3)]
     assert header.errors == []
+    # The file is read all the same; the officer is told what was not read, and where.
+    assert header.notices == [
+        RowError(
+            1,
+            "Keterangan",
+            "column_unknown",
+            "Kolom Keterangan (kolom ke-4) tidak dikenal dan tidak dibaca. Jika isinya diperlukan, "
+            "pindahkan ke kolom templat yang sesuai: KODE_WILAYAH, TAHUN, CATATAN.",
+        )
+    ]
 
 
 @pytest.mark.parametrize(("rule", "position", "errors"), [(FIRST, 0, 0), (LAST, 3, 0), (REFUSE, 0, 2)])
@@ -66,6 +76,15 @@ def test_a_column_named_twice_is_read_or_refused_as_the_sheet_declares(rule, pos
     assert header.index["TAHUN"] == position
     assert header.repeated == [("TAHUN", 0, 2), ("TAHUN", 0, 3)]
     assert len(header.errors) == errors
+    if rule == REFUSE:  # refused: an error, no notice
+        assert header.notices == []
+    else:
+        read = position + 1
+        assert [(n.column, n.code) for n in header.notices] == [("TAHUN", "column_repeated")] * 2
+        assert header.notices[0].message == (
+            f"Kolom TAHUN ada dua kali di baris judul (kolom ke-1 dan ke-3); hanya kolom ke-{read} yang "
+            "dibaca. Hapus kolom yang tidak dipakai agar tidak keliru."
+        )
     if rule == REFUSE:
         assert header.errors[0] == RowError(
             1,

@@ -21,6 +21,7 @@ from django.utils import timezone
 from jaring.access.permissions import can_edit_data
 from jaring.access.scoping import jurisdiction_of, reader_of
 from jaring.audit.services import audit_record
+from jaring.bulk import bulk_insert
 from jaring.errors import DomainError, InvalidInput, PermissionDeniedError
 from jaring.regions.models import Region
 from jaring.registry.columnar import BatchChecker, records_of
@@ -264,12 +265,12 @@ def _finish(actor, run: ImportRun, *, dry_run: bool) -> None:
 
 
 def _record_errors(run: ImportRun, errors: list[RowError]) -> None:
-    ImportRowError.objects.bulk_create(
+    bulk_insert(
+        ImportRowError,
         [
-            ImportRowError(run=run, row=e.row, column=e.column, code=e.code, message=e.message[:500])
+            {"run_id": run.pk, "row": e.row, "column": e.column, "code": e.code, "message": e.message[:500]}
             for e in errors
         ],
-        batch_size=1000,
     )
 
 
@@ -312,7 +313,9 @@ def _run(actor, path, run, *, dry_run, today, batch_size, progress) -> None:
     if progress:
         progress(run)
     run.total_rows = run.processed_rows
-    if not run.processed_rows:
+    if run.processed_rows:
+        _record_errors(run, columns.notices)  # headers not read: told, the rows read all the same
+    else:
         raise FileProblem(
             "Berkas hanya berisi baris judul: tidak ada baris data. Isi data peserta di bawah baris judul "
             "lalu unggah lagi.",

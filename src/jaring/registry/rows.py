@@ -168,6 +168,9 @@ def _free_text(value: object, column: str) -> str:
 
 # The participant file, in the template's order. NIK, KODE_DESA and NO_KPJ are read by
 # validate_row with the reference data (regencies, villages, jurisdiction, KPJ length).
+# The columns the rejected-rows workbook adds (workbooks.errors_xlsx): not read, and not
+# reported, when the officer uploads the fixed workbook again.
+ROW_COLUMN, PROBLEM_COLUMN = "BARIS", "MASALAH DAN PERBAIKAN"
 SHEET = Sheet(
     columns=(
         Column("NIK", required=True),
@@ -185,6 +188,7 @@ SHEET = Sheet(
     ),
     duplicates=REFUSE,
     missing="Kolom wajib {column} tidak ada di baris judul. Pakai templat impor.",
+    ignored=(ROW_COLUMN, PROBLEM_COLUMN),
 )
 COLUMNS = SHEET.names  # the template's order
 REQUIRED = SHEET.required

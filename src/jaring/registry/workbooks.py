@@ -10,7 +10,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from jaring.registry.rows import COLUMNS, ERASE, REQUIRED
+from jaring.registry.rows import COLUMNS, ERASE, PROBLEM_COLUMN, REQUIRED, ROW_COLUMN
 from jaring.registry.vocab import CATEGORY_LABELS, OCCUPATION_LABELS
 from jaring.sheets.headers import header_key
 from jaring.sheets.readers import FileProblem, read_rows
@@ -187,10 +187,10 @@ def errors_xlsx(path: Path, errors: list[dict]) -> bytes:
         problems = "\n".join(f"{e['column']}: {e['message']}" for e in by_row[number])
         sheet.write_string(out_row, len(header) + 1, problems, wrap)
         out_row += 1
-    sheet.write_string(0, 0, "BARIS", bold)
+    sheet.write_string(0, 0, ROW_COLUMN, bold)
     for index, cell in enumerate(header, start=1):
         sheet.write_string(0, index, str(cell), bold)
-    sheet.write_string(0, len(header) + 1, "MASALAH DAN PERBAIKAN", bold)
+    sheet.write_string(0, len(header) + 1, PROBLEM_COLUMN, bold)
     # Cells typed from here on stay text (a retyped NIK keeps its 16 digits).
     sheet.set_column(1, max(len(header), 1), 18, text)
     sheet.set_column(len(header) + 1, len(header) + 1, 90)
@@ -200,8 +200,8 @@ def errors_xlsx(path: Path, errors: list[dict]) -> bytes:
     _add_guide(
         book,
         bold,
-        "Perbaiki baris pada lembar 'Baris ditolak' sesuai kolom MASALAH DAN PERBAIKAN, lalu unggah "
-        "berkas ini lagi: kolom BARIS dan MASALAH DAN PERBAIKAN diabaikan saat impor.",
+        f"Perbaiki baris pada lembar 'Baris ditolak' sesuai kolom {PROBLEM_COLUMN}, lalu unggah "
+        f"berkas ini lagi: kolom {ROW_COLUMN} dan {PROBLEM_COLUMN} diabaikan saat impor.",
     )
     file_level = [e for e in errors if e["row"] <= 1]
     if file_level:

@@ -29,6 +29,19 @@ DUPLICATE = (
     "Kolom {column} ada dua kali di baris judul (kolom ke-{first} dan ke-{again}). Hapus salah satu "
     "lalu unggah lagi."
 )
+UNKNOWN = (
+    "Kolom {column} (kolom ke-{position}) tidak dikenal dan tidak dibaca. Jika isinya diperlukan, "
+    "pindahkan ke kolom templat yang sesuai: {columns}."
+)
+REPEATED = (
+    "Kolom {column} ada dua kali di baris judul (kolom ke-{first} dan ke-{again}); hanya kolom "
+    "ke-{read} yang dibaca. Hapus kolom yang tidak dipakai agar tidak keliru."
+)
+
+
+def _shortened(text: str, limit: int = 40) -> str:
+    """A header as a message quotes it: a cell of a hostile file may be very long."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def header_key(text: object) -> str:
@@ -55,6 +68,7 @@ class Sheet:
     columns: tuple[Column, ...]
     duplicates: str = FIRST
     missing: str = MISSING
+    ignored: tuple[str, ...] = ()  # headers that are not read and not reported either
 
     @cached_property
     def names(self) -> list[str]:
@@ -67,6 +81,10 @@ class Sheet:
     @cached_property
     def by_key(self) -> dict[str, Column]:
         return {header_key(c.name): c for c in self.columns}
+
+    @cached_property
+    def ignored_keys(self) -> frozenset[str]:
+        return frozenset(header_key(name) for name in self.ignored)
 
     def column(self, name: str) -> Column:
         return self.by_key[header_key(name)]
@@ -95,9 +113,26 @@ class Header:
     sheet: Sheet
     index: dict[str, int] = field(default_factory=dict)  # column -> position, in the file's order
     missing: list[str] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)  # headers that name no declared column
+    unknown: list[tuple[str, int]] = field(default_factory=list)  # (header, position) naming no column
     repeated: list[tuple[str, int, int]] = field(default_factory=list)  # (column, first, again)
     errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def notices(self) -> list[RowError]:
+        """What the file's header holds that is not read, for the officer to know (the
+        file is read all the same): each unknown header, and each repetition of a column
+        the sheet reads once (``FIRST`` or ``LAST``), in the file's order."""
+        found = [
+            (position, RowError(1, shown[:20], "column_unknown", UNKNOWN.format(
+                column=shown, position=position + 1, columns=", ".join(self.sheet.names))))
+            for shown, position in ((_shortened(text), position) for text, position in self.unknown)
+        ]  # fmt: skip
+        if self.sheet.duplicates != REFUSE:
+            for name, first, again in self.repeated:
+                read = self.index[name] + 1
+                message = REPEATED.format(column=name, first=first + 1, again=again + 1, read=read)
+                found.append((again, RowError(1, name, "column_repeated", message)))
+        return [notice for _position, notice in sorted(found, key=lambda pair: pair[0])]
 
     def values(self, cells: Sequence[object]) -> dict[str, object]:
         """The cells of a data row by column; a column the header lacks is not a key, a
@@ -111,8 +146,8 @@ def match_header(cells: Iterable[object], sheet: Sheet) -> Header:
     for position, cell in enumerate(cells):
         column = sheet.by_key.get(header_key(cell))
         if column is None:
-            if text_of(cell):
-                header.unknown.append(text_of(cell))
+            if text_of(cell) and header_key(cell) not in sheet.ignored_keys:
+                header.unknown.append((text_of(cell), position))
             continue
         if column.name not in first_at:
             first_at[column.name] = header.index[column.name] = position
