@@ -1,9 +1,9 @@
 """A production-like Jaring for end-to-end tests, and officers who use it over HTTP.
 
 ``live_stack`` creates a fresh PostgreSQL database ``jaring_e2e_<pid>`` beside the one the
-tests are configured with, prepares it with the real command line (``jaring migrate``,
-``jaring load_regions``, the demo organizations and users), then starts ``jaring
-runserver`` and ``jaring db_worker`` on it as subprocesses, with DEBUG off and their own
+tests are configured with and prepares it with the real command line (``jaring_database``:
+``jaring migrate``, ``jaring load_regions``, the demo organizations and users), then starts
+``jaring runserver`` and ``jaring db_worker`` on it as subprocesses, with DEBUG off and their own
 media folder. Nothing runs inside a test transaction: every write is committed as in
 production. Afterwards the server and the worker are stopped and the database is dropped,
 also when the walk failed.
@@ -185,32 +185,46 @@ def _stop(process: subprocess.Popen | None) -> None:
 
 
 @contextlib.contextmanager
-def live_stack(var_dir: Path) -> Iterator[LiveStack]:
-    """A migrated Jaring with the regions of the demo provinces and the demo users (no
-    demo people), served on a free port with its background worker running."""
-    database = f"jaring_e2e_{os.getpid()}"
-    port = _free_port()
-    stack = LiveStack(
-        base_url=f"http://127.0.0.1:{port}", database=database, env=_environment(database, var_dir)
-    )
-    server = worker = None
+def jaring_database(var_dir: Path, *, label: str = "e2e", demo_users: bool = True) -> Iterator[LiveStack]:
+    """A fresh PostgreSQL database ``jaring_<label>_<pid>`` prepared by the real command
+    line: migrated, the regions of the demo provinces loaded and (``demo_users``) the demo
+    organizations and users, no demo people. Dropped afterwards, also when the test failed.
+    The stack serves nothing: ``live_stack`` starts the server and the worker on it."""
+    database = f"jaring_{label}_{os.getpid()}"
+    stack = LiveStack(base_url="", database=database, env=_environment(database, var_dir))
     _create_database(database)
     try:
         stack.jaring_ok("migrate", "--noinput")
         provinces = [arg for code in demo_provinces() for arg in ("--province", code)]
         stack.jaring_ok("load_regions", *provinces)
-        # `jaring seed_demo` has no option to leave out the demo people (their programs,
-        # bills and claims would mix with the walk's figures): call the same function
-        # the command calls, without them.
-        stack.jaring_ok("shell", "-c", "from jaring.demo.seed import seed_demo; seed_demo(people=False)")
-        worker = _start(stack, "worker", "db_worker", "--interval", "0.2", "--no-startup-delay")
-        server = _start(stack, "server", "runserver", f"127.0.0.1:{port}", "--noreload")
-        _wait_until_answering(stack, server)
+        if demo_users:
+            # `jaring seed_demo` has no option to leave out the demo people (their
+            # programs, bills and claims would mix with a test's figures): call the same
+            # function the command calls, without them.
+            stack.jaring_ok("shell", "-c", "from jaring.demo.seed import seed_demo; seed_demo(people=False)")
         yield stack
     finally:
-        _stop(server)
-        _stop(worker)
         _drop_database(database)
+
+
+@contextlib.contextmanager
+def live_stack(var_dir: Path) -> Iterator[LiveStack]:
+    """A migrated Jaring with the regions of the demo provinces and the demo users (no
+    demo people), served on a free port with its background worker running."""
+    with jaring_database(var_dir) as stack:
+        port = _free_port()
+        stack.base_url = f"http://127.0.0.1:{port}"
+        server = worker = None
+        try:
+            worker = _start(stack, "worker", "db_worker", "--interval", "0.2", "--no-startup-delay")
+            server = _start(
+                stack, "server", "runserver", stack.base_url.removeprefix("http://"), "--noreload"
+            )
+            _wait_until_answering(stack, server)
+            yield stack
+        finally:
+            _stop(server)
+            _stop(worker)
 
 
 class Officer:
