@@ -72,8 +72,10 @@ def test_record_a_payment_and_reverse_it(world, demo):
     }
     twice = _post(client, "/api/v1/payments", {**body, "amount": 1})
     assert twice.status_code == 409 and twice.json()["code"] == "reference_taken"
+    assert twice.json()["field"] == "reference"  # the payload's field, not a file column
     outside = _post(client, "/api/v1/payments", {**body, "reference": "API/2", "first_month": "2026-01"})
     assert outside.json()["code"] in ("months_outside_bill", "months_reversed")
+    assert outside.json()["field"] == "first_month"
     payment_id = response.json()["payment"]["id"]
     reversal = _post(client, f"/api/v1/payments/{payment_id}/reverse", {"reason": "salah"})
     assert reversal.status_code == 201 and reversal.json()["amount"] == -(3 * MONTHLY + 5)

@@ -265,7 +265,9 @@ def _refusal(requests) -> tuple[str, str]:
     return error.code, error.field
 
 
-def test_bad_payments_are_refused_with_the_column_to_fix_and_nothing_is_written(program, people):
+def test_bad_payments_are_refused_with_the_field_to_fix_and_nothing_is_written(program, people):
+    # The service names the payment's field as the form and the API do; the file import
+    # turns it into its column (test_billing_imports).
     bill = issue(program, "2025-01", 3)
     pay_person(people[0], "2025-01", "2025-01", MONTHLY, reference="SUDAH")
     person = people[1]
@@ -274,14 +276,14 @@ def test_bad_payments_are_refused_with_the_column_to_fix_and_nothing_is_written(
         fields = {"reference": "R1", "paid_on": date(2025, 2, 1), "amount": MONTHLY, "participant": person}
         return [PaymentRequest(**{**fields, **values}, first_month=m(first), last_month=m(last))]
 
-    assert _refusal(one(amount=0)) == ("amount_not_positive", "JUMLAH")
-    assert _refusal(one(amount=-5)) == ("amount_not_positive", "JUMLAH")
-    assert _refusal(one(paid_on=date(2099, 1, 1))) == ("date_in_future", "TANGGAL_BAYAR")
-    assert _refusal(one(first="2025-03", last="2025-04")) == ("months_outside_bill", "BULAN_DARI")
-    assert _refusal(one(first="2025-02", last="2025-01")) == ("months_reversed", "BULAN_DARI")
-    assert _refusal(one(participant=people[0])) == ("months_already_paid", "BULAN_DARI")
-    assert _refusal(one() + one(participant=people[2])) == ("reference_duplicate", "REFERENSI")
-    assert _refusal(one(reference="SUDAH", amount=2 * MONTHLY)) == ("reference_taken", "REFERENSI")
+    assert _refusal(one(amount=0)) == ("amount_not_positive", "amount")
+    assert _refusal(one(amount=-5)) == ("amount_not_positive", "amount")
+    assert _refusal(one(paid_on=date(2099, 1, 1))) == ("date_in_future", "paid_on")
+    assert _refusal(one(first="2025-03", last="2025-04")) == ("months_outside_bill", "first_month")
+    assert _refusal(one(first="2025-02", last="2025-01")) == ("months_reversed", "first_month")
+    assert _refusal(one(participant=people[0])) == ("months_already_paid", "first_month")
+    assert _refusal(one() + one(participant=people[2])) == ("reference_duplicate", "reference")
+    assert _refusal(one(reference="SUDAH", amount=2 * MONTHLY)) == ("reference_taken", "reference")
     # one bad row among good ones: nothing at all is written
     assert _refusal(one(reference="BAIK", participant=people[3]) + one(amount=0))[0] == "amount_not_positive"
     assert set(Payment.objects.values_list("reference", flat=True)) == {"SUDAH"}
@@ -302,8 +304,8 @@ def test_the_same_payment_posted_again_is_recorded_once(program, people):
 def test_a_corrected_bill_cannot_be_paid(program, people):
     bill = issue(program, "2025-01", 1)
     correction = bill_correct(actor=None, bill=bill, reason="uji")
-    code, column = _refusal([PaymentRequest("X", date(2025, 1, 5), 1000, bill=bill)])
-    assert (code, column) == ("bill_corrected", "NOMOR_TAGIHAN")
+    code, field = _refusal([PaymentRequest("X", date(2025, 1, 5), 1000, bill=bill)])
+    assert (code, field) == ("bill_corrected", "bill")
     with pytest.raises(InvalidInput, match=correction.number):
         payment_record(actor=None, reference="X", paid_on=date(2025, 1, 5), amount=1000, bill=bill)
 

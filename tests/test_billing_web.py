@@ -123,6 +123,7 @@ def test_a_zero_payment_is_refused_on_the_amount_field(world, demo):
         },
     )
     assert response.status_code == 200 and "lebih dari nol" in response.content.decode()
+    assert "lebih dari nol" in response.context["form"].errors["amount"][0]  # under the field
     assert not Payment.objects.exists()
 
 

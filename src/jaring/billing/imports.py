@@ -171,7 +171,9 @@ def payments_import(*, actor, path: Path, dry_run: bool = False, channel: str = 
             posted = payments_post(actor=actor, requests=requests, channel=channel or Path(path).name)
             by_kpj = {row.row for row in parsed if row.kpj and not row.nik}
             for request, error in posted.errors:
-                column = "NO_KPJ" if error.field == "NIK" and request.row in by_kpj else error.field or ""
+                column = payment_rows.COLUMN_OF_FIELD.get(error.field or "", "")
+                if column == "NIK" and request.row in by_kpj:
+                    column = "NO_KPJ"
                 result.errors.append(RowError(request.row or 0, column, error.code, error.message))
             result.created, result.unchanged = len(posted.created), posted.unchanged
             result.bills = list(posted.bills.values())

@@ -17,8 +17,8 @@ from jaring.sheets.headers import Column, Sheet
 from jaring.sheets.rows import RowError, RowErrors
 
 __all__ = [
-    "BILL", "BILL_COLUMNS", "PERSON", "PERSON_COLUMNS", "SHEET", "CellProblem", "PaymentRow", "layout_of",
-    "parse_month", "parse_row", "parse_rupiah",
+    "BILL", "BILL_COLUMNS", "COLUMN_OF_FIELD", "PERSON", "PERSON_COLUMNS", "SHEET", "CellProblem",
+    "PaymentRow", "layout_of", "parse_month", "parse_row", "parse_rupiah",
 ]  # fmt: skip
 
 PERSON = "person"
@@ -41,6 +41,19 @@ SHEET = Sheet(
     missing="Kolom {column} tidak ada di baris judul. Baris pertama harus berisi {columns} (NIK atau "
     "NO_KPJ).",
 )
+
+
+# The column of the file for each field of a payment as the services, the form and the
+# API name it (a refusal by ``payments_post`` names the field).
+COLUMN_OF_FIELD = {
+    "reference": "REFERENSI",
+    "paid_on": "TANGGAL_BAYAR",
+    "amount": "JUMLAH",
+    "nik": "NIK",
+    "first_month": "BULAN_DARI",
+    "last_month": "BULAN_SAMPAI",
+    "bill": "NOMOR_TAGIHAN",
+}
 
 
 @dataclass(frozen=True)

@@ -339,19 +339,11 @@ def payment_create(request):
     return render(request, "billing/form.html", {"form": form, "title": _("Catat pembayaran iuran")})
 
 
-FIELD_OF_COLUMN = {
-    "REFERENSI": "reference",
-    "TANGGAL_BAYAR": "paid_on",
-    "JUMLAH": "amount",
-    "NOMOR_TAGIHAN": "bill_number",
-    "NIK": "nik",
-    "BULAN_DARI": "first_month",
-    "BULAN_SAMPAI": "last_month",
-}
-
-
 def _payment_error(form, exc: DomainError) -> None:
-    form.add_error(FIELD_OF_COLUMN.get(exc.field or ""), exc.message)
+    """A refusal under the form field it names (the services name the payment's fields as
+    the form does, the bill as ``bill``), else above the form."""
+    name = "bill_number" if exc.field == "bill" else exc.field
+    form.add_error(name if name in form.fields else None, exc.message)
 
 
 @login_required

@@ -12,7 +12,7 @@ payment by a reversing entry."""
 from jaring.billing.services.bills import bill_correct, bill_issue
 from jaring.billing.services.deaths import death_record, refund_settle
 from jaring.billing.services.payments import payment_record, payments_post
-from jaring.billing.services.postings import BillReport, PaymentRequest, PostingResult, refusal_column
+from jaring.billing.services.postings import BillReport, PaymentRequest, PostingResult, refusal_field
 from jaring.billing.services.reversals import payment_reverse
 
 __all__ = [
@@ -26,5 +26,5 @@ __all__ = [
     "payment_reverse",
     "payments_post",
     "refund_settle",
-    "refusal_column",
+    "refusal_field",
 ]

@@ -300,7 +300,7 @@ def _person_months_ok(request, person, states, wanted: set[int], died: int | Non
             f"Belum ada tagihan yang memuat {person.full_name} (NIK {person.nik}). Terbitkan tagihan "
             "programnya dulu, atau periksa NIK-nya.",
             "person_not_billed",
-            "NIK",
+            "nik",
         )
         return False
     billed = {s.bill_first_month + o for s in states for o in rules.bits(s.billed_mask)}
@@ -313,7 +313,7 @@ def _person_months_ok(request, person, states, wanted: set[int], died: int | Non
             f"Bulan {', '.join(month_label(m) for m in outside)} tidak ditagihkan untuk {person.full_name}; "
             f"bulan yang ditagihkan: {_months_list(billed)}. Perbaiki BULAN_DARI/BULAN_SAMPAI.",
             "months_outside_bill",
-            "BULAN_DARI",
+            "first_month",
         )
         return False
     after_death = sorted(m for m in wanted if died is not None and m > died)
@@ -324,7 +324,7 @@ def _person_months_ok(request, person, states, wanted: set[int], died: int | Non
             f"{person.full_name} meninggal pada {month_label(died)}; bulan {month_label(after_death[0])} dan "
             "sesudahnya tidak ditagihkan. Perbaiki BULAN_SAMPAI.",
             "months_after_death",
-            "BULAN_SAMPAI",
+            "last_month",
         )
         return False
     twice = sorted(wanted & paid)
@@ -335,7 +335,7 @@ def _person_months_ok(request, person, states, wanted: set[int], died: int | Non
             f"Bulan {', '.join(month_label(m) for m in twice)} untuk {person.full_name} sudah dibayar. "
             "Hapus bulan itu dari baris ini.",
             "months_already_paid",
-            "BULAN_DARI",
+            "first_month",
         )
         return False
     return True

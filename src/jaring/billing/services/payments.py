@@ -19,7 +19,7 @@ from jaring.billing.services.postings import (
     PaymentRequest,
     PostingResult,
     _refuse,
-    refusal_column,
+    refusal_field,
 )
 from jaring.errors import Conflict, InvalidInput, PermissionDeniedError
 from jaring.programs.rules import rupiah
@@ -29,14 +29,14 @@ from jaring.registry.models import Participant
 def _check_request(request: PaymentRequest, today: date, result: PostingResult) -> bool:
     before = len(result.errors)
     if not request.reference:
-        _refuse(result, request, "Referensi pembayaran wajib diisi.", "required", "REFERENSI")
+        _refuse(result, request, "Referensi pembayaran wajib diisi.", "required", "reference")
     if request.amount is None or request.amount <= 0:
         _refuse(
             result,
             request,
             f"Jumlah {rupiah(request.amount or 0)} tidak sah: isi jumlah yang dibayar, lebih dari nol.",
             "amount_not_positive",
-            "JUMLAH",
+            "amount",
         )
     if request.paid_on > today:
         _refuse(
@@ -44,7 +44,7 @@ def _check_request(request: PaymentRequest, today: date, result: PostingResult) 
             request,
             f"Tanggal bayar {request.paid_on:%d-%m-%Y} di masa depan. Isi tanggal pembayaran diterima BPJS.",
             "date_in_future",
-            "TANGGAL_BAYAR",
+            "paid_on",
         )
     if request.bill is None and (
         request.first_month is None or request.last_month is None or request.first_month > request.last_month
@@ -54,7 +54,7 @@ def _check_request(request: PaymentRequest, today: date, result: PostingResult) 
             request,
             "BULAN_DARI harus sebelum atau sama dengan BULAN_SAMPAI (format YYYY-MM).",
             "months_reversed",
-            "BULAN_DARI",
+            "first_month",
         )
     return len(result.errors) == before
 
@@ -100,14 +100,14 @@ def payments_post(*, actor, requests: list[PaymentRequest], channel: str = "manu
                 + (f" (juga di baris {seen[request.reference].row})" if seen[request.reference].row else "")
                 + ". Satu referensi untuk satu pembayaran: hapus baris ganda.",
                 "reference_duplicate",
-                "REFERENSI",
+                "reference",
                 kind=Conflict,
             )
             continue
         seen[request.reference] = request
         refusal = _permission_problem(actor, request)
         if refusal:
-            result.errors.append((request, PermissionDeniedError(refusal, field=refusal_column(request))))
+            result.errors.append((request, PermissionDeniedError(refusal, field=refusal_field(request))))
             continue
         valid.append(request)
     # The rows that passed are checked further (so that every error is reported at once);
@@ -135,7 +135,7 @@ def payments_post(*, actor, requests: list[PaymentRequest], channel: str = "manu
                     f"Tagihan {request.bill.number} sudah dikoreksi"
                     + (f"; bayarkan ke {successor.number}." if successor else "."),
                     "bill_corrected",
-                    "NOMOR_TAGIHAN",
+                    "bill",
                 )
             elif known is None:
                 fresh.append(request)
@@ -148,7 +148,7 @@ def payments_post(*, actor, requests: list[PaymentRequest], channel: str = "manu
                     f"Referensi {request.reference} sudah tercatat untuk pembayaran lain "
                     f"({rupiah(known.amount)}, {known.paid_on:%d-%m-%Y}). Periksa referensinya.",
                     "reference_taken",
-                    "REFERENSI",
+                    "reference",
                     kind=Conflict,
                 )
         if fresh:

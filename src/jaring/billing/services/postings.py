@@ -61,10 +61,13 @@ class PostingResult:
 
 
 def _refuse(
-    result: PostingResult, request: PaymentRequest, message: str, code: str, column: str, *, kind=InvalidInput
+    result: PostingResult, request: PaymentRequest, message: str, code: str, field: str, *, kind=InvalidInput
 ) -> None:
-    result.errors.append((request, kind(message, code=code, field=column)))
+    """``field`` names the payment's field as the form and the API call it (``reference``,
+    ``paid_on``, ``amount``, ``bill``, ``nik``, ``first_month``, ``last_month``); the
+    file import turns it into its column (``payment_rows.COLUMN_OF_FIELD``)."""
+    result.errors.append((request, kind(message, code=code, field=field)))
 
 
-def refusal_column(request: PaymentRequest) -> str:
-    return "NOMOR_TAGIHAN" if request.bill is not None else "NIK"
+def refusal_field(request: PaymentRequest) -> str:
+    return "bill" if request.bill is not None else "nik"
