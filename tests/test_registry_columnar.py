@@ -111,7 +111,7 @@ def _row(rng: random.Random, serial: int) -> dict[str, object]:
         "NO_HP": ["-", "0812-3456-7890", "12", "0812 345", 81234567890.0, "=1+1", " 081234567890"],
         "NO_KPJ": ["-", "1234567890", "1234.5678.901", "abc", 12345678901, " 12345678901"],
         "ID_DTSEN": ["-", "x" * 60, " DTSEN", "=A1"],
-        "DESIL": ["-", "0", "11", "01", "1.5", 3, 3.0, " 3", "abc"],
+        "DESIL": ["-", "0", "11", "01", "1.5", 3, 3.0, " 3", "abc", 1.5, 11, 10.0, 0, True],
         "PEKERJAAN": ["Wiraswasta", "", None, "PETANI", " petani ", "=A1"],
         "KATEGORI": ["PNS", "", None, "MISKIN EKSTREM"],
     }

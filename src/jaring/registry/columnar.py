@@ -27,6 +27,7 @@ from jaring.registry import nik as nik_rules
 from jaring.registry import rows as rules
 from jaring.registry.rows import SHEET, ParticipantRecord, RowContext, RowError
 from jaring.registry.vocab import Category, Occupation
+from jaring.sheets.cells import text_of
 from jaring.sheets.headers import Header
 
 # The accepted rows' frame: the file's row number, each model column, and for each
@@ -143,7 +144,8 @@ class BatchChecker:
 
 def _cells(batch: Sequence[tuple[int, list[object]]], header: Header) -> tuple[dict[str, list], list[bool]]:
     """The batch as columns of text (None for empty) and, per row, whether a cell is of a
-    kind the fast path does not read (a number, a time): such a row goes to the rule."""
+    kind the fast path does not read (a number, a time; a date cell is read as a birth
+    date and a whole number as a decile): such a row goes to the rule."""
     columns = list(zip_longest(*(cells for _number, cells in batch)))
     size = len(batch)
     odd = [False] * size
@@ -157,6 +159,8 @@ def _cells(batch: Sequence[tuple[int, list[object]]], header: Header) -> tuple[d
                     continue
                 if name == "TANGGAL_LAHIR" and isinstance(value, date):
                     values[i] = (value.date() if isinstance(value, datetime) else value).isoformat()
+                elif name == "DESIL" and isinstance(value, int | float) and not isinstance(value, bool):
+                    values[i] = text_of(value)  # a decile typed as a number: the rule reads its text
                 else:
                     values[i], odd[i] = None, True
         data[name] = values
