@@ -191,6 +191,21 @@ def test_people_may_be_named_by_kpj_number(demo, tmp_path):
     assert [(e.row, e.column, e.code) for e in result.errors] == [(3, "NO_KPJ", "participant_unknown")]
 
 
+def test_a_column_the_sheet_does_not_read_is_told_not_refused(demo, tmp_path):
+    program = make_program(demo.org("pemprov-jambi"))
+    enrol(program, make_people(1))
+    bill = issue(program, "2025-01", 1)
+    path = _csv(
+        tmp_path,
+        f"T1,05/01/2025,{MONTHLY},{bill.number},lunas",
+        header="REFERENSI,TANGGAL_BAYAR,JUMLAH,NOMOR_TAGIHAN,Keterangan",
+    )
+    result = payments_import(actor=demo.user("jambi.operator"), path=path)
+    assert result.saved and result.created and not result.errors  # all or nothing: a notice is no error
+    assert [(e.row, e.column, e.code) for e in result.notices] == [(1, "Keterangan", "column_unknown")]
+    assert result.as_dict()["notices"][0]["code"] == "column_unknown"
+
+
 def test_a_bill_file_pays_whole_bills_and_reports_under_and_over_payments(demo, tmp_path):
     program = make_program(demo.org("pemprov-jambi"))
     enrol(program, make_people(2))

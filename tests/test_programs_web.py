@@ -177,6 +177,17 @@ def test_enrolment_file_upload_reports_rows(demo, tmp_path):
     assert Enrolment.objects.filter(participant=person).count() == 1
 
 
+def test_an_enrolment_file_with_a_column_it_lacks_is_read_and_the_column_reported(demo, tmp_path):
+    program = bkbk(demo, quotas={})
+    (person,) = participants_upsert(actor=None, records=[participant_record(1)]).participants
+    path = tmp_path / "daftar.csv"
+    path.write_text(f"NIK,KODE_PROGRAM,Catatan\n{person.nik},{program.code},pindahan\n")
+    with open(path, "rb") as fh:
+        page = demo.client("desa.operator").post("/program/impor-kepesertaan/", {"file": fh}).content.decode()
+    assert "Kolom Catatan (kolom ke-3) tidak dikenal dan tidak dibaca" in page
+    assert Enrolment.objects.filter(participant=person, program=program).exists()
+
+
 def test_enrol_participants_cli_prints_json(demo, tmp_path, capsys):
     import json
 

@@ -137,6 +137,7 @@ class PaymentImportOut(Schema):
     saved: bool
     bills: list[BillReportOut]
     errors: list[PaymentRowErrorOut]
+    notices: list[PaymentRowErrorOut]  # headers not read (column_unknown, column_repeated)
 
 
 class PaymentReverseIn(Schema):

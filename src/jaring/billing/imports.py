@@ -35,6 +35,8 @@ class PaymentImport:
     dry_run: bool = False
     errors: list[RowError] = field(default_factory=list)
     bills: list[BillReport] = field(default_factory=list)
+    # Headers the file has and the sheet does not read: told, not refused (row 1).
+    notices: list[RowError] = field(default_factory=list)
 
     @property
     def saved(self) -> bool:
@@ -50,6 +52,7 @@ class PaymentImport:
             "saved": self.saved,
             "bills": [b.as_dict() for b in self.bills],
             "errors": [e.as_dict() for e in self.errors],
+            "notices": [e.as_dict() for e in self.notices],
         }
 
 
@@ -101,6 +104,8 @@ def _read(path: Path, result: PaymentImport) -> list[payment_rows.PaymentRow]:
         )
     elif not result.rows:
         result.errors.append(RowError(2, "", "file_no_rows", "Berkas tidak berisi baris pembayaran."))
+    else:
+        result.notices = header.notices
     return parsed
 
 

@@ -363,7 +363,8 @@ def payment_import(request):
                 dry_run=form.cleaned_data["dry_run"],
                 channel=Path(upload.name).name,
             )
-    errors = [(e, mask_text(request.user, e.message)) for e in result.errors[:500]] if result else []
+    shown = (result.notices + result.errors)[:500] if result else []
+    errors = [(e, mask_text(request.user, e.message)) for e in shown]
     return render(request, "billing/payment_import.html", {"form": form, "result": result, "errors": errors})
 
 

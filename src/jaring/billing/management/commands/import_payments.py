@@ -32,7 +32,7 @@ class Command(FileImportCommand):
                 f"dialokasikan {rupiah(bill.allocated)}, lebih bayar {rupiah(bill.over)}, "
                 f"sisa tagihan {rupiah(bill.outstanding)}"
             )
-        self.write_row_errors(result.errors)
+        self.write_row_errors(result.notices + result.errors)
 
     def refuse(self, result):
         if result.errors:
