@@ -9,6 +9,7 @@ import pytest
 from jaring.audit.models import AuditEvent
 from jaring.errors import PermissionDeniedError
 from jaring.monitoring.models import CoverageFigure, CoverageImport, CoverageTarget
+from jaring.monitoring.rows import COLUMNS
 from jaring.monitoring.services import coverage_import
 
 from .coverage_files import JAMBI_AUG_2024, load, write_csv, write_xlsx
@@ -118,6 +119,14 @@ def test_participants_above_potential_are_saved_with_a_warning(tmp_path):
     result = load(tmp_path, [["1504012003", "2024-08-12", 900, 850, ""]])
     assert [w.code for w in result.warnings] == ["participants_over_potential"]
     assert CoverageImport.objects.get().warnings[0]["row"] == 2
+
+
+def test_a_column_the_sheet_does_not_read_is_saved_with_a_note(tmp_path):
+    rows = [[*row, "sumber: BPJS"] for row in JAMBI_AUG_2024]
+    path = write_csv(tmp_path, rows, header=[*COLUMNS, "Sumber"])
+    result = coverage_import(actor=None, path=path, file_name="cakupan.csv")
+    assert result.saved and result.created == 3
+    assert [(w.row, w.column, w.code) for w in result.warnings] == [(1, "Sumber", "column_unknown")]
 
 
 def test_rows_outside_the_jurisdiction_are_refused_and_viewers_may_not_import(tmp_path, demo):

@@ -114,6 +114,10 @@ def _read(path: Path, result: CoverageImportResult) -> list[tuple[int, dict[str,
         result.errors = [RowError(0, "", "file_empty", "Berkas kosong: tidak ada baris judul maupun data.")]
     elif not found:
         result.errors = [RowError(2, "", "file_no_rows", "Berkas tidak berisi baris data.")]
+    else:  # headers not read: told with the rows saved with a note, the file read all the same
+        result.warnings.extend(
+            coverage_rows.RowWarning(n.row, n.column, n.code, n.message) for n in header.notices
+        )
     return found
 
 
