@@ -298,6 +298,12 @@ def test_worker_counts_entered_listed_and_imported(demo):
     accepted = client.post("/anggaran/pekerja-rentan/impor/", {"berkas": good}, follow=True)
     assert "1 baru, 0 diperbarui, 0 tidak berubah." in accepted.content.decode()
     assert VulnerableWorkerCount.objects.get(region_id="1504", year=2026).vulnerable_workers == 100
+    noted = SimpleUploadedFile(
+        "pekerja.csv", b"KODE_WILAYAH,TAHUN,PEKERJA_RENTAN,Sumber\n15.04,2025,80,BPS\n"
+    )
+    page = client.post("/anggaran/pekerja-rentan/impor/", {"berkas": noted}, follow=True).content.decode()
+    assert "0 baru, 1 diperbarui, 0 tidak berubah." in page
+    assert "Kolom Sumber (kolom ke-4) tidak dikenal dan tidak dibaca" in page  # told, not refused
 
 
 def test_viewers_read_counts_but_cannot_post_them(demo):

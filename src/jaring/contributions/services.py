@@ -262,6 +262,7 @@ class CountImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    notices: list[RowError] = field(default_factory=list)  # headers not read: told, not refused
 
     @property
     def saved(self) -> bool:
@@ -326,6 +327,7 @@ def worker_counts_import(*, actor, path: Path) -> CountImportResult:
         result.errors = [RowError(2, "", "file_no_rows", "Berkas tidak berisi baris data.")]
     if result.errors:
         return result
+    result.notices = header.notices
     with transaction.atomic():
         result.created, result.updated, result.unchanged = _write_counts(actor, records)
     return result

@@ -314,6 +314,8 @@ def worker_count_import(request):
                     _("%(created)s baru, %(updated)s diperbarui, %(unchanged)s tidak berubah.")
                     % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
                 )
+                for notice in result.notices:
+                    messages.warning(request, notice.message)
                 return redirect("worker_count_list")
     return render(
         request,
