@@ -24,7 +24,7 @@ READ_ONLY = {
     ("audit", "diff"): "compares two snapshots",
     ("audit", "audit_values"): "builds the values of an event; audit_record writes it",
     ("audit", "audit_build"): "builds an unsaved event for bulk_create by the caller",
-    ("billing", "refusal_column"): "names the column of a refusal",
+    ("billing", "refusal_field"): "names the field of a refusal",
     ("claims", "claim_quote"): "computes a benefit quote from the records",
     ("regions", "read_region_rows"): "reads an edition file",
 }
