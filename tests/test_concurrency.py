@@ -212,3 +212,35 @@ def test_one_person_registered_twice_at_once_is_one_person(committed, monkeypatc
     results = at_once(lambda: participant_register(actor=None, record=record)[1])
     assert sorted(results) == ["created", "unchanged"]
     assert in_own_connection(lambda: Participant.objects.filter(nik=record.nik).count()) == 1
+
+
+def test_one_batch_merged_by_two_imports_at_once_registers_each_person_once(committed, monkeypatch):
+    """The set-based import of the same new people from two sessions: both find nobody,
+    one inserts, the other waits on the NIK index, loses, reads again (savepoint
+    retry) and counts them unchanged. One person, one status, one audit record each."""
+    from django.db import transaction
+
+    from jaring.audit.models import AuditEvent
+    from jaring.registry.columnar import frame_of_records
+    from jaring.registry.merge import merge_participants
+    from jaring.registry.models import StatusChange
+
+    frame = frame_of_records([(n + 2, participant_record(n + 1)) for n in range(40)])
+    slowed(monkeypatch, "jaring.registry.merge._stage")  # both have looked before either writes
+
+    def import_batch():
+        with transaction.atomic():
+            result = merge_participants(actor=None, frame=frame, source="impor")
+        return result.created, result.updated, result.unchanged, len(result.refused)
+
+    results = at_once(import_batch)
+    assert sorted(results) == [(0, 0, 40, 0), (40, 0, 0, 0)]
+
+    def stored():
+        return (
+            Participant.objects.count(),
+            StatusChange.objects.count(),
+            AuditEvent.objects.filter(action="participant.create").count(),
+        )
+
+    assert in_own_connection(stored) == (40, 40, 40)
