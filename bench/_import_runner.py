@@ -3,6 +3,7 @@ DATABASE_URL is read before Django starts and peak RSS belongs to one task.
 
     DATABASE_URL=... python bench/_import_runner.py setup
     DATABASE_URL=... python bench/_import_runner.py import FILE [--profile OUT.prof] [--batch-size N]
+    DATABASE_URL=... python bench/_import_runner.py payments FILE
     DATABASE_URL=... python bench/_import_runner.py copy FILE       (PostgreSQL only)
     python bench/_import_runner.py calamine FILE
 
@@ -22,8 +23,6 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-
-from jaring.registry.rows import COLUMNS  # the import template's columns, one source
 
 REFERENCE_DAY = date(2026, 11, 23)
 
@@ -117,12 +116,62 @@ def run_import(path: Path, *, profile: Path | None, batch_size: int | None) -> d
     }
 
 
+def run_payments(path: Path, *, profile: Path | None) -> dict:
+    """Import a BPJS payment confirmation file as the platform (billing.imports)."""
+    _django()
+    from django.conf import settings
+    from django.db import connection
+
+    from jaring.billing.imports import PART_ROWS, payments_import
+
+    baseline = _rss_mb()
+    baseline_hwm = _vmhwm_mb()
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    started = time.perf_counter()
+    result = payments_import(actor=None, path=path)
+    seconds = time.perf_counter() - started
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(str(profile))
+    codes: dict[str, int] = {}
+    for error in result.errors:
+        codes[error.code] = codes.get(error.code, 0) + 1
+    return {
+        "database": connection.vendor,
+        "debug": settings.DEBUG,
+        "part_rows": PART_ROWS,
+        "layout": result.layout,
+        "rows": result.rows,
+        "saved": result.saved,
+        "created": result.created,
+        "unchanged": result.unchanged,
+        "errors": len(result.errors),
+        "error_codes": dict(sorted(codes.items())),
+        "first_errors": [e.as_dict() for e in result.errors[:3]],
+        "bills": [b.as_dict() for b in result.bills],
+        "seconds": round(seconds, 2),
+        "rows_per_s": round(result.rows / seconds) if seconds else None,
+        "baseline_rss_mb": baseline,
+        "baseline_vmhwm_mb": baseline_hwm,
+        "peak_rss_mb": _rss_mb(),
+        "peak_vmhwm_mb": _vmhwm_mb(),
+    }
+
+
 def run_copy(path: Path) -> dict:
-    """COPY the same CSV into a bare table of 12 text columns, streaming 1 MB chunks."""
+    """COPY the same CSV into a bare table of text columns (one per column of its
+    header), streaming 1 MB chunks."""
     import psycopg
 
     url = os.environ["DATABASE_URL"]
-    columns = ", ".join(f"{name.lower()} text" for name in COLUMNS)
+    with open(path, encoding="utf-8-sig") as fh:
+        header = fh.readline().strip().split(",")
+    columns = ", ".join(f'"{name.lower()}" text' for name in header)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DROP TABLE IF EXISTS bench_copy")
         conn.execute(f"CREATE TABLE bench_copy ({columns})")
@@ -167,7 +216,7 @@ def run_calamine(path: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("task", choices=("setup", "import", "copy", "calamine"))
+    parser.add_argument("task", choices=("setup", "import", "payments", "copy", "calamine"))
     parser.add_argument("file", type=Path, nargs="?")
     parser.add_argument("--profile", type=Path)
     parser.add_argument("--batch-size", type=int, default=None, help="default: the importer's own")
@@ -178,6 +227,8 @@ def main() -> None:
         result = setup()
     elif args.task == "import":
         result = run_import(args.file, profile=args.profile, batch_size=args.batch_size)
+    elif args.task == "payments":
+        result = run_payments(args.file, profile=args.profile)
     elif args.task == "copy":
         result = run_copy(args.file)
     else:

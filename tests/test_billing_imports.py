@@ -9,7 +9,8 @@ import pytest
 import xlsxwriter
 from django.db import connection
 
-from jaring.billing import payment_rows
+from jaring.audit.models import AuditEvent
+from jaring.billing import imports, payment_rows
 from jaring.billing.imports import payments_import
 from jaring.billing.models import Bill, PaidMonths, Payment
 from jaring.sheets.rows import RowError
@@ -168,6 +169,54 @@ def test_one_bad_row_saves_nothing_and_every_error_names_row_column_and_fix(worl
     assert bill.paid_rupiah == 0
 
 
+def test_a_file_read_in_parts_allocates_each_part_after_the_ones_before(world, tmp_path, demo, monkeypatch):
+    monkeypatch.setattr(imports, "PART_ROWS", 2)
+    _program, (a, b, c), bill = world
+    rows = [
+        f"P/1,10/01/2025,{3 * MONTHLY},{a.nik},2025-01,2025-03",
+        f"P/2,10/01/2025,{3 * MONTHLY},{b.nik},2025-01,2025-03",
+        f"P/3,10/04/2025,{3 * MONTHLY},{a.nik},2025-04,2025-06",  # part 2: after part 1's months
+        f"P/4,10/01/2025,{3 * MONTHLY},{c.nik},2025-01,2025-03",
+        f"P/5,10/04/2025,{MONTHLY + 500},{b.nik},2025-04,2025-04",  # part 3, 500 over
+    ]
+    path = _csv(tmp_path, *rows)
+    result = payments_import(actor=demo.user("desa.operator"), path=path)
+    assert (result.rows, result.created, result.errors) == (5, 5, [])
+    (report,) = result.bills
+    assert (report.allocated, report.over) == (13 * MONTHLY, 500)
+    assert report.outstanding == bill.total_rupiah - 13 * MONTHLY
+    bill.refresh_from_db()
+    assert (bill.paid_rupiah, bill.credit_rupiah) == (13 * MONTHLY, 500)
+    spans = set(PaidMonths.objects.filter(participant=a).values_list("first_month", "last_month"))
+    assert spans == {(m("2025-01"), m("2025-03")), (m("2025-04"), m("2025-06"))}
+    assert AuditEvent.objects.filter(action="payment.post").count() == 5
+    again = payments_import(actor=demo.user("desa.operator"), path=path)
+    assert (again.created, again.unchanged, again.errors) == (0, 5, [])
+
+
+def test_a_row_refused_in_a_later_part_keeps_nothing_of_the_parts_before(world, tmp_path, monkeypatch):
+    monkeypatch.setattr(imports, "PART_ROWS", 2)
+    _program, (a, b, c), bill = world
+    rows = [
+        f"P/1,10/01/2025,{3 * MONTHLY},{a.nik},2025-01,2025-03",
+        f"P/2,10/01/2025,{3 * MONTHLY},{b.nik},2025-01,2025-03",
+        f"P/3,10/01/2025,{3 * MONTHLY},{c.nik},2025-01,2025-03",
+        f"P/4,10/02/2025,{MONTHLY},{a.nik},2025-02,2025-02",  # paid by row 2, two parts back
+        f"P/2,10/04/2025,{MONTHLY},{c.nik},2025-04,2025-04",  # the reference of row 3
+    ]
+    result = payments_import(actor=None, path=_csv(tmp_path, *rows))
+    assert [(e.row, e.column, e.code) for e in result.errors] == [
+        (5, "BULAN_DARI", "months_already_paid"),
+        (6, "REFERENSI", "reference_duplicate"),
+    ]
+    assert "baris 3" in result.errors[1].message
+    assert (result.created, result.unchanged, result.bills, result.saved) == (0, 0, [], False)
+    assert not Payment.objects.exists() and not PaidMonths.objects.exists()
+    assert not AuditEvent.objects.filter(action="payment.post").exists()
+    bill.refresh_from_db()
+    assert (bill.paid_rupiah, bill.credit_rupiah) == (0, 0)
+
+
 def test_a_person_outside_the_jurisdiction_is_unknown_to_the_importer(world, tmp_path, demo):
     _program, people, _bill = world
     result = payments_import(
@@ -272,8 +321,13 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused(world, tmp_path):
 
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="two real connections at the same moment")
-def test_the_same_file_imported_by_two_sessions_at_once_is_recorded_once(db, tmp_path):
+@pytest.mark.parametrize("part_rows", [imports.PART_ROWS, 7], ids=["one_part", "six_parts"])
+def test_the_same_file_imported_by_two_sessions_at_once_is_recorded_once(
+    db, tmp_path, monkeypatch, part_rows
+):
     from jaring.accounts.services import organization_create
+
+    monkeypatch.setattr(imports, "PART_ROWS", part_rows)
 
     def setup():
         payer = organization_create(

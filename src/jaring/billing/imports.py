@@ -7,15 +7,17 @@ sessions at the same moment, records each payment once."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
-
-from django.db import transaction
 
 from jaring.access.scoping import reader_of
 from jaring.billing import payment_rows
 from jaring.billing.selectors import bills_visible_to
-from jaring.billing.services import BillReport, PaymentRequest, payments_post
+from jaring.billing.services import BillReport, PaymentRequest
+from jaring.billing.services.payments import Posting, posting
+from jaring.bulk import Among
 from jaring.errors import DomainError
 from jaring.registry.selectors import participants_visible_to
 from jaring.sheets.cells import is_blank
@@ -23,7 +25,10 @@ from jaring.sheets.headers import Header, column_missing, match_header
 from jaring.sheets.readers import FileProblem, read_rows
 from jaring.sheets.rows import RowError
 
-ROWS_MAX = 100_000
+ROWS_MAX = 1_000_000
+# Rows read, checked and posted at a time: the people, bill lines and payments of one
+# part are in memory, not the file's.
+PART_ROWS = 20_000
 
 
 @dataclass
@@ -56,12 +61,9 @@ class PaymentImport:
         }
 
 
-class _Rollback(Exception):
-    pass
-
-
-def _read(path: Path, result: PaymentImport) -> list[payment_rows.PaymentRow]:
-    parsed: list[payment_rows.PaymentRow] = []
+def _parsed(path: Path, result: PaymentImport) -> Iterator[payment_rows.PaymentRow]:
+    """The rows of the file that parse, one at a time; the others' errors, and those of
+    the file as a whole, go to ``result``."""
     header: Header | None = None
     for number, cells in read_rows(path):
         if header is None:
@@ -78,7 +80,7 @@ def _read(path: Path, result: PaymentImport) -> list[payment_rows.PaymentRow]:
                         else payment_rows.PERSON_COLUMNS,
                     )
                 )
-                return []
+                return
             continue
         if is_blank(cells):
             continue
@@ -92,12 +94,12 @@ def _read(path: Path, result: PaymentImport) -> list[payment_rows.PaymentRow]:
                     f"Paling banyak {ROWS_MAX:,} baris per berkas; pecah berkasnya.",
                 )
             )
-            return []
+            return
         outcome = payment_rows.parse_row(header.values(cells), row=number, layout=result.layout)
         if isinstance(outcome, list):
             result.errors.extend(outcome)
         else:
-            parsed.append(outcome)
+            yield outcome
     if header is None:
         result.errors.append(
             RowError(0, "", "file_empty", "Berkas kosong: tidak ada baris judul maupun data.")
@@ -106,17 +108,19 @@ def _read(path: Path, result: PaymentImport) -> list[payment_rows.PaymentRow]:
         result.errors.append(RowError(2, "", "file_no_rows", "Berkas tidak berisi baris pembayaran."))
     else:
         result.notices = header.notices
-    return parsed
 
 
 def _requests(actor, parsed: list[payment_rows.PaymentRow], result: PaymentImport) -> list[PaymentRequest]:
     """The payments the rows describe, with their people and bills found (through the
     actor's jurisdiction); rows naming an unknown one get an error instead."""
-    people = participants_visible_to(reader_of(actor))
-    by_nik = {p.nik: p for p in people.filter(nik__in={r.nik for r in parsed if r.nik})}
-    by_kpj = {
-        p.kpj_number: p for p in people.filter(kpj_number__in={r.kpj for r in parsed if r.kpj and not r.nik})
-    }
+    # What posting reads of a person (his id, village, name and NIK): a part's 20,000
+    # people are built without the rest of their columns.
+    people = participants_visible_to(reader_of(actor)).only(
+        "pk", "nik", "kpj_number", "village_id", "full_name"
+    )
+    by_nik = {p.nik: p for p in people.filter(Among("nik", {r.nik for r in parsed if r.nik}))}
+    kpjs = {r.kpj for r in parsed if r.kpj and not r.nik}
+    by_kpj = {p.kpj_number: p for p in people.filter(Among("kpj_number", kpjs))} if kpjs else {}
     visible = bills_visible_to(reader_of(actor))
     bills = {
         b.number: b
@@ -160,35 +164,41 @@ def _requests(actor, parsed: list[payment_rows.PaymentRow], result: PaymentImpor
 
 
 def payments_import(*, actor, path: Path, dry_run: bool = False, channel: str = "") -> PaymentImport:
-    """Record the payments of a confirmation file; ``dry_run`` checks and allocates
-    everything and saves nothing."""
+    """Record the payments of a confirmation file, read and posted ``PART_ROWS`` rows at a
+    time in one transaction; ``dry_run`` checks and allocates everything and saves
+    nothing."""
     result = PaymentImport(dry_run=dry_run)
+    path = Path(path)
     try:
-        parsed = _read(Path(path), result)
+        rows = _parsed(path, result)
+        parts = iter(lambda: list(islice(rows, PART_ROWS)), [])
+        first, second = next(parts, []), next(parts, [])
+        with posting(actor=actor, channel=channel or path.name, many=bool(second), dry_run=dry_run) as post:
+            for part in chain([first, second], parts):
+                if part:
+                    _post_part(actor, post, part, result)
+                if result.errors:
+                    post.refuse()
+        result.created, result.unchanged = post.result.created_count, post.result.unchanged
+        result.bills = list(post.result.bills.values())
     except FileProblem as exc:
         result.errors = [RowError(0, "", exc.code, exc.message)]
-        return result
-    requests = _requests(actor, parsed, result)
-    if not requests:
-        return result
-    try:
-        with transaction.atomic():
-            posted = payments_post(actor=actor, requests=requests, channel=channel or Path(path).name)
-            by_kpj = {row.row for row in parsed if row.kpj and not row.nik}
-            for request, error in posted.errors:
-                column = payment_rows.COLUMN_OF_FIELD.get(error.field or "", "")
-                if column == "NIK" and request.row in by_kpj:
-                    column = "NO_KPJ"
-                result.errors.append(RowError(request.row or 0, column, error.code, error.message))
-            result.created, result.unchanged = len(posted.created), posted.unchanged
-            result.bills = list(posted.bills.values())
-            if result.errors or dry_run:
-                raise _Rollback
-    except _Rollback:
-        if result.errors:
-            result.created, result.bills = 0, []
     except DomainError as exc:  # e.g. a reference recorded by another session at this moment
         result.errors.append(RowError(0, "", exc.code, exc.message))
-        result.created, result.bills = 0, []
+    if result.errors:
+        result.created, result.unchanged, result.bills = 0, 0, []
     result.errors.sort(key=lambda e: (e.row, e.column))
     return result
+
+
+def _post_part(actor, post: Posting, parsed: list[payment_rows.PaymentRow], result: PaymentImport) -> None:
+    """Post one part of the file; the refusals become errors naming the file's columns."""
+    requests = _requests(actor, parsed, result)
+    refused = len(post.result.errors)
+    post.add(requests)
+    by_kpj = {row.row for row in parsed if row.kpj and not row.nik}
+    for request, error in post.result.errors[refused:]:
+        column = payment_rows.COLUMN_OF_FIELD.get(error.field or "", "")
+        if column == "NIK" and request.row in by_kpj:
+            column = "NO_KPJ"
+        result.errors.append(RowError(request.row or 0, column, error.code, error.message))

@@ -22,6 +22,7 @@ from jaring.access.scoping import region_subtree_q, scope_to_jurisdiction, scope
 from jaring.billing import protection as rule
 from jaring.billing.models import Bill, BillLine, BillStatus, PaidMonths, Payment, PaymentKind, Refund
 from jaring.billing.protection import PaidSpan, Protection, ProtectionStatus, month_end, month_index
+from jaring.bulk import Among
 from jaring.paging import keyset_page
 from jaring.programs.models import Enrolment
 from jaring.programs.selectors import programs_visible_to
@@ -59,14 +60,15 @@ def bill_lines(user, bill: Bill) -> QuerySet[BillLine]:
 def lines_of_people(person_ids) -> QuerySet[BillLine]:
     """The bill lines of some people, found through their enrolments (program and
     village): the (bill, village) index then reads only their villages' lines."""
+    person_ids = list(person_ids)
     programs, villages = set(), set()
-    for program_id, village_id in Enrolment.objects.filter(participant_id__in=list(person_ids)).values_list(
+    for program_id, village_id in Enrolment.objects.filter(Among("participant_id", person_ids)).values_list(
         "program_id", "village_id"
     ):
         programs.add(program_id)
         villages.add(village_id)
     return BillLine.objects.filter(
-        bill__program_id__in=programs, village_id__in=villages, participant_id__in=list(person_ids)
+        Among("participant_id", person_ids), bill__program_id__in=programs, village_id__in=villages
     )
 
 

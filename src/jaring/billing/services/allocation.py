@@ -1,8 +1,8 @@
 """Allocating a posting's payments to the person-months they pay, and writing them.
 The payments are allocated in order, each seeing the months the ones before it paid:
 a whole bill's payment pays its owed months oldest first, a person's payment the
-months it names; what is left over is credit on the bill. Nothing is written when a
-request is refused."""
+months it names; what is left over is credit on the bill. A posting that has a refused
+request undoes what was written (``payments.posting``)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from jaring.audit.models import AuditEvent
 from jaring.audit.services import audit_values
@@ -19,49 +20,86 @@ from jaring.billing.protection import month_index, month_label
 from jaring.billing.selectors import lines_of_people
 from jaring.billing.services._guards import _actor_id
 from jaring.billing.services.postings import BillReport, PaymentRequest, PostingResult, _refuse
-from jaring.bulk import bulk_insert
+from jaring.bulk import Among, bulk_insert, bulk_set
 from jaring.errors import Conflict
 from jaring.registry.models import Participant
+
+
+@dataclass(slots=True)
+class _Line:
+    """A bill line as allocation reads and changes it (the fields it needs, not a model)."""
+
+    pk: int
+    bill_id: int
+    village_id: str
+    participant_id: int
+    billed_mask: int
+    paid_mask: int
+    paid_rupiah: int
+    monthly_rupiah: int
+
+
+LINE_FIELDS = (
+    "pk", "bill_id", "village_id", "participant_id",
+    "billed_mask", "paid_mask", "paid_rupiah", "monthly_rupiah",
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class _Posted:
+    """A payment allocated and about to be written: its columns by attname (``id`` once
+    inserted), its allocation and the number of the bill it is credited to."""
+
+    row: dict
+    allocation: rules.Allocation
+    bill_number: str
 
 
 @dataclass
 class _Lines:
     """The bill lines a posting may pay (of the locked bills), as allocation sees them."""
 
-    by_id: dict[int, BillLine]
-    by_bill: dict[int, list[BillLine]]
-    by_person: dict[int, list[BillLine]]
+    by_id: dict[int, _Line]
+    by_bill: dict[int, list[_Line]]
+    by_person: dict[int, list[_Line]]
     bill_first: dict[int, int]  # bill id -> month index of its first month
     died_month: dict[int, int]  # participant id -> month index of his death
 
-    def states(self, lines: list[BillLine]) -> list[rules.LineState]:
+    def states(self, lines: list[_Line]) -> list[rules.LineState]:
         return [_line_state(line, self.died_month, self.bill_first) for line in lines]
 
 
 def _allocate_and_write(
-    actor, requests: list[PaymentRequest], bills: dict[int, Bill], result: PostingResult, channel: str
-) -> None:
-    """Allocate ``requests`` to the lines of ``bills`` (locked by the caller) and, unless a
-    request is refused, write the payments, the months they paid, the new figures of
-    their lines and bills, and their audit records."""
+    actor,
+    requests: list[PaymentRequest],
+    bills: dict[int, Bill],
+    result: PostingResult,
+    channel: str,
+    touched_bills: set[int],
+) -> list[int]:
+    """Allocate ``requests`` to the lines of ``bills`` (locked by the caller) and write
+    the payments, the months they paid, the new figures of their lines and their audit
+    records; the bills' new figures are added up in ``bills`` (``touched_bills`` names
+    them) for ``_save_bills``. A refused request is reported and skipped; the caller's
+    posting undoes everything when any was. Returns the ids of the payments written."""
     lines = _lines_in_play(requests, bills)
-    payments: list[tuple[Payment, rules.Allocation]] = []
-    touched_bills: set[int] = set()
+    payments: list[_Posted] = []
+    posted_at = timezone.now()
     for request in requests:
         allocated = _allocate(request, lines, bills, result)
         if allocated is None:
             continue
         allocation, credit_bill, region = allocated
         _mark_paid(allocation, lines)
-        payments.append((_payment(actor, request, allocation, credit_bill, region, channel), allocation))
+        row = _payment(actor, request, allocation, credit_bill, region, channel, posted_at)
+        payments.append(_Posted(row, allocation, credit_bill.number))
         _credit_bills(allocation, credit_bill, lines, bills, touched_bills, result)
-    if result.errors:
-        return
     _insert_payments(payments)
     _insert_paid_months(payments)
-    _save_figures(payments, lines, bills, touched_bills, result)
+    changed = {line_id: lines.by_id[line_id] for p in payments for line_id in p.allocation.newly_paid}
+    bulk_set(BillLine, list(changed.values()), ["paid_mask", "paid_rupiah"])
     _insert_audit(actor, payments)
-    result.created = [p for p, _a in payments]
+    return [p.row["id"] for p in payments]
 
 
 def _lines_in_play(requests: list[PaymentRequest], bills: dict[int, Bill]) -> _Lines:
@@ -69,19 +107,22 @@ def _lines_in_play(requests: list[PaymentRequest], bills: dict[int, Bill]) -> _L
     in bill, village and id order (the order allocation pays them in)."""
     people = {r.participant.pk for r in requests if r.participant is not None}
     whole = {r.bill.pk for r in requests if r.bill is not None}
-    found: dict[int, BillLine] = {}
-    for line in BillLine.objects.filter(bill_id__in=whole):
-        found[line.pk] = line
-    for line in lines_of_people(people).filter(bill_id__in=bills):
-        found[line.pk] = line
+    found: dict[int, _Line] = {}
+    # Unordered (sorted below): the models' ordering would join the bills and the regions.
+    for values in BillLine.objects.filter(bill_id__in=whole).order_by().values_list(*LINE_FIELDS):
+        found[values[0]] = _Line(*values)
+    if people:
+        mine = lines_of_people(people).filter(bill_id__in=list(bills)).order_by()
+        for values in mine.values_list(*LINE_FIELDS):
+            found[values[0]] = _Line(*values)
     died_month = {
         pk: month_index(died_on)
         for pk, died_on in Participant.objects.filter(
-            pk__in={line.participant_id for line in found.values()}, died_on__isnull=False
+            Among("pk", {line.participant_id for line in found.values()}), died_on__isnull=False
         ).values_list("pk", "died_on")
     }
-    by_bill: dict[int, list[BillLine]] = defaultdict(list)
-    by_person: dict[int, list[BillLine]] = defaultdict(list)
+    by_bill: dict[int, list[_Line]] = defaultdict(list)
+    by_person: dict[int, list[_Line]] = defaultdict(list)
     for line in sorted(found.values(), key=lambda x: (x.bill_id, x.village_id, x.pk)):
         by_bill[line.bill_id].append(line)
         by_person[line.participant_id].append(line)
@@ -125,23 +166,33 @@ def _mark_paid(allocation: rules.Allocation, lines: _Lines) -> None:
 
 
 def _payment(
-    actor, request: PaymentRequest, allocation: rules.Allocation, credit_bill: Bill, region: str, channel: str
-) -> Payment:
-    return Payment(
-        reference=request.reference,
-        kind=request.kind,
-        paid_on=request.paid_on,
-        amount=request.amount,
-        bill=credit_bill,
-        participant=request.participant,
-        first_month=request.first_month,
-        last_month=request.last_month,
-        allocated_rupiah=allocation.allocated,
-        unallocated_rupiah=allocation.left,
-        region_code=region,
-        channel=channel[:20],
-        posted_by=actor if _actor_id(actor) else None,
-    )
+    actor,
+    request: PaymentRequest,
+    allocation: rules.Allocation,
+    credit_bill: Bill,
+    region: str,
+    channel: str,
+    posted_at,
+) -> dict:
+    """The columns of the payment (by attname), as ``bulk_insert`` writes them."""
+    return {
+        "reference": request.reference,
+        "kind": request.kind,
+        "paid_on": request.paid_on,
+        "amount": request.amount,
+        "bill_id": credit_bill.pk,
+        "participant_id": request.participant.pk if request.participant is not None else None,
+        "first_month": request.first_month,
+        "last_month": request.last_month,
+        "allocated_rupiah": allocation.allocated,
+        "unallocated_rupiah": allocation.left,
+        "region_code": region,
+        "channel": channel[:20],
+        "reverses_id": None,
+        "reason": "",
+        "posted_by_id": _actor_id(actor),
+        "posted_at": posted_at,
+    }
 
 
 def _credit_bills(
@@ -168,69 +219,61 @@ def _credit_bills(
     report.over += allocation.left
 
 
-def _insert_payments(payments: list[tuple[Payment, rules.Allocation]]) -> None:
+def _insert_payments(payments: list[_Posted]) -> None:
+    """Write the payments (COPY on PostgreSQL) and give each its id, read back by its
+    reference."""
+    if not payments:
+        return
     try:
         with transaction.atomic():
-            Payment.objects.bulk_create([p for p, _a in payments], batch_size=2000)
+            bulk_insert(Payment, [p.row for p in payments])
     except IntegrityError as exc:  # a reference recorded at the same moment by another session
         raise Conflict(
             "Sebagian referensi baru saja dicatat oleh sesi lain. Unggah berkas ini sekali lagi: "
             "pembayaran yang sudah tercatat akan dilewati.",
             code="reference_taken",
         ) from exc
-    if any(p.pk is None for p, _a in payments):  # databases that do not return ids
-        ids = dict(
-            Payment.objects.filter(reference__in=[p.reference for p, _a in payments]).values_list(
-                "reference", "pk"
-            )
+    ids = dict(
+        Payment.objects.filter(Among("reference", [p.row["reference"] for p in payments])).values_list(
+            "reference", "pk"
         )
-        for payment, _a in payments:
-            payment.pk = ids[payment.reference]
+    )
+    for payment in payments:
+        payment.row["id"] = ids[payment.row["reference"]]
 
 
-def _insert_paid_months(payments: list[tuple[Payment, rules.Allocation]]) -> None:
+def _insert_paid_months(payments: list[_Posted]) -> None:
     bulk_insert(
         PaidMonths,
         [
             {
                 "participant_id": part.participant_id,
                 "line_id": part.line_id,
-                "payment_id": payment.pk,
+                "payment_id": payment.row["id"],
                 "first_month": part.first,
                 "last_month": part.last,
-                "paid_on": payment.paid_on,
-                "paid_month": month_index(payment.paid_on),
+                "paid_on": payment.row["paid_on"],
+                "paid_month": month_index(payment.row["paid_on"]),
                 "amount": part.amount,
                 "void": False,
             }
-            for payment, allocation in payments
-            for part in allocation.parts
+            for payment in payments
+            for part in payment.allocation.parts
         ],
     )
 
 
-def _save_figures(
-    payments: list[tuple[Payment, rules.Allocation]],
-    lines: _Lines,
-    bills: dict[int, Bill],
-    touched_bills: set[int],
-    result: PostingResult,
-) -> None:
-    """Save the paid months of the lines and the figures of the bills the payments
-    touched; report what each bill still owes."""
-    changed = [lines.by_id[line_id] for _p, a in payments for line_id in a.newly_paid]
-    BillLine.objects.bulk_update(
-        list({line.pk: line for line in changed}.values()), ["paid_mask", "paid_rupiah"], batch_size=2000
-    )
-    for pk in touched_bills:
+def _save_bills(bills: dict[int, Bill], touched_bills: set[int], result: PostingResult) -> None:
+    """Save the figures of the bills a posting touched; report what each still owes."""
+    for pk in sorted(touched_bills):
         bill = bills[pk]
         Bill.objects.filter(pk=pk).update(paid_rupiah=bill.paid_rupiah, credit_rupiah=bill.credit_rupiah)
+    by_number = {bill.number: bill for bill in bills.values()}
     for number, report in result.bills.items():
-        bill = next(b for b in bills.values() if b.number == number)
-        report.outstanding = bill.outstanding_rupiah
+        report.outstanding = by_number[number].outstanding_rupiah
 
 
-def _insert_audit(actor, payments: list[tuple[Payment, rules.Allocation]]) -> None:
+def _insert_audit(actor, payments: list[_Posted]) -> None:
     bulk_insert(
         AuditEvent,
         [
@@ -238,35 +281,36 @@ def _insert_audit(actor, payments: list[tuple[Payment, rules.Allocation]]) -> No
                 actor=actor,
                 action="payment.post",
                 target_type="payment",
-                target_id=payment.pk,
-                target_repr=payment.reference,
+                target_id=row["id"],
+                target_repr=row["reference"],
                 changes={
-                    "reference": [None, payment.reference],
-                    "paid_on": [None, payment.paid_on.isoformat()],
-                    "amount": [None, payment.amount],
-                    "bill": [None, payment.bill.number],
+                    "reference": [None, row["reference"]],
+                    "paid_on": [None, row["paid_on"].isoformat()],
+                    "amount": [None, row["amount"]],
+                    "bill": [None, payment.bill_number],
                     **(
                         {
                             "months": [
                                 None,
-                                f"{month_label(payment.first_month)}..{month_label(payment.last_month)}",
+                                f"{month_label(row['first_month'])}..{month_label(row['last_month'])}",
                             ]
                         }
-                        if payment.first_month is not None
+                        if row["first_month"] is not None
                         else {}
                     ),
-                    "allocated": [None, payment.allocated_rupiah],
-                    "unallocated": [None, payment.unallocated_rupiah],
-                    "channel": [None, payment.channel],
+                    "allocated": [None, row["allocated_rupiah"]],
+                    "unallocated": [None, row["unallocated_rupiah"]],
+                    "channel": [None, row["channel"]],
                 },
-                region_code=payment.region_code,
+                region_code=row["region_code"],
             )
-            for payment, _a in payments
+            for payment in payments
+            for row in (payment.row,)
         ],
     )
 
 
-def _line_state(line: BillLine, died_month: dict[int, int], bill_first: dict[int, int]) -> rules.LineState:
+def _line_state(line: _Line, died_month: dict[int, int], bill_first: dict[int, int]) -> rules.LineState:
     return rules.LineState(
         line_id=line.pk,
         participant_id=line.participant_id,

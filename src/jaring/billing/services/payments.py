@@ -1,19 +1,22 @@
-"""Recording payments: a batch from a confirmation file (``payments_post``) or one
-payment typed in (``payment_record``). Every request is checked first and nothing is
-written when any is refused; a reference recorded before with the same content is
+"""Recording payments: a batch (``payments_post``), a confirmation file read in parts
+(``posting``) or one payment typed in (``payment_record``). Nothing is kept when any
+request is refused; a reference recorded before with the same content is
 counted as unchanged, so the same file posted twice records each payment once."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
 
-from jaring.billing.models import Bill, BillLine, BillStatus, Payment
-from jaring.billing.selectors import lines_of_people
+from jaring.access.scoping import reader_of
+from jaring.billing.models import Bill, BillStatus, Payment
+from jaring.billing.selectors import bills_visible_to, lines_of_people
 from jaring.billing.services._guards import _editor, _permission_problem
-from jaring.billing.services.allocation import _allocate_and_write
+from jaring.billing.services.allocation import _allocate_and_write, _save_bills
 from jaring.billing.services.postings import (
     BillReport,
     PaymentRequest,
@@ -21,6 +24,7 @@ from jaring.billing.services.postings import (
     _refuse,
     refusal_field,
 )
+from jaring.bulk import Among
 from jaring.errors import Conflict, InvalidInput, PermissionDeniedError
 from jaring.programs.rules import rupiah
 from jaring.registry.models import Participant
@@ -70,63 +74,109 @@ def _same_payment(existing: Payment, request: PaymentRequest) -> bool:
     )
 
 
-def _person_lines(person: Participant) -> list[BillLine]:
-    return list(
-        lines_of_people([person.pk]).filter(bill__status=BillStatus.ISSUED).order_by("first_month", "id")
-    )
+class _Undo(Exception):
+    """Rolls back a posting that was refused, or that was only a trial."""
 
 
-@transaction.atomic
-def payments_post(*, actor, requests: list[PaymentRequest], channel: str = "manual") -> PostingResult:
-    """Record payments and allocate them to person-months, in one transaction. Every
-    request is checked first; if any is refused nothing is written (the errors are
-    returned). A reference recorded before with the same content is counted as
-    unchanged, so posting the same payments again (even from two sessions at once)
-    records each one once; with different content it is refused."""
-    result = PostingResult()
-    today = timezone.localdate()
-    _editor(actor, "Hanya operator dan admin yang dapat mencatat pembayaran iuran.")
-    seen: dict[str, PaymentRequest] = {}
-    valid: list[PaymentRequest] = []
-    for request in requests:
-        request.reference = " ".join((request.reference or "").split())
-        if not _check_request(request, today, result):
-            continue
-        if request.reference in seen:
-            _refuse(
-                result,
-                request,
-                f"Referensi {request.reference} muncul dua kali"
-                + (f" (juga di baris {seen[request.reference].row})" if seen[request.reference].row else "")
-                + ". Satu referensi untuk satu pembayaran: hapus baris ganda.",
-                "reference_duplicate",
-                "reference",
-                kind=Conflict,
+class Posting:
+    """Payments posted in parts (a file read a chunk at a time) in one transaction. Each
+    part is checked, allocated (seeing what the parts before it paid) and written; when
+    any request of any part is refused, the caller refuses (``refuse``), or the posting
+    is a trial, nothing of it stays. Opened by ``posting``."""
+
+    def __init__(self, actor, channel: str, *, many: bool):
+        self.actor, self.channel, self.many = actor, channel, many
+        self.result = PostingResult()
+        self.today = timezone.localdate()
+        self.seen: dict[str, int | None] = {}  # reference -> the row it came from
+        self.bills: dict[int, Bill] = {}
+        self.touched: set[int] = set()
+        self.parts = 0
+        self.refused = False
+
+    def refuse(self) -> None:
+        """The caller found something wrong (a row of its file): write nothing."""
+        self.refused = True
+
+    def add(self, requests: list[PaymentRequest]) -> None:
+        if self.parts and not self.many:
+            raise RuntimeError("A posting opened with many=False takes one part.")
+        self.parts += 1
+        valid = self._checked(requests)
+        self._lock(valid)
+        fresh = self._fresh(valid)
+        if fresh:
+            created = _allocate_and_write(
+                self.actor, fresh, self.bills, self.result, self.channel, self.touched
             )
-            continue
-        seen[request.reference] = request
-        refusal = _permission_problem(actor, request)
-        if refusal:
-            result.errors.append((request, PermissionDeniedError(refusal, field=refusal_field(request))))
-            continue
-        valid.append(request)
-    # The rows that passed are checked further (so that every error is reported at once);
-    # nothing is written unless no row at all was refused.
-    with transaction.atomic():
-        # Lock every bill the payments may touch (in id order): concurrent postings to the
-        # same bills take turns, and each sees what the other recorded.
-        bill_ids = {r.bill.pk for r in valid if r.bill is not None}
-        person_lines = {r.participant.pk: _person_lines(r.participant) for r in valid if r.bill is None}
-        bill_ids |= {line.bill_id for lines in person_lines.values() for line in lines}
-        bills = {b.pk: b for b in Bill.objects.select_for_update().filter(pk__in=bill_ids).order_by("pk")}
+            self.result.created_count += len(created)
+            if not self.many:
+                written = Payment.objects.select_related("bill", "participant").filter(pk__in=created)
+                self.result.created.extend(written.order_by("pk"))
+
+    def _checked(self, requests: list[PaymentRequest]) -> list[PaymentRequest]:
+        """The requests that pass the checks of their own (every refusal reported)."""
+        result, valid = self.result, []
+        for request in requests:
+            request.reference = " ".join((request.reference or "").split())
+            if not _check_request(request, self.today, result):
+                continue
+            if request.reference in self.seen:
+                row = self.seen[request.reference]
+                _refuse(
+                    result,
+                    request,
+                    f"Referensi {request.reference} muncul dua kali"
+                    + (f" (juga di baris {row})" if row else "")
+                    + ". Satu referensi untuk satu pembayaran: hapus baris ganda.",
+                    "reference_duplicate",
+                    "reference",
+                    kind=Conflict,
+                )
+                continue
+            self.seen[request.reference] = request.row
+            refusal = _permission_problem(self.actor, request)
+            if refusal:
+                result.errors.append((request, PermissionDeniedError(refusal, field=refusal_field(request))))
+                continue
+            valid.append(request)
+        return valid
+
+    def _lock(self, valid: list[PaymentRequest]) -> None:
+        """Lock the bills the payments may touch, in id order, so that concurrent postings
+        to the same bills take turns and each sees what the other recorded. A posting in
+        one part locks exactly those; one in many parts locks, before its first part,
+        every bill in force of the programs the actor sees (where all its people's bills
+        are), so that it never takes a lock after another and cannot deadlock."""
+        wanted = {r.bill.pk for r in valid if r.bill is not None}
+        if self.many and self.parts == 1:
+            in_force = bills_visible_to(reader_of(self.actor)).filter(status=BillStatus.ISSUED)
+            wanted |= set(in_force.values_list("pk", flat=True))
+        elif not self.many:
+            people = [r.participant.pk for r in valid if r.bill is None]
+            if people:
+                wanted |= set(
+                    lines_of_people(people)
+                    .filter(bill__status=BillStatus.ISSUED)
+                    .values_list("bill_id", flat=True)
+                    .distinct()
+                )
+        missing = sorted(wanted - set(self.bills))
+        if missing:
+            locked = Bill.objects.select_for_update().filter(pk__in=missing).order_by("pk")
+            self.bills.update((b.pk, b) for b in locked)
+
+    def _fresh(self, valid: list[PaymentRequest]) -> list[PaymentRequest]:
+        """The payments not recorded before; one recorded with the same content is counted
+        as unchanged, with other content refused."""
+        result, fresh = self.result, []
         existing = {
-            p.reference: p for p in Payment.objects.filter(reference__in=[r.reference for r in valid])
+            p.reference: p for p in Payment.objects.filter(Among("reference", [r.reference for r in valid]))
         }
-        fresh = []
         for request in valid:
             known = existing.get(request.reference)
             if request.bill is not None:
-                request.bill = bills[request.bill.pk]  # as locked: it may have been corrected meanwhile
+                request.bill = self.bills[request.bill.pk]  # as locked: it may have been corrected meanwhile
             if known is None and request.bill is not None and request.bill.status != BillStatus.ISSUED:
                 successor = Bill.objects.filter(corrects=request.bill).first()
                 _refuse(
@@ -151,11 +201,44 @@ def payments_post(*, actor, requests: list[PaymentRequest], channel: str = "manu
                     "reference",
                     kind=Conflict,
                 )
-        if fresh:
-            _allocate_and_write(actor, fresh, bills, result, channel)  # writes nothing when a row is refused
-    if result.errors:
-        result.created, result.bills, result.unchanged = [], {}, 0
-    return result
+        return fresh
+
+    def _finish(self) -> None:
+        _save_bills(self.bills, self.touched, self.result)
+
+
+@contextmanager
+def posting(
+    *, actor, channel: str = "manual", many: bool = False, dry_run: bool = False
+) -> Iterator[Posting]:
+    """Open a posting of payments: ``add`` its parts, then leave the block. It is kept
+    only when no request was refused, the caller did not ``refuse`` and it is not a
+    ``dry_run`` (which still reports what it would have done). ``many`` for a posting in
+    more than one part."""
+    _editor(actor, "Hanya operator dan admin yang dapat mencatat pembayaran iuran.")
+    post = Posting(actor, channel, many=many)
+    try:
+        with transaction.atomic():
+            yield post
+            post._finish()
+            if post.result.errors or post.refused or dry_run:
+                raise _Undo
+    except _Undo:
+        pass
+    if post.result.errors or post.refused:
+        result = post.result
+        result.created, result.created_count, result.bills, result.unchanged = [], 0, {}, 0
+
+
+def payments_post(*, actor, requests: list[PaymentRequest], channel: str = "manual") -> PostingResult:
+    """Record payments and allocate them to person-months, in one transaction. Every
+    request is checked; if any is refused nothing is written (the errors are returned).
+    A reference recorded before with the same content is counted as unchanged, so
+    posting the same payments again (even from two sessions at once) records each one
+    once; with different content it is refused."""
+    with posting(actor=actor, channel=channel) as post:
+        post.add(requests)
+    return post.result
 
 
 @transaction.atomic

@@ -54,7 +54,8 @@ class BillReport:
 
 @dataclass
 class PostingResult:
-    created: list[Payment] = field(default_factory=list)
+    created: list[Payment] = field(default_factory=list)  # kept by a posting in one part
+    created_count: int = 0
     unchanged: int = 0  # the same payment recorded before (same reference and content)
     bills: dict[str, BillReport] = field(default_factory=dict)
     errors: list[tuple[PaymentRequest, DomainError]] = field(default_factory=list)
