@@ -4,6 +4,7 @@ DATABASE_URL is read before Django starts and peak RSS belongs to one task.
     DATABASE_URL=... python bench/_import_runner.py setup
     DATABASE_URL=... python bench/_import_runner.py import FILE [--profile OUT.prof] [--batch-size N]
     DATABASE_URL=... python bench/_import_runner.py payments FILE
+    DATABASE_URL=... python bench/_import_runner.py enrolments FILE
     DATABASE_URL=... python bench/_import_runner.py copy FILE       (PostgreSQL only)
     python bench/_import_runner.py calamine FILE
 
@@ -49,6 +50,32 @@ def _django() -> None:
     django.setup()
 
 
+def _timed(work, profile: Path | None):
+    """Run ``work()``, under cProfile when ``profile`` names where to save the stats;
+    return its result and the seconds it took."""
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    started = time.perf_counter()
+    result = work()
+    seconds = time.perf_counter() - started
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(str(profile))
+    return result, seconds
+
+
+def _codes(errors) -> dict[str, int]:
+    """How many errors of each code."""
+    codes: dict[str, int] = {}
+    for error in errors:
+        codes[error.code] = codes.get(error.code, 0) + 1
+    return dict(sorted(codes.items()))
+
+
 def setup() -> dict:
     _django()
     from django.core.management import call_command
@@ -76,21 +103,13 @@ def run_import(path: Path, *, profile: Path | None, batch_size: int | None) -> d
 
     baseline = _rss_mb()
     baseline_hwm = _vmhwm_mb()
-    profiler = None
-    if profile:
-        import cProfile
-
-        profiler = cProfile.Profile()
-        profiler.enable()
-    started = time.perf_counter()
     from jaring.registry.imports import BATCH_SIZE
 
     batch_size = batch_size or BATCH_SIZE
-    run = import_participants(actor=None, path=path, today=REFERENCE_DAY, batch_size=batch_size)
-    seconds = time.perf_counter() - started
-    if profiler:
-        profiler.disable()
-        profiler.dump_stats(str(profile))
+    run, seconds = _timed(
+        lambda: import_participants(actor=None, path=path, today=REFERENCE_DAY, batch_size=batch_size),
+        profile,
+    )
     codes: dict[str, int] = {}
     for code in ImportRowError.objects.filter(run=run).values_list("code", flat=True).iterator(10_000):
         codes[code] = codes.get(code, 0) + 1
@@ -126,21 +145,7 @@ def run_payments(path: Path, *, profile: Path | None) -> dict:
 
     baseline = _rss_mb()
     baseline_hwm = _vmhwm_mb()
-    profiler = None
-    if profile:
-        import cProfile
-
-        profiler = cProfile.Profile()
-        profiler.enable()
-    started = time.perf_counter()
-    result = payments_import(actor=None, path=path)
-    seconds = time.perf_counter() - started
-    if profiler:
-        profiler.disable()
-        profiler.dump_stats(str(profile))
-    codes: dict[str, int] = {}
-    for error in result.errors:
-        codes[error.code] = codes.get(error.code, 0) + 1
+    result, seconds = _timed(lambda: payments_import(actor=None, path=path), profile)
     return {
         "database": connection.vendor,
         "debug": settings.DEBUG,
@@ -151,13 +156,39 @@ def run_payments(path: Path, *, profile: Path | None) -> dict:
         "created": result.created,
         "unchanged": result.unchanged,
         "errors": len(result.errors),
-        "error_codes": dict(sorted(codes.items())),
+        "error_codes": _codes(result.errors),
         "first_errors": [e.as_dict() for e in result.errors[:3]],
         "bills": [b.as_dict() for b in result.bills],
         "seconds": round(seconds, 2),
         "rows_per_s": round(result.rows / seconds) if seconds else None,
         "baseline_rss_mb": baseline,
         "baseline_vmhwm_mb": baseline_hwm,
+        "peak_rss_mb": _rss_mb(),
+        "peak_vmhwm_mb": _vmhwm_mb(),
+    }
+
+
+def run_enrolments(path: Path, *, profile: Path | None) -> dict:
+    """Enrol the people of a file as the platform (programs.imports)."""
+    _django()
+    from django.db import connection
+
+    from jaring.programs.imports import BATCH_SIZE, enrolments_import
+
+    baseline = _rss_mb()
+    result, seconds = _timed(lambda: enrolments_import(actor=None, path=path), profile)
+    rows = result.created + result.unchanged + result.rejected
+    return {
+        "database": connection.vendor,
+        "batch_size": BATCH_SIZE,
+        "rows": rows,
+        "created": result.created,
+        "unchanged": result.unchanged,
+        "rejected": result.rejected,
+        "error_codes": _codes(result.errors),
+        "seconds": round(seconds, 2),
+        "rows_per_s": round(rows / seconds) if seconds else None,
+        "baseline_rss_mb": baseline,
         "peak_rss_mb": _rss_mb(),
         "peak_vmhwm_mb": _vmhwm_mb(),
     }
@@ -216,7 +247,7 @@ def run_calamine(path: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("task", choices=("setup", "import", "payments", "copy", "calamine"))
+    parser.add_argument("task", choices=("setup", "import", "payments", "enrolments", "copy", "calamine"))
     parser.add_argument("file", type=Path, nargs="?")
     parser.add_argument("--profile", type=Path)
     parser.add_argument("--batch-size", type=int, default=None, help="default: the importer's own")
@@ -229,6 +260,8 @@ def main() -> None:
         result = run_import(args.file, profile=args.profile, batch_size=args.batch_size)
     elif args.task == "payments":
         result = run_payments(args.file, profile=args.profile)
+    elif args.task == "enrolments":
+        result = run_enrolments(args.file, profile=args.profile)
     elif args.task == "copy":
         result = run_copy(args.file)
     else:

@@ -160,6 +160,61 @@ def bench_xlsx(args, workdir: Path) -> dict:
     }
 
 
+def file_bench(
+    *, doc: str, script: str, setup, size: tuple[str, int], task: str, label: str, file_name: str, keys=()
+) -> None:
+    """The main of bench/import_payments.py and bench/import_enrolments.py, which measure
+    alike on a fresh database: ``script --setup SIZE FILE`` (a child) runs ``setup(SIZE,
+    FILE)`` to fill it and write the file; the runner's ``task`` imports the file (under
+    cProfile with ``--profile``); the file is COPYed into a bare table; ``task`` imports
+    it again. ``size`` is the option naming how many rows and its default. Prints a JSON
+    line per step and a summary (``keys``: more figures of the first import to repeat)."""
+    option, default = size
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument(f"--{option}", type=int, default=default, dest="size")
+    parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--profile", type=Path, help="run the first import under cProfile, print the stats")
+    parser.add_argument("--setup", nargs=2, metavar=("SIZE", "FILE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.setup:  # the child that fills the database
+        print(json.dumps(setup(int(args.setup[0]), Path(args.setup[1]))))
+        return
+    with (
+        tempfile.TemporaryDirectory(dir=args.workdir) as tmp,
+        fresh_postgres(args.postgres_url, label) as url,
+    ):
+        path = Path(tmp) / file_name
+        env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0"}
+        filled = _child([script, "--setup", str(args.size), str(path)], env)
+        emit("setup", **filled, bytes=path.stat().st_size)
+        profile = ["--profile", str(args.profile)] if args.profile else []
+        imported = runner(task, str(path), *profile, database_url=url)
+        emit(f"import_{task}", **imported)
+        if args.profile:
+            print_profile(args.profile)
+        copied = runner("copy", str(path), database_url=url)
+        emit("copy_csv", **copied)
+        again = runner(task, str(path), database_url=url)
+        emit(f"reimport_{task}", **again)
+    summary = {
+        "rows": imported["rows"],
+        "import_s": imported["seconds"],
+        "rows_per_s": imported["rows_per_s"],
+        "created": imported["created"],
+        **{key: imported[key] for key in keys},
+        "peak_rss_mb": imported["peak_rss_mb"],
+        "peak_vmhwm_mb": imported["peak_vmhwm_mb"],
+        "copy_s": copied["seconds"],
+        "import_vs_copy": round(imported["seconds"] / max(copied["seconds"], 0.01), 2),
+        "reimport_s": again["seconds"],
+        "reimport_created": again["created"],
+        "reimport_unchanged": again["unchanged"],
+        "reimport_vs_copy": round(again["seconds"] / max(copied["seconds"], 0.01), 2),
+    }
+    emit("summary", **summary)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="CSV rows (default 1,000,000)")

@@ -19,19 +19,16 @@ Prints one JSON line per step and a summary with the ratios to COPY and peak RSS
 
 from __future__ import annotations
 
-import argparse
 import csv
-import json
 import os
 import random
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from import_participants import _child, emit, fresh_postgres, print_profile, runner  # noqa: E402 (one runner)
+from import_participants import file_bench  # noqa: E402 (one runner)
 
 MONTHLY = 16_800  # JKK + JKM on Rp1,000,000 for APBD payers
 
@@ -105,52 +102,15 @@ def setup(people: int, path: Path) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--people", type=int, default=1_000_000)
-    parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--workdir", type=Path)
-    parser.add_argument("--profile", type=Path, help="run the first import under cProfile, print the stats")
-    parser.add_argument("--setup", nargs=2, metavar=("PEOPLE", "FILE"), help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.setup:  # the child that fills the database
-        print(json.dumps(setup(int(args.setup[0]), Path(args.setup[1]))))
-        return
-    with (
-        tempfile.TemporaryDirectory(dir=args.workdir) as tmp,
-        fresh_postgres(args.postgres_url, "pay") as url,
-    ):
-        path = Path(tmp) / "pembayaran.csv"
-        env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0"}
-        filled = _child([__file__, "--setup", str(args.people), str(path)], env)
-        emit("setup", **filled, bytes=path.stat().st_size)
-        profile = ["--profile", str(args.profile)] if args.profile else []
-        imported = runner("payments", str(path), *profile, database_url=url)
-        emit("import_payments", **imported)
-        if args.profile:
-            print_profile(args.profile)
-        copied = runner("copy", str(path), database_url=url)
-        emit("copy_csv", **copied)
-        again = runner("payments", str(path), database_url=url)
-        emit("reimport_payments", **again)
-    print(
-        json.dumps(
-            {
-                "step": "summary",
-                "rows": imported["rows"],
-                "import_s": imported["seconds"],
-                "rows_per_s": imported["rows_per_s"],
-                "created": imported["created"],
-                "peak_rss_mb": imported["peak_rss_mb"],
-                "peak_vmhwm_mb": imported["peak_vmhwm_mb"],
-                "copy_s": copied["seconds"],
-                "import_vs_copy": round(imported["seconds"] / max(copied["seconds"], 0.01), 2),
-                "reimport_s": again["seconds"],
-                "reimport_created": again["created"],
-                "reimport_unchanged": again["unchanged"],
-                "reimport_vs_copy": round(again["seconds"] / max(copied["seconds"], 0.01), 2),
-            }
-        ),
-        flush=True,
+    file_bench(
+        doc=__doc__,
+        script=__file__,
+        setup=setup,
+        size=("people", 1_000_000),
+        task="payments",
+        label="pay",
+        file_name="pembayaran.csv",
+        keys=(),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jaring.access.rules import SUBORDINATE_KINDS, OrgKind, Role
+from jaring.errors import PermissionDeniedError
 
 
 def is_platform(user) -> bool:
@@ -22,6 +23,22 @@ def can_edit_data(user) -> bool:
     return bool(
         user and user.is_authenticated and user.is_active and user.role in {Role.ADMIN, Role.OPERATOR}
     )
+
+
+def require_editor(actor, message: str) -> None:
+    """Refuse, with ``message``, a service's actor who may not enter or change data."""
+    if not acts_as_platform(actor) and not can_edit_data(actor):
+        raise PermissionDeniedError(message)
+
+
+def author(actor):
+    """The user a record names as the one who made it: the actor, or None when the
+    platform itself acts (``actor=None``, or an unsaved user)."""
+    return actor if actor is not None and actor.pk else None
+
+
+def author_id(actor) -> int | None:
+    return actor.pk if actor is not None and actor.pk else None
 
 
 def can_read_audit(user) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from jaring.access.permissions import author_id
 from jaring.audit.models import AuditEvent
 
 
@@ -54,7 +55,7 @@ def audit_values(
     once (``jaring.bulk.bulk_insert``)."""
     return {
         "at": at or timezone.now(),
-        "actor_id": actor.pk if actor is not None and actor.pk else None,
+        "actor_id": author_id(actor),
         "actor_username": actor.get_username() if actor is not None else "",
         "action": action,
         "target_type": target_type,

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from jaring.billing import rules
 from jaring.billing.models import Bill, BillLine
 from jaring.billing.protection import month_end, month_index, month_start
+from jaring.bulk import Among, bulk_set
 from jaring.contributions import rates
 from jaring.contributions.selectors import rate_table
 from jaring.programs.models import Enrolment, Program
@@ -171,7 +172,7 @@ def _carry(bill: Bill, carried: dict[int, dict[int, int]]) -> int:
     changed = []
     paid = 0
     by_enrolment = defaultdict(list)
-    for line in BillLine.objects.filter(bill=bill, enrolment_id__in=list(carried)):
+    for line in BillLine.objects.filter(Among("enrolment_id", list(carried)), bill=bill):
         by_enrolment[line.enrolment_id].append(line)
     for enrolment_id, lines in by_enrolment.items():
         for line in lines:
@@ -181,5 +182,5 @@ def _carry(bill: Bill, carried: dict[int, dict[int, int]]) -> int:
                 line.paid_rupiah = sum(carried[enrolment_id][first_month + o] for o in offsets)
                 paid += line.paid_rupiah
                 changed.append(line)
-    BillLine.objects.bulk_update(changed, ["paid_mask", "paid_rupiah"], batch_size=2000)
+    bulk_set(BillLine, changed, ["paid_mask", "paid_rupiah"])
     return paid

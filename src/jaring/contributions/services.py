@@ -11,7 +11,7 @@ from pathlib import Path
 from django.db import transaction
 
 from jaring import codes, dated_rules
-from jaring.access.permissions import can_edit_data
+from jaring.access.permissions import acts_as_platform, author, require_editor
 from jaring.access.scoping import jurisdiction_of, reader_of
 from jaring.audit.services import audit_record, diff, snapshot
 from jaring.contributions import counts, planning, rates, selectors
@@ -63,15 +63,10 @@ def _actor_region(actor) -> str:
 
 
 def _require_rate_editor(actor) -> None:
-    if actor is not None and not can_edit_rates(actor):
+    if not acts_as_platform(actor) and not can_edit_rates(actor):
         raise PermissionDeniedError(
             "Hanya admin platform dan admin provinsi yang dapat mengubah tarif iuran."
         )
-
-
-def _require_editor(actor, message: str) -> None:
-    if actor is not None and not can_edit_data(actor):
-        raise PermissionDeniedError(message)
 
 
 def _sorted_codes(values) -> list[str]:
@@ -131,7 +126,7 @@ def rate_rule_create(
         effective_from=effective_from,
         effective_to=effective_to,
         basis=basis.strip(),
-        created_by=actor if actor is not None and actor.pk else None,
+        created_by=author(actor),
     )
     _check_no_overlap(rule)
     rule.save()
@@ -204,7 +199,7 @@ def _write_counts(actor, records: list[counts.CountRecord]) -> tuple[int, int, i
         )
     }
     created = updated = unchanged = 0
-    user = actor if actor is not None and actor.pk else None
+    user = author(actor)
     for record in records:
         current = existing.get((record.region_code, record.year))
         if current is None:
@@ -241,7 +236,7 @@ def _write_counts(actor, records: list[counts.CountRecord]) -> tuple[int, int, i
 @transaction.atomic
 def worker_count_set(*, actor, region_code: str, year: int, vulnerable_workers: int) -> VulnerableWorkerCount:
     """Enter (or correct) the number of vulnerable workers of one regency in one year."""
-    _require_editor(actor, "Hanya operator dan admin yang dapat mengisi jumlah pekerja rentan.")
+    require_editor(actor, "Hanya operator dan admin yang dapat mengisi jumlah pekerja rentan.")
     outcome = counts.parse_count_row(
         {"KODE_WILAYAH": region_code, "TAHUN": year, "PEKERJA_RENTAN": vulnerable_workers},
         row=1,
@@ -274,7 +269,7 @@ def worker_counts_import(*, actor, path: Path) -> CountImportResult:
     """Read a CSV/XLSX of KODE_WILAYAH, TAHUN, PEKERJA_RENTAN. Every row is checked
     first; if any row is wrong nothing is written and every error is returned (row,
     column, what to fix). Otherwise all rows are saved in one transaction."""
-    _require_editor(actor, "Hanya operator dan admin yang dapat mengimpor jumlah pekerja rentan.")
+    require_editor(actor, "Hanya operator dan admin yang dapat mengimpor jumlah pekerja rentan.")
     result = CountImportResult()
     regencies = _regency_codes()
     inside = _in_jurisdiction(actor)
@@ -394,7 +389,7 @@ def scenario_create(
     """Save a budget scenario with its lines per regency frozen: people, the monthly
     rate (from the rule table on ``rate_date``, default 1 January of ``year``) and
     rupiah. A later change of the rules never alters them."""
-    _require_editor(actor, "Hanya operator dan admin yang dapat membuat skenario anggaran.")
+    require_editor(actor, "Hanya operator dan admin yang dapat membuat skenario anggaran.")
     name = " ".join((name or "").split())
     if not name:
         raise InvalidInput("Nama skenario wajib diisi.", code="name_required", field="name")
@@ -437,7 +432,7 @@ def scenario_create(
         total_people=sum(ln.people for ln in lines),
         total_rupiah=sum(ln.rupiah for ln in lines),
         organization=organization,
-        created_by=actor if actor is not None and actor.pk else None,
+        created_by=author(actor),
     )
     scenario.rate_rules.set(quote.rule_ids)
     ScenarioLine.objects.bulk_create(

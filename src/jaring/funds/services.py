@@ -11,7 +11,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from jaring import codes
-from jaring.access.permissions import acts_as_platform, can_edit_data
+from jaring.access.permissions import acts_as_platform, author, can_edit_data
 from jaring.access.scoping import jurisdiction_of
 from jaring.accounts.models import OrgKind
 from jaring.audit.services import audit_record
@@ -336,7 +336,7 @@ def transfer_post(
         transferred_on=transferred_on,
         amount=amount,
         reference=reference,
-        posted_by=actor if actor is not None and actor.pk else None,
+        posted_by=author(actor),
     )
     if evidence is not None:
         transfer.evidence.save(getattr(evidence, "name", "bukti") or "bukti", evidence, save=False)
@@ -402,7 +402,7 @@ def transfer_reverse(*, actor, transfer: Transfer, reason: str, on: date | None 
         reference=f"{original.reference}/KOREKSI",
         reverses=original,
         reason=reason.strip(),
-        posted_by=actor if actor is not None and actor.pk else None,
+        posted_by=author(actor),
     )
     _add_to_totals(reversal)
     audit_record(

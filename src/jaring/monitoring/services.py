@@ -18,12 +18,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from jaring import codes
-from jaring.access.permissions import can_edit_data
+from jaring.access.permissions import author, require_editor
 from jaring.access.scoping import jurisdiction_of, reader_of
 from jaring.audit.models import AuditEvent
 from jaring.audit.services import audit_values
 from jaring.bulk import bulk_insert
-from jaring.errors import Conflict, PermissionDeniedError
+from jaring.errors import Conflict
 from jaring.monitoring import rows as coverage_rows
 from jaring.monitoring.models import CoverageFigure, CoverageImport, CoverageTarget, ImportSource
 from jaring.regions.models import Region
@@ -64,11 +64,6 @@ class CoverageImportResult:
             "errors": [e.as_dict() for e in self.errors],
             "warnings": [w.as_dict() for w in self.warnings],
         }
-
-
-def _require_editor(actor) -> None:
-    if actor is not None and not can_edit_data(actor):
-        raise PermissionDeniedError("Hanya operator dan admin yang dapat mengimpor angka cakupan.")
 
 
 def _known_codes(raw_codes: set[str]) -> set[str]:
@@ -176,7 +171,7 @@ def coverage_import(
 ) -> CoverageImportResult:
     """Import a CSV/XLSX of KODE_WILAYAH, TANGGAL, PESERTA_AKTIF, POTENSI_PEKERJA and
     optionally TARGET_PERSEN. All or nothing: any wrong row means nothing is saved."""
-    _require_editor(actor)
+    require_editor(actor, "Hanya operator dan admin yang dapat mengimpor angka cakupan.")
     result = CoverageImportResult()
     found = _read(Path(path), result)
     if result.errors:
@@ -214,7 +209,7 @@ def _audit_row(
 
 def _save(actor, records, result: CoverageImportResult, *, file_name: str, source: str) -> None:
     now = timezone.now()
-    user = actor if actor is not None and actor.pk else None
+    user = author(actor)
     figures = [r for r in records if r.has_figures]
     region_codes = sorted({r.region_code for r in records})
     run = CoverageImport.objects.create(

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.db import transaction
 
 from jaring.access.scoping import reader_of
+from jaring.bulk import Among
 from jaring.errors import DomainError, PermissionDeniedError
 from jaring.programs.selectors import programs_visible_to
 from jaring.programs.services import EnrolmentRequest, enrolments_create
@@ -107,7 +108,7 @@ def _flush(actor, pending, programs, people, result: EnrolmentImport) -> None:
     """Check a batch of rows and enrol the valid ones, program by program."""
     if not pending:
         return
-    found = {p.nik: p for p in people.filter(nik__in=[nik for _n, nik, _c, _d in pending])}
+    found = {p.nik: p for p in people.filter(Among("nik", [nik for _n, nik, _c, _d in pending]))}
     by_program: dict = defaultdict(list)
     for number, nik, code, start in pending:
         errors = []

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 
+from jaring.bulk import bulk_set
 from jaring.integrity import Counter
 from jaring.programs.models import Enrolment, EnrolmentStatus, Program, VillageEnrolmentCount
 
@@ -46,7 +47,7 @@ def _village_repair(expected) -> None:
                     program_id=int(program), village_id=village, category=category, active=active
                 )
             )
-    VillageEnrolmentCount.objects.bulk_update(changed, ["active"], batch_size=1000)
+    bulk_set(VillageEnrolmentCount, changed, ["active"])
     VillageEnrolmentCount.objects.bulk_create(fresh, batch_size=1000)
 
 

@@ -12,12 +12,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from jaring import codes
-from jaring.access.permissions import acts_as_platform, can_edit_data
+from jaring.access.permissions import acts_as_platform, author_id, can_edit_data
 from jaring.access.scoping import Jurisdiction, jurisdiction_of, reader_of
 from jaring.accounts.models import Organization, OrgKind
 from jaring.audit.models import AuditEvent
 from jaring.audit.services import audit_record, audit_values
-from jaring.bulk import bulk_insert
+from jaring.bulk import Among, bulk_insert, bulk_set
 from jaring.contributions.selectors import monthly_contribution
 from jaring.contributions.vocab import FundingSource, Package
 from jaring.errors import Conflict, InvalidInput, PermissionDeniedError
@@ -337,12 +337,12 @@ def _intake(actor, program: Program, requests: list[EnrolmentRequest]) -> _Intak
     ids = [p.pk for p in people]
     already = set(
         Enrolment.objects.filter(
-            program=program, participant_id__in=ids, status=EnrolmentStatus.ACTIVE
+            Among("participant_id", ids), program=program, status=EnrolmentStatus.ACTIVE
         ).values_list("participant_id", flat=True)
     )
     elsewhere: dict[int, list[tuple[date, date | None, str, date]]] = defaultdict(list)
     others = (
-        Enrolment.objects.filter(participant_id__in=ids, status=EnrolmentStatus.ACTIVE)
+        Enrolment.objects.filter(Among("participant_id", ids), status=EnrolmentStatus.ACTIVE)
         .exclude(program=program)
         .values_list("participant_id", "starts_on", "ends_on", "program__code", "program__ends_on")
     )
@@ -453,7 +453,7 @@ def _admit(intake: _Intake, actor, person: Participant, starts_on: date, cost: i
         "end_reason": "",
         "committed_rupiah": cost,
         "transferred_to_id": None,
-        "enrolled_by_id": actor.pk if actor is not None and actor.pk else None,
+        "enrolled_by_id": author_id(actor),
         "created_at": timezone.now(),
     }
 
@@ -468,8 +468,8 @@ def _write_enrolments(intake: _Intake, new_rows: list[dict], result: EnrolmentOu
     )
     created = dict(
         Enrolment.objects.filter(
+            Among("participant_id", [r["participant_id"] for r in new_rows]),
             program=program,
-            participant_id__in=[r["participant_id"] for r in new_rows],
             status=EnrolmentStatus.ACTIVE,
         ).values_list("participant_id", "id")
     )
@@ -503,7 +503,7 @@ def _save_counts(counters) -> None:
     fresh = [c for c in counters if c.pk is None]
     known = [c for c in counters if c.pk is not None]
     VillageEnrolmentCount.objects.bulk_create(fresh, batch_size=1000)
-    VillageEnrolmentCount.objects.bulk_update(known, ["active"], batch_size=1000)
+    bulk_set(VillageEnrolmentCount, known, ["active"])
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from jaring.access.permissions import author
 from jaring.access.scoping import Jurisdiction, region_subtree_q
 from jaring.audit.services import audit_record
 from jaring.errors import InvalidInput
@@ -86,7 +87,7 @@ def duplicate_decide(
     )
     if pair.status != DuplicateStatus.OPEN:
         raise InvalidInput("Pasangan ini sudah diputuskan.", code="duplicate_decided")
-    pair.decided_by = actor if actor is not None and actor.pk else None
+    pair.decided_by = author(actor)
     pair.decided_at = timezone.now()
     if not same:
         pair.status = DuplicateStatus.DIFFERENT

@@ -18,11 +18,11 @@ from django.db import connection, reset_queries, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from jaring.access.permissions import can_edit_data
+from jaring.access.permissions import author, require_editor
 from jaring.access.scoping import jurisdiction_of, reader_of
 from jaring.audit.services import audit_record
 from jaring.bulk import bulk_insert
-from jaring.errors import DomainError, InvalidInput, PermissionDeniedError
+from jaring.errors import DomainError, InvalidInput
 from jaring.regions.models import Region
 from jaring.registry.columnar import BatchChecker, records_of
 from jaring.registry.merge import MergeResult, merge_participants
@@ -76,15 +76,14 @@ def estimate_rows(path: Path) -> int:
 
 
 def _require_importer(actor) -> None:
-    if actor is not None and not can_edit_data(actor):
-        raise PermissionDeniedError("Hanya operator dan admin yang dapat mengimpor peserta.")
+    require_editor(actor, "Hanya operator dan admin yang dapat mengimpor peserta.")
 
 
 def _new_run(actor, *, file_name: str, sha256: str, dry_run: bool) -> ImportRun:
     """An unsaved run record; ``actor=None`` is the platform (no organization)."""
     organization = actor.organization if actor is not None and actor.organization_id else None
     return ImportRun(
-        uploaded_by=actor if actor is not None and actor.pk else None,
+        uploaded_by=author(actor),
         organization=organization,
         scope_code=organization.scope_code if organization else "",
         file_name=file_name[:255],

@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from jaring import codes
+from jaring.access.permissions import author_id
 from jaring.access.scoping import jurisdiction_of, reader_of
 from jaring.audit.models import AuditEvent
 from jaring.errors import InvalidInput
@@ -141,7 +142,7 @@ def _merge(actor, frame: pl.DataFrame, source: str) -> MergeResult:
     _stage(frame)
     participant, audit, history = _table(Participant), _table(AuditEvent), _table(StatusChange)
     now = timezone.now()
-    actor_id = actor.pk if actor is not None and actor.pk else None
+    actor_id = author_id(actor)
     username = actor.get_username() if actor is not None else ""
     matched = frame.get_column("pid").drop_nulls().to_list()
     columns = list(FIELDS.values())

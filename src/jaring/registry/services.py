@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from jaring import codes
+from jaring.access.permissions import author_id
 from jaring.access.scoping import jurisdiction_of, reader_of
 from jaring.audit.models import AuditEvent
 from jaring.audit.services import audit_record, audit_values, diff
@@ -184,7 +185,7 @@ def _upsert(actor, records: list[ParticipantRecord], source: str) -> UpsertResul
             )
             for row in creates:
                 row["id"] = ids[row["nik"]]
-        actor_id = actor.pk if actor is not None and actor.pk else None
+        actor_id = author_id(actor)
         bulk_insert(
             StatusChange,
             [

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jaring.access.permissions import acts_as_platform, can_edit_data
+from jaring.access.permissions import acts_as_platform
 from jaring.access.scoping import jurisdiction_of
 from jaring.accounts.models import OrgKind
-from jaring.errors import PermissionDeniedError
 from jaring.programs.models import Program
 
 if TYPE_CHECKING:
@@ -18,21 +17,10 @@ if TYPE_CHECKING:
 BPJS_KINDS = (OrgKind.BPJS_BRANCH, OrgKind.BPJS_REGIONAL)
 
 
-def _editor(actor, message: str) -> None:
-    if acts_as_platform(actor):
-        return
-    if not can_edit_data(actor):
-        raise PermissionDeniedError(message)
-
-
 def _payer_or_bpjs(actor, program: Program) -> bool:
     if actor.organization_id is None:
         return False
     return actor.organization_id == program.payer_id or actor.organization.kind in BPJS_KINDS
-
-
-def _actor_id(actor) -> int | None:
-    return actor.pk if actor is not None and actor.pk else None
 
 
 def _permission_problem(actor, request: PaymentRequest) -> str | None:

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from jaring.access.permissions import author_id
 from jaring.audit.models import AuditEvent
 from jaring.audit.services import audit_values
 from jaring.billing import rules
 from jaring.billing.models import Bill, BillLine, PaidMonths, Payment
 from jaring.billing.protection import month_index, month_label
 from jaring.billing.selectors import lines_of_people
-from jaring.billing.services._guards import _actor_id
 from jaring.billing.services.postings import BillReport, PaymentRequest, PostingResult, _refuse
 from jaring.bulk import Among, bulk_insert, bulk_set
 from jaring.errors import Conflict
@@ -190,7 +190,7 @@ def _payment(
         "channel": channel[:20],
         "reverses_id": None,
         "reason": "",
-        "posted_by_id": _actor_id(actor),
+        "posted_by_id": author_id(actor),
         "posted_at": posted_at,
     }
 

@@ -9,20 +9,20 @@ from datetime import date
 
 from django.db import transaction
 
-from jaring.access.permissions import acts_as_platform
+from jaring.access.permissions import acts_as_platform, author, require_editor
 from jaring.audit.services import audit_record
 from jaring.billing import rules
 from jaring.billing.bill_lines import Written, write_lines
 from jaring.billing.models import Bill, BillLine, BillStatus
 from jaring.billing.protection import month_end, month_index, month_label, month_start
-from jaring.billing.services._guards import _actor_id, _editor, _payer_or_bpjs
+from jaring.billing.services._guards import _payer_or_bpjs
 from jaring.errors import Conflict, InvalidInput, PermissionDeniedError
 from jaring.programs.models import Program
 
 
 def _require_issuer(actor, program: Program) -> None:
     """Bills are issued by the payer's officers or by BPJS offices (which bill payers)."""
-    _editor(actor, "Hanya operator dan admin yang dapat menerbitkan tagihan.")
+    require_editor(actor, "Hanya operator dan admin yang dapat menerbitkan tagihan.")
     if acts_as_platform(actor):
         return
     if not _payer_or_bpjs(actor, program):
@@ -79,7 +79,7 @@ def bill_issue(*, actor, program: Program, first_month: date, months: int) -> Bi
         period_end=period_end,
         months=months,
         region_code=program.region_code,
-        issued_by=actor if _actor_id(actor) else None,
+        issued_by=author(actor),
     )
     written = write_lines(bill, program)
     return _finish_bill(actor, bill, written, action="bill.issue")
@@ -145,7 +145,7 @@ def bill_correct(*, actor, bill: Bill, reason: str) -> Bill:
         corrects=original,
         reason=reason,
         region_code=original.region_code,
-        issued_by=actor if _actor_id(actor) else None,
+        issued_by=author(actor),
     )
     carried: dict[int, dict[int, int]] = defaultdict(dict)
     for line in BillLine.objects.filter(bill=original, paid_mask__gt=0).only(

@@ -10,13 +10,13 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from jaring.access.permissions import acts_as_platform
+from jaring.access.permissions import acts_as_platform, author, require_editor
 from jaring.access.scoping import jurisdiction_of, reader_of
 from jaring.audit.services import audit_record
 from jaring.billing import rules
 from jaring.billing.models import PaidMonths, Refund, RefundStatus
 from jaring.billing.protection import month_index, month_label
-from jaring.billing.services._guards import BPJS_KINDS, _actor_id, _editor
+from jaring.billing.services._guards import BPJS_KINDS
 from jaring.errors import Conflict, InvalidInput, PermissionDeniedError
 from jaring.programs.models import Enrolment, EnrolmentStatus
 from jaring.programs.services import enrolment_end
@@ -26,7 +26,7 @@ from jaring.registry.vocab import Status
 
 
 def _require_person_editor(actor, person: Participant, message: str) -> None:
-    _editor(actor, message)
+    require_editor(actor, message)
     if not jurisdiction_of(reader_of(actor)).contains(person.village_id):
         raise PermissionDeniedError("Peserta ini di luar wilayah kerja Anda.")
 
@@ -144,7 +144,7 @@ def refund_settle(*, actor, refund: Refund, settled_on: date, reference: str) ->
         .select_related("participant", "payer")
         .get(pk=refund.pk)
     )
-    _editor(actor, "Hanya operator dan admin yang dapat mencatat pengembalian iuran.")
+    require_editor(actor, "Hanya operator dan admin yang dapat mencatat pengembalian iuran.")
     if not acts_as_platform(actor):
         own = actor.organization_id == refund.payer_id
         bpjs = actor.organization.kind in BPJS_KINDS and jurisdiction_of(actor).contains(refund.region_code)
@@ -166,7 +166,7 @@ def refund_settle(*, actor, refund: Refund, settled_on: date, reference: str) ->
             field="settled_on",
         )
     refund.status, refund.settled_on, refund.settled_reference = RefundStatus.SETTLED, settled_on, reference
-    refund.settled_by = actor if _actor_id(actor) else None
+    refund.settled_by = author(actor)
     refund.save(update_fields=["status", "settled_on", "settled_reference", "settled_by"])
     audit_record(
         actor=actor,

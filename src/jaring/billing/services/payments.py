@@ -12,10 +12,11 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from jaring.access.permissions import require_editor
 from jaring.access.scoping import reader_of
 from jaring.billing.models import Bill, BillStatus, Payment
 from jaring.billing.selectors import bills_visible_to, lines_of_people
-from jaring.billing.services._guards import _editor, _permission_problem
+from jaring.billing.services._guards import _permission_problem
 from jaring.billing.services.allocation import _allocate_and_write, _save_bills
 from jaring.billing.services.postings import (
     BillReport,
@@ -215,21 +216,23 @@ def posting(
     only when no request was refused, the caller did not ``refuse`` and it is not a
     ``dry_run`` (which still reports what it would have done). ``many`` for a posting in
     more than one part."""
-    _editor(actor, "Hanya operator dan admin yang dapat mencatat pembayaran iuran.")
-    post = Posting(actor, channel, many=many)
-    try:
-        with transaction.atomic():
-            yield post
-            post._finish()
-            if post.result.errors or post.refused or dry_run:
-                raise _Undo
-    except _Undo:
-        pass
-    if post.result.errors or post.refused:
-        result = post.result
-        result.created, result.created_count, result.bills, result.unchanged = [], 0, {}, 0
+    with transaction.atomic():
+        require_editor(actor, "Hanya operator dan admin yang dapat mencatat pembayaran iuran.")
+        post = Posting(actor, channel, many=many)
+        try:
+            with transaction.atomic():  # the savepoint a refused posting rolls back to
+                yield post
+                post._finish()
+                if post.result.errors or post.refused or dry_run:
+                    raise _Undo
+        except _Undo:
+            pass
+        if post.result.errors or post.refused:
+            result = post.result
+            result.created, result.created_count, result.bills, result.unchanged = [], 0, {}, 0
 
 
+@transaction.atomic
 def payments_post(*, actor, requests: list[PaymentRequest], channel: str = "manual") -> PostingResult:
     """Record payments and allocate them to person-months, in one transaction. Every
     request is checked; if any is refused nothing is written (the errors are returned).

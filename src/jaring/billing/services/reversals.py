@@ -10,17 +10,18 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from jaring.access.permissions import author, require_editor
 from jaring.audit.services import audit_record
 from jaring.billing import rules
 from jaring.billing.models import Bill, BillLine, PaidMonths, Payment, PaymentKind
 from jaring.billing.protection import month_index
-from jaring.billing.services._guards import _actor_id, _editor, _permission_problem
+from jaring.billing.services._guards import _permission_problem
 from jaring.billing.services.postings import PaymentRequest
 from jaring.errors import Conflict, InvalidInput, PermissionDeniedError
 
 
-def _require_payment_editor(actor, payment: Payment) -> None:
-    _editor(actor, "Hanya operator dan admin yang dapat mengoreksi pembayaran.")
+def _require_paymentrequire_editor(actor, payment: Payment) -> None:
+    require_editor(actor, "Hanya operator dan admin yang dapat mengoreksi pembayaran.")
     request = PaymentRequest(
         payment.reference, payment.paid_on, payment.amount, participant=payment.participant
     )
@@ -41,7 +42,7 @@ def payment_reverse(*, actor, payment: Payment, reason: str, on: date | None = N
         .select_related("bill__program__payer", "participant")
         .get(pk=payment.pk)
     )
-    _require_payment_editor(actor, original)
+    _require_paymentrequire_editor(actor, original)
     if original.reverses_id is not None:
         raise InvalidInput("Entri pembatalan tidak dapat dibatalkan lagi.", code="reversal_of_reversal")
     if Payment.objects.filter(reverses=original).exists():
@@ -87,7 +88,7 @@ def payment_reverse(*, actor, payment: Payment, reason: str, on: date | None = N
         channel="koreksi",
         reverses=original,
         reason=reason,
-        posted_by=actor if _actor_id(actor) else None,
+        posted_by=author(actor),
     )
     audit_record(
         actor=actor,

@@ -8,6 +8,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from jaring.access.permissions import acts_as_platform, author
 from jaring.access.scoping import jurisdiction_of, reader_of
 from jaring.audit.services import audit_record
 from jaring.billing.protection import Protection, ProtectionStatus
@@ -21,7 +22,7 @@ TEXT_MAX = 500
 
 
 def _require_reporter(actor) -> None:
-    if actor is not None and not permissions.can_report(actor):
+    if not acts_as_platform(actor) and not permissions.can_report(actor):
         raise PermissionDeniedError(
             "Hanya operator dan admin pemerintah desa, kabupaten/kota, provinsi atau kantor BPJS "
             "Ketenagakerjaan yang dapat mencatat klaim."
@@ -29,7 +30,7 @@ def _require_reporter(actor) -> None:
 
 
 def _require_decider(actor) -> None:
-    if actor is not None and not permissions.can_decide(actor):
+    if not acts_as_platform(actor) and not permissions.can_decide(actor):
         raise PermissionDeniedError(
             "Hanya operator dan admin kantor BPJS Ketenagakerjaan yang dapat memverifikasi, "
             "membayar atau menolak klaim."
@@ -67,7 +68,7 @@ def _business_date(on: date | None, *, after: date, after_label: str, field: str
 
 
 def _actor(actor):
-    return actor if actor is not None and actor.pk else None
+    return author(actor)
 
 
 def _protection(kind: str, person: Participant, on: date) -> Protection:
