@@ -159,6 +159,7 @@ class Posting:
                 wanted |= set(
                     lines_of_people(people)
                     .filter(bill__status=BillStatus.ISSUED)
+                    .order_by()  # the lines' ordering would join bills and regions and undo DISTINCT
                     .values_list("bill_id", flat=True)
                     .distinct()
                 )
