@@ -15,6 +15,9 @@
   waiting for BPJS to verify (log in as ``admin`` to verify and pay it).
 - Bengkulu, Kaur: a vulnerable worker who died in 2024, paid, with a refund.
 
+(This year's claims waiting for the BPJS branch office in Tanjung Jabung are in
+demo/branch.py.)
+
 Reported by the officers of the place (desa.operator, batanghari.operator,
 kotajambi.operator, bengkulu.admin), so the audit trail reads as it would, and decided
 by the platform admin standing in for BPJS (see ``_decider``). Documents are small
@@ -43,7 +46,7 @@ def _pdf(title: str) -> bytes:
     return f"%PDF-1.4\n% Jaring demo: {title}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".encode()
 
 
-def _documents(kinds, person: Participant) -> list[DocumentInput]:
+def pdf_documents(kinds, person: Participant) -> list[DocumentInput]:
     return [
         DocumentInput(
             kind, ContentFile(_pdf(f"{kind} {person.full_name}"), name=f"{kind}-{person.nik[-4:]}.pdf")
@@ -88,7 +91,7 @@ def _protected(village: str, on: date, *, category: str | None = None, skip: int
     return found[skip]
 
 
-def _heir(person: Participant, name: str, relation: str, serial: int, bank: str, account: str) -> HeirInput:
+def heir_of(person: Participant, name: str, relation: str, serial: int, bank: str, account: str) -> HeirInput:
     # The heir's NIK: same district of registration, a plausible birth date (woman: day + 40).
     day = 52 if relation == "spouse" else 14
     return HeirInput(
@@ -135,8 +138,8 @@ def _jkm_death(decider: User) -> Claim:
             "Meninggal dunia di rumah setelah sakit jantung selama dua minggu; dirawat di Puskesmas "
             "Mersam. Dilaporkan oleh istri almarhum kepada kepala desa."
         ),
-        heirs=[_heir(farmer, "Masnah", "spouse", 3, "Bank Jambi", "1020304050")],
-        documents=_documents(workflow.REQUIRED_DOCUMENTS["jkm"], farmer),
+        heirs=[heir_of(farmer, "Masnah", "spouse", 3, "Bank Jambi", "1020304050")],
+        documents=pdf_documents(workflow.REQUIRED_DOCUMENTS["jkm"], farmer),
         reported_on=died + timedelta(days=3),
     )
     return _decide(
@@ -168,9 +171,9 @@ def _jkk_death_with_scholarships(decider: User) -> Claim:
             "Tertimpa pelepah dan tandan sawit saat memanen; meninggal dalam perjalanan ke RSUD Hamba "
             "Muara Bulian. Laporan kecelakaan dibuat kepala desa bersama pemilik kebun."
         ),
-        heirs=[_heir(worker, "Juriah", "spouse", 5, "BRI", "5566778899001")],
+        heirs=[heir_of(worker, "Juriah", "spouse", 5, "BRI", "5566778899001")],
         children=children,
-        documents=_documents(
+        documents=pdf_documents(
             [*workflow.REQUIRED_DOCUMENTS["jkk_death"], workflow.SCHOOL_CERTIFICATE], worker
         ),
         reported_on=accident + timedelta(days=2),
@@ -198,7 +201,7 @@ def _injury_waiting(village: str = "1504012003") -> Claim:
             "Terjatuh dari sepeda motor saat mengantar hasil kebun ke pasar; patah tulang lengan kiri, "
             "dirawat di RSUD Hamba. Surat dokter dan buku tabungan menyusul."
         ),
-        documents=_documents([workflow.ACCIDENT_REPORT, workflow.ID_CARD], driver),
+        documents=pdf_documents([workflow.ACCIDENT_REPORT, workflow.ID_CARD], driver),
         reported_on=accident + timedelta(days=3),
     )
 
@@ -217,8 +220,8 @@ def _rejected_after_reversal(decider: User, village: str = "1504011001") -> Clai
         event_date=died,
         event_place="Rumah",
         description="Meninggal dunia karena sakit.",
-        heirs=[_heir(person, "Halimah", "spouse", 7, "Bank Jambi", "3344556677")],
-        documents=_documents(workflow.REQUIRED_DOCUMENTS["jkm"], person),
+        heirs=[heir_of(person, "Halimah", "spouse", 7, "Bank Jambi", "3344556677")],
+        documents=pdf_documents(workflow.REQUIRED_DOCUMENTS["jkm"], person),
         reported_on=died + timedelta(days=4),
     )
     payment_reverse(
@@ -257,7 +260,7 @@ def _kota_jambi_waiting() -> Claim:
             "Mattaher."
         ),
         disability_pct="20",
-        documents=_documents(workflow.REQUIRED_DOCUMENTS["jkk_partial_disability"], head),
+        documents=pdf_documents(workflow.REQUIRED_DOCUMENTS["jkk_partial_disability"], head),
         reported_on=accident + timedelta(days=10),
     )
     services.claim_documents_complete(actor=officer, claim=claim, on=accident + timedelta(days=30))
@@ -279,8 +282,8 @@ def _bengkulu(decider: User) -> Claim:
         event_date=died,
         event_place="Rumah, Kabupaten Kaur",
         description="Meninggal dunia karena demam berdarah setelah dirawat tiga hari di RSUD Kaur.",
-        heirs=[_heir(worker, "Yanti", "spouse", 9, "Bank Bengkulu", "0099887766")],
-        documents=_documents(workflow.REQUIRED_DOCUMENTS["jkm"], worker),
+        heirs=[heir_of(worker, "Yanti", "spouse", 9, "Bank Bengkulu", "0099887766")],
+        documents=pdf_documents(workflow.REQUIRED_DOCUMENTS["jkm"], worker),
         reported_on=died + timedelta(days=6),
     )
     return _decide(

@@ -7,7 +7,9 @@ gone, so the year looks the same whatever day the demo is installed: the regenci
 got their money in two stages, three villages in four received theirs, and of those
 four in five paid BPJS a few days later (the villages that received money last have
 not paid yet: money waiting, not yet idle for long). The people are those of the 2025
-program (a new year, the same people). Created through the services (so audited).
+program (a new year, the same people); the demo's villages have all paid, except
+Kuala Simbur in Tanjung Jabung Timur (demo/people.py ``LATE_PAYER_VILLAGE``), whose
+account holds the money while its people lapse. Created through the services (so audited).
 Idempotent: skipped when the program exists; skipped before 2026 (2025 is history).
 """
 
@@ -20,6 +22,7 @@ from django.utils import timezone
 from jaring.accounts.selectors import organization_by_code
 from jaring.billing.services import bill_issue
 from jaring.demo.billing import pay_from_village_transfers
+from jaring.demo.people import LATE_PAYER_VILLAGE
 from jaring.demo.programs import to_regencies_in_two_stages, village_receives_and_pays
 from jaring.funds.models import Allocation
 from jaring.funds.services import allocations_from_quotas
@@ -65,10 +68,11 @@ def _money(program: Program, today: date) -> None:
     villages = list(Allocation.objects.filter(program=program, region__level="village").order_by("region_id"))
     demo_villages = {p.village_id for p in Participant.objects.filter(village__code__startswith="15")}
     received = [a for i, a in enumerate(villages) if i % 4 != 3 or a.region_id in demo_villages]
+    must_pay = demo_villages - {LATE_PAYER_VILLAGE}  # the demo's people protected today
     for i, allocation in enumerate(received):
         share = 0.12 + 0.8 * i / max(len(received), 1)  # received from a tenth of the year to today
         day = _on(start, today, share)
-        pays = i % 5 != 4 or allocation.region_id in demo_villages
+        pays = i % 5 != 4 or allocation.region_id in must_pay
         paid_on = min(day + timedelta(days=7 + i % 21), today) if pays else None
         village_receives_and_pays(
             program, allocation, received_on=day, paid_on=paid_on, tag=str(program.fiscal_year)

@@ -1,5 +1,6 @@
 """Demo participants: Jambi BKBK villages (50 extreme poor + 25 vulnerable workers
-each), Kota Jambi RT heads, and Bengkulu vulnerable workers in Kaur and Mukomuko.
+each) in Batanghari and in Tanjung Jabung Barat and Timur (the BPJS branch office's
+regencies), Kota Jambi RT heads, and Bengkulu vulnerable workers in Kaur and Mukomuko.
 Deterministic, so seeding twice changes nothing."""
 
 from __future__ import annotations
@@ -89,6 +90,19 @@ OCCUPATIONS = [
 # (village code, people per category) for the Jambi BKBK villages of the demo.
 JAMBI_BKBK_VILLAGES = ["1504012003", "1504012002", "1504012004", "1504011001"]
 BENGKULU_DISTRICTS = ["170401", "170601"]  # Kaur, Mukomuko
+# BKBK villages of Tanjung Jabung Barat (15.06) and Timur (15.07), the BPJS branch office's
+# regencies, with the work of their people: fishing on the coast, farming inland. Each is a
+# village whose account received and paid BPJS in both demo years (demo/programs.py,
+# demo/live.py), so adding them moves no money; Kuala Simbur received this year's money but
+# has not paid BPJS yet (LATE_PAYER_VILLAGE): its people have lapsed.
+TANJAB_VILLAGES = {
+    "1506022014": ("nelayan", "buruh_harian", "pedagang"),  # Teluk Sialang, Tungkal Ilir
+    "1506052020": ("pekebun", "petani", "buruh_harian"),  # Merlung
+    "1507081001": ("nelayan", "nelayan", "pedagang"),  # Kampung Laut, Kuala Jambi
+    "1507042014": ("petani", "pekebun", "buruh_harian"),  # Marga Mulya, Rantau Rasau
+    "1507012018": ("nelayan", "petani", "buruh_harian"),  # Kuala Simbur, Muara Sabak Timur
+}
+LATE_PAYER_VILLAGE = "1507012018"
 
 
 def _person(rng: random.Random, village: str, serials: dict, category: str, occupation: str | None = None):
@@ -147,4 +161,17 @@ def demo_people() -> list[ParticipantRecord]:
             }
         )
     )
+    return people + _tanjung_jabung(serials)
+
+
+def _tanjung_jabung(serials: dict) -> list[ParticipantRecord]:
+    """The Tanjung Jabung villages' people (their own generator: the people above stay as
+    they were)."""
+    rng = random.Random(20261207)  # noqa: S311 - demo data, not security
+    people = []
+    for village, occupations in TANJAB_VILLAGES.items():
+        for category, count in (("miskin_ekstrem", 50), ("pekerja_rentan", 25)):
+            people += [
+                _person(rng, village, serials, category, rng.choice(occupations)) for _ in range(count)
+            ]
     return people

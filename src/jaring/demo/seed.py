@@ -15,6 +15,7 @@ from jaring.accounts.selectors import organization_by_code
 from jaring.accounts.services import organization_create, user_create
 from jaring.alerts.services import alerts_refresh
 from jaring.demo.billing import seed_billing
+from jaring.demo.branch import seed_branch_claims
 from jaring.demo.claims import seed_claims
 from jaring.demo.live import seed_live_year
 from jaring.demo.monitoring import seed_coverage
@@ -129,6 +130,7 @@ def seed_demo(*, people: bool = True) -> list[tuple[DemoUser, bool]]:
         seed_claims()
         seed_coverage()
         seed_live_year()  # today's year, beside the published 2024-2025 history
+        seed_branch_claims()  # on this year's payments: the BPJS branch's inbox
         summaries_refresh()  # the dashboards' people-protected figures
         alerts_refresh()  # after every other demo module: the inbox shows their conditions
     return created

@@ -1,0 +1,121 @@
+"""Every demo user finds work to look at, and the BPJS branch officer of Tanjung Jabung
+has claims waiting for verification in both its regencies (demo/branch.py), with the
+people and bills behind them (demo/people.py, demo/live.py)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from jaring.billing.models import Bill
+from jaring.claims.models import Claim
+from jaring.demo.branch import seed_branch_claims
+from jaring.demo.live import live_code
+from jaring.demo.people import LATE_PAYER_VILLAGE, TANJAB_VILLAGES
+from jaring.demo.seed import USERS, seed_demo
+
+OFFICER = "bpjs.tanjabbar"
+WAITING = "documents_complete"
+
+# What each demo user comes to do (README "Which demo user for which job"): a page and
+# the list on it that must hold rows.
+JOBS = {
+    "admin": [("/klaim/?status=documents_complete", "claims"), ("/organisasi/", "organizations")],
+    "jambi.admin": [("/organisasi/", "organizations"), ("/peringatan/", "alerts")],
+    "jambi.operator": [("/peserta/", "participants"), ("/dana/", "funnel-programs")],
+    "jambi.viewer": [("/monev/", "coverage-summary"), ("/program/", "programs")],
+    "batanghari.operator": [("/klaim/", "claims"), ("/peringatan/", "alerts")],
+    "kotajambi.operator": [("/klaim/?status=documents_complete", "claims"), ("/iuran/", "bills")],
+    "desa.operator": [("/klaim/?status=reported", "claims"), ("/peserta/", "participants")],
+    OFFICER: [("/klaim/?status=documents_complete", "claims"), ("/peserta/", "participants")],
+    "bpjs.kanwil": [("/monev/", "coverage-summary"), ("/klaim/", "claims")],
+    "bengkulu.admin": [("/pks/", "agreements"), ("/peserta/", "participants")],
+    "auditor": [("/audit/", "audit-events"), ("/klaim/", "claims")],
+    "csr.viewer": [("/program/", "programs"), ("/klaim/", "claims")],
+}
+
+
+@pytest.fixture(scope="module")
+def demo_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The full demo, seeded once for the module inside a transaction rolled back at its
+    end; each test runs in a savepoint of it (the ``db`` fixture)."""
+    media = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock(), transaction.atomic():
+        seed_demo()
+        yield
+        transaction.set_rollback(True)
+
+
+def _claims(client, **query) -> list[Claim]:
+    response = client.get(reverse("claim_list"), query)
+    assert response.status_code == 200
+    return [claim for claim, _nik in response.context["rows"]]
+
+
+def test_the_branch_officer_finds_claims_waiting_in_both_regencies(demo_world, demo):
+    officer = demo.client(OFFICER)
+    kinds = set()
+    for regency in ("15.06", "15.07"):
+        waiting = _claims(officer, status=WAITING, wilayah=regency)
+        assert waiting, f"no claim waiting for verification in {regency}"
+        assert all(c.status == WAITING and c.village_id.startswith(regency.replace(".", "")) for c in waiting)
+        kinds |= {c.kind for c in waiting}
+    assert "jkm" in kinds and kinds & {"jkk_death", "jkk_total_disability"}  # deaths and work accidents
+    assert {c.village_id for c in _claims(officer)} <= set(TANJAB_VILLAGES)  # only its own regencies
+    assert seed_branch_claims() == []  # idempotent: the claims exist
+
+
+def test_the_branch_officer_sees_its_people_and_bills_some_paid(demo_world, demo):
+    officer = demo.client(OFFICER)
+    for regency in ("15.06", "15.07"):
+        response = officer.get(reverse("participant_list"), {"wilayah": regency})
+        people = [p for p, _nik in response.context["rows"]]
+        assert people and all(p.village_id.startswith(regency.replace(".", "")) for p in people)
+    response = officer.get(reverse("bill_list"))
+    assert 'data-testid="bills"' in response.content.decode()
+    # This year's bill: paid by the villages that paid BPJS, not by Kuala Simbur's.
+    bill = Bill.objects.get(program__code=live_code(timezone.localdate().year))
+    response = officer.get(reverse("bill_detail", args=[bill.pk]))
+    mine = response.context["mine"]
+    assert mine.people == 75 * len(TANJAB_VILLAGES)
+    assert 0 < mine.paid < mine.total
+    unpaid = officer.get(reverse("bill_detail", args=[bill.pk]), {"bayar": "belum"}).context["rows"]
+    assert unpaid and {line.village_id for line, *_ in unpaid} == {LATE_PAYER_VILLAGE}
+
+
+def test_the_branch_officer_verifies_a_waiting_death_claim_through_the_form(demo_world, demo):
+    officer = demo.client(OFFICER)
+    claim = next(c for c in _claims(officer, status=WAITING, wilayah="15.06") if c.kind == "jkm")
+    page = officer.get(reverse("claim_detail", args=[claim.pk])).content.decode()
+    assert reverse("claim_verify", args=[claim.pk]) in page  # the officer is offered the decision
+    form = officer.get(reverse("claim_verify", args=[claim.pk]))
+    assert form.status_code == 200
+    response = officer.post(
+        reverse("claim_verify", args=[claim.pk]), {"on": "", "note": "Dokumen sesuai aslinya"}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("claim_detail", args=[claim.pk])
+    claim.refresh_from_db()
+    assert claim.status == "verified"
+    step = claim.transitions.get(to_status="verified")
+    assert (step.actor, step.on) == (demo.user(OFFICER), timezone.localdate())
+    assert claim.quote_total == 42_000_000  # JKM, DOMAIN.md s.8
+    claim.participant.refresh_from_db()
+    assert claim.participant.died_on == claim.event_date  # the death is recorded at verification
+    assert claim.pk not in {c.pk for c in _claims(officer, status=WAITING, wilayah="15.06")}
+
+
+@pytest.mark.parametrize("username", [u.username for u in USERS])
+def test_every_demo_user_has_work_on_its_home_page_and_its_lists(demo_world, demo, username):
+    assert set(JOBS) == {u.username for u in USERS}  # a new demo user gets a job here and in README
+    client = demo.client(username)
+    home = client.get("/")
+    assert home.status_code == 200
+    panel = home.context["panel"]
+    assert panel.protected.enrolled > 0 or panel.funnel.budget > 0, f"{username}: empty programs panel"
+    for path, testid in JOBS[username]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert f'data-testid="{testid}"' in response.content.decode(), f"{username}: {path} shows no {testid}"
