@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jaring.accounts.models import OrganizationKind, UserRole
+from jaring.accounts.models import DigestFrequency, Language, OrganizationKind, UserRole
 
 
 def split_codes(text: str) -> list[str]:
@@ -79,4 +79,16 @@ class ApiTokenForm(forms.Form):
         label=_("Nama token"),
         max_length=100,
         help_text=_("Untuk apa token ini, mis. 'sinkron SIPD'."),
+    )
+
+
+class PreferencesForm(forms.Form):
+    digest_frequency = forms.ChoiceField(
+        label=_("Ringkasan peringatan lewat surel"),
+        choices=DigestFrequency.choices,
+        help_text=_("Peringatan terbuka di wilayah kerja Anda, dengan tautan ke masing-masing."),
+    )
+    language = forms.ChoiceField(
+        label=_("Bahasa surel"),
+        choices=Language.choices,
     )

@@ -20,6 +20,21 @@ class UserRole(models.TextChoices):
     VIEWER = Role.VIEWER.value, _("Pemantau")
 
 
+class DigestFrequency(models.TextChoices):
+    """How often a user is sent their open alerts by e-mail."""
+
+    OFF = "off", _("Tidak dikirim")
+    DAILY = "daily", _("Harian")
+    WEEKLY = "weekly", _("Mingguan (tiap Senin)")
+
+
+class Language(models.TextChoices):
+    """The language Jaring writes to a user in (the e-mail digest)."""
+
+    INDONESIAN = "id", _("Bahasa Indonesia")
+    ENGLISH = "en", _("English")
+
+
 class Organization(models.Model):
     """A payer, government office or BPJS office; its jurisdiction is a set of regions.
 
@@ -63,6 +78,17 @@ class User(AbstractUser):
     )
     role = models.CharField(_("peran"), max_length=10, choices=UserRole.choices, default=UserRole.VIEWER)
     can_audit = models.BooleanField(_("akses audit"), default=False)
+    digest_frequency = models.CharField(
+        _("ringkasan peringatan lewat surel"),
+        max_length=10,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.OFF,
+    )
+    language = models.CharField(
+        _("bahasa"), max_length=5, choices=Language.choices, default=Language.INDONESIAN
+    )
+    # When the last digest went out: a run sends at most one per user per day.
+    digest_sent_at = models.DateTimeField(_("ringkasan terakhir dikirim"), null=True, blank=True)
 
     objects = UserManager()
 

@@ -17,7 +17,7 @@ from jaring import codes
 from jaring.access.permissions import acts_as_platform, creatable_kinds, is_platform
 from jaring.access.rules import OrgKind, Role, normalize_organization_code, validate_jurisdiction
 from jaring.access.scoping import forget_jurisdiction, jurisdiction_of
-from jaring.accounts.models import ApiToken, Organization, User
+from jaring.accounts.models import ApiToken, DigestFrequency, Language, Organization, User
 from jaring.accounts.selectors import organization_by_code, organizations_managed_by
 from jaring.audit.services import audit_record, diff, snapshot
 from jaring.errors import Conflict, InvalidInput, NotFound, PermissionDeniedError
@@ -257,16 +257,20 @@ def user_update(
     forget_jurisdiction(target)
     changes = diff(before, _user_snapshot(target))
     if changes:
-        audit_record(
-            actor=actor,
-            action="user.update",
-            target_type="user",
-            target_id=target.pk,
-            target_repr=target.username,
-            changes=changes,
-            region_code=target.organization.scope_code if target.organization_id else "",
-        )
+        _audit_user(actor, target, "user.update", changes)
     return target
+
+
+def _audit_user(actor: User | None, target: User, action: str, changes: dict) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        target_type="user",
+        target_id=target.pk,
+        target_repr=target.username,
+        changes=changes,
+        region_code=target.organization.scope_code if target.organization_id else "",
+    )
 
 
 @transaction.atomic
@@ -280,15 +284,31 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> User:
     _check_password(password, target)
     target.set_password(password)
     target.save(update_fields=["password"])
-    audit_record(
-        actor=actor,
-        action="user.set_password",
-        target_type="user",
-        target_id=target.pk,
-        target_repr=target.username,
-        changes={"password": ["***", "***"]},
-        region_code=target.organization.scope_code if target.organization_id else "",
-    )
+    _audit_user(actor, target, "user.set_password", {"password": ["***", "***"]})
+    return target
+
+
+@transaction.atomic
+def user_set_preferences(*, actor: User | None, user: User, digest_frequency: str, language: str) -> User:
+    """A user's own choices: how often their open alerts are e-mailed to them, and in
+    which language. Only the user (or the platform) sets them; audited when changed."""
+    if actor is not None and actor.pk != user.pk:
+        raise PermissionDeniedError("Preferensi hanya dapat diubah oleh pemilik akun.")
+    if digest_frequency not in DigestFrequency.values:
+        raise InvalidInput(
+            f"Frekuensi ringkasan '{digest_frequency}' tidak dikenal; pilih off, daily atau weekly.",
+            field="digest_frequency",
+        )
+    if language not in Language.values:
+        raise InvalidInput(f"Bahasa '{language}' tidak dikenal; pilih id atau en.", field="language")
+    target = User.objects.select_for_update(of=("self",)).select_related("organization").get(pk=user.pk)
+    fields = ("digest_frequency", "language")
+    before = snapshot(target, fields)
+    target.digest_frequency, target.language = digest_frequency, language
+    changes = diff(before, snapshot(target, fields))
+    if changes:
+        target.save(update_fields=list(fields))
+        _audit_user(actor, target, "user.set_preferences", changes)
     return target
 
 

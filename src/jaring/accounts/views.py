@@ -202,12 +202,30 @@ def user_reset_password(request, pk: int):
     )
 
 
+def _preferences_form(user, data=None) -> forms.PreferencesForm:
+    initial = {"digest_frequency": user.digest_frequency, "language": user.language}
+    return forms.PreferencesForm(data, prefix="pref", initial=initial)
+
+
 @login_required
 def account(request):
     password_form = forms.PasswordChangeForm(prefix="pw")
     token_form = forms.ApiTokenForm(prefix="tok")
+    preferences_form = _preferences_form(request.user)
     new_token = None
-    if request.method == "POST" and "pw-old_password" in request.POST:
+    if request.method == "POST" and "pref-digest_frequency" in request.POST:
+        preferences_form = _preferences_form(request.user, request.POST)
+        if preferences_form.is_valid():
+            try:
+                services.user_set_preferences(
+                    actor=request.user, user=request.user, **preferences_form.cleaned_data
+                )
+            except DomainError as exc:
+                add_domain_error(preferences_form, exc)
+            else:
+                messages.success(request, _("Preferensi Anda disimpan."))
+                return redirect("account")
+    elif request.method == "POST" and "pw-old_password" in request.POST:
         password_form = forms.PasswordChangeForm(request.POST, prefix="pw")
         if password_form.is_valid():
             if not request.user.check_password(password_form.cleaned_data["old_password"]):
@@ -242,6 +260,7 @@ def account(request):
         {
             "password_form": password_form,
             "token_form": token_form,
+            "preferences_form": preferences_form,
             "tokens": api_tokens_of(request.user),
             "new_token": new_token,
         },
