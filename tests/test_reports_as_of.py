@@ -1,6 +1,7 @@
 """A monev report is true as of its date: built again after later data arrives
-(transfers, payments, a claim, an alert sweep, a summary rebuild, a rate change), a
-report of a past period is the same cell for cell (XLSX) and line for line (PDF text)."""
+(transfers, payments, a claim, an alert sweep, a summary rebuild, a rate change, new
+coverage figures), a report of a past period is the same cell for cell (XLSX), line for
+line (PDF text) and point for point (its coverage trend chart)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from jaring.claims.services import claim_report
 from jaring.contributions.services import rate_rule_create
 from jaring.funds.models import Transfer
 from jaring.funds.services import transfer_post
+from jaring.monitoring.models import CoverageFigure
 from jaring.monitoring.summaries import summaries_refresh
 from jaring.programs.models import Program
 from jaring.reports.monev import monev_report
@@ -48,6 +50,11 @@ def _pdf_lines(report, tmp_path: Path) -> list[str]:
     )
     # The one line that names when the file was written, not what it reports.
     return [line for line in text.splitlines() if "Disusun oleh Jaring pada" not in line]
+
+
+def _trend_chart(report) -> str:
+    (trend,) = [t for t in report.tables if t.key == "Tren cakupan"]
+    return trend.chart_svg
 
 
 def _later_data(demo) -> None:
@@ -102,6 +109,15 @@ def _later_data(demo) -> None:
         effective_from=date(2027, 1, 1),
         basis="uji: aturan baru sesudah periode laporan",
     )
+    for code, level, participants, potential in [
+        ("15", "province", 700_000, 1_327_480),
+        ("1504", "regency", 70_000, 99_337),
+    ]:
+        CoverageFigure.objects.update_or_create(
+            region_id=code,
+            on=LATER,
+            defaults={"level": level, "participants": participants, "potential": potential},
+        )
     alerts_refresh()
     summaries_refresh()
 
@@ -113,6 +129,8 @@ def test_past_reports_are_the_same_after_later_data(demo, tmp_path):
     viewer = demo.user("jambi.viewer")
     reports = {(r, p): monev_report(viewer, region_code=r, period=p) for r in REGIONS for p in PERIODS}
     before = {key: _cells(report) for key, report in reports.items()}
+    trends = {key: _trend_chart(report) for key, report in reports.items()}
+    assert all(trends.values())
     pdf_before = {
         key: _pdf_lines(reports[key], tmp_path) for key in [("15", PERIODS[1]), ("15.04", PERIODS[3])]
     }
@@ -122,6 +140,7 @@ def test_past_reports_are_the_same_after_later_data(demo, tmp_path):
     for region, period in before:
         again = monev_report(viewer, region_code=region, period=period)
         assert _cells(again) == before[(region, period)], f"{region} {period:%Y-%m} changed"
+        assert _trend_chart(again) == trends[(region, period)], f"{region} {period:%Y-%m} trend changed"
     for key, lines in pdf_before.items():
         assert _pdf_lines(monev_report(viewer, region_code=key[0], period=key[1]), tmp_path) == lines
 

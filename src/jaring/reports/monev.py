@@ -1,8 +1,8 @@
 """The monev report of one region for one month: what the monitoring and evaluation
 meeting looks at, read through the user's jurisdiction.
 
-``monev_report`` gathers the figures and tables; ``pdf.py`` and ``xlsx.py`` render
-them. Each section is a function of (report, context) appended to ``SECTIONS``, so a
+``monev_report`` gathers the figures and tables; ``render.py`` renders them (PDF and
+XLSX). Each section is a function of (report, context) appended to ``SECTIONS``, so a
 capability adds its part of the meeting without touching the renderers.
 """
 
@@ -28,7 +28,14 @@ from jaring.errors import InvalidInput, PermissionDeniedError
 from jaring.funds.selectors import funnel_report, idle_villages
 from jaring.monitoring import summaries
 from jaring.monitoring.maps import COVERAGE
-from jaring.monitoring.selectors import coverage_map, coverage_report
+from jaring.monitoring.selectors import (
+    CoverageReport,
+    coverage_map,
+    coverage_report,
+    coverage_trend,
+    projected_regencies,
+    regency_lines,
+)
 from jaring.programs.models import Program
 from jaring.programs.selectors import (
     active_enrolments_on,
@@ -36,22 +43,28 @@ from jaring.programs.selectors import (
     programs_visible_to,
 )
 from jaring.regions.models import Region
+from jaring.reports import charts
 from jaring.reports.tables import (
     DATE,
     INT,
+    MONTHS_ID,
     PERCENT,
     PERCENT2,
     RUPIAH,
     TEXT,
     Column,
     Figure,
+    MapKey,
     MonevReport,
     Table,
     date_text,
+    days_text,
+    percent_text,
     thousands,
 )
 
 ROWS_SHOWN = 50  # per long table (idle villages, alerts); the total is stated
+TREND_MONTHS = 12  # the trend chart: the year up to the report's month
 
 
 @dataclass
@@ -117,20 +130,28 @@ def _programs(user, region: str, as_of: date) -> list[Program]:
 
 @section
 def coverage(report: MonevReport, context: Context) -> None:
-    """Coverage (UCJ) against the target, its ranking one level down, and the map."""
+    """Coverage (UCJ) against the target, its ranking one level down, its trend over the
+    year up to the date, and the map of the regencies, numbered for its key."""
     place = Region.objects.get(code=context.region)
     found = coverage_report(context.user, place, context.as_of)
     line = found.line
     if line is not None:
         report.figures += [
-            Figure("Cakupan (UCJ)", _pct(line.coverage_pct), PERCENT2, f"per {date_text(line.figure.on)}"),
-            Figure("Target cakupan", _pct(line.target_pct), PERCENT2),
-            Figure("Peserta aktif BPJS TK (semua segmen)", line.figure.participants, INT),
-            Figure("Kekurangan menuju target", line.gap_participants, INT, "orang"),
+            Figure(
+                "Cakupan (UCJ)",
+                _pct(line.coverage_pct),
+                PERCENT2,
+                f"per {date_text(line.figure.on)}",
+                headline=True,
+            ),
+            Figure("Target cakupan", _pct(line.target_pct), PERCENT2, headline=True),
+            Figure("Peserta aktif BPJS TK (semua segmen)", line.figure.participants, INT, headline=True),
+            Figure("Potensi pekerja", line.figure.potential, INT, "orang", headline=True),
+            Figure("Kekurangan menuju target", line.gap_participants, INT, "orang", headline=True),
             Figure("Biaya menutup kekurangan", line.gap_budget_rupiah, RUPIAH, "setahun, iuran JKK+JKM APBD"),
         ]
     else:
-        report.figures.append(Figure("Cakupan (UCJ)", None, PERCENT, "belum ada data cakupan"))
+        report.figures.append(Figure("Cakupan (UCJ)", None, PERCENT, "belum ada data cakupan", headline=True))
     report.tables.append(
         Table(
             key="Cakupan",
@@ -162,13 +183,83 @@ def coverage(report: MonevReport, context: Context) -> None:
             empty="Belum ada data cakupan wilayah di bawahnya.",
         )
     )
+    report.tables.append(_trend(context, found))
+    # Paper has no tooltip: each regency carries a number, the key beside the map names it.
+    lines = regency_lines(context.user, found)
+    shapes = sorted(projected_regencies(found.province_codes).shapes, key=lambda shape: shape.code)
+    report.map_key = [
+        MapKey(
+            number,
+            shape.code,
+            shape.name,
+            _pct(lines[shape.code].coverage_pct) if shape.code in lines else None,
+        )
+        for number, shape in enumerate(shapes, start=1)
+    ]
     drawn = coverage_map(
-        context.user, found, mode=COVERAGE.key, link=lambda code: "", caption="Cakupan per kabupaten/kota"
+        context.user,
+        found,
+        mode=COVERAGE.key,
+        link=lambda code: "",
+        caption="Cakupan per kabupaten/kota",
+        labels={key.code: str(key.number) for key in report.map_key},
     )
     if drawn is not None:
         report.map_svg = drawn.svg
         report.map_title = "Peta cakupan per kabupaten/kota"
         report.map_legend = [(item.fill, item.label) for item in drawn.legend]
+    else:
+        report.map_key = []
+
+
+def _trend(context: Context, found: CoverageReport) -> Table:
+    """Coverage at the end of each month of the year up to the report's date, read by
+    the dashboard's own selector from the figures dated on or before it."""
+    points = coverage_trend(context.user, found, months=TREND_MONTHS)
+    first = points[0].on if points else None
+    chart = charts.line_chart(
+        [
+            charts.Point(
+                label=(MONTHS_ID[p.on.month - 1][:3], str(p.on.year))
+                if p.on.month == 1 or p.on == first
+                else (MONTHS_ID[p.on.month - 1][:3],),
+                value=_pct(p.coverage_pct),
+                reference=_pct(p.target_pct),
+            )
+            for p in points
+        ],
+        title="Tren cakupan kepesertaan (UCJ)",
+        series="Cakupan",
+        reference="Target",
+        value_text=lambda value: percent_text(value, 1),
+        axis_text=lambda value: percent_text(value, 0),
+    )
+    return Table(
+        key="Tren cakupan",
+        title=f"Tren cakupan, {TREND_MONTHS} bulan s.d. {date_text(context.as_of)}",
+        columns=[
+            Column("Bulan"),
+            Column("Data per", DATE),
+            Column("Peserta aktif", INT),
+            Column("Potensi pekerja", INT),
+            Column("Cakupan", PERCENT2),
+            Column("Target", PERCENT2),
+        ],
+        rows=[
+            [
+                f"{MONTHS_ID[p.on.month - 1]} {p.on.year}",
+                p.on,
+                p.participants,
+                p.potential,
+                _pct(p.coverage_pct),
+                _pct(p.target_pct),
+            ]
+            for p in points
+        ],
+        note="Angka terakhir setiap bulan.",
+        empty="Belum ada data cakupan dalam setahun terakhir.",
+        chart_svg=chart,
+    )
 
 
 def _pct(text: str | None) -> float | None:
@@ -185,10 +276,22 @@ def money_trail(report: MonevReport, context: Context) -> None:
     )
     report.figures += [
         Figure("Program berjalan", len(context.programs), INT),
-        Figure("Peserta aktif program", enrolled, INT),
-        Figure("Pagu/alokasi program", funnel.total.budget, RUPIAH),
-        Figure("Sampai di rekening desa", funnel.total.percent("to_village"), PERCENT, "dari pagu/alokasi"),
-        Figure("Dibayar ke BPJS", funnel.total.percent("to_bpjs"), PERCENT, "dari pagu/alokasi"),
+        Figure("Peserta aktif program", enrolled, INT, headline=True),
+        Figure("Pagu/alokasi program", funnel.total.budget, RUPIAH, headline=True),
+        Figure(
+            "Sampai di rekening desa",
+            funnel.total.to_village,
+            RUPIAH,
+            f"{percent_text(funnel.total.percent('to_village'))} dari pagu/alokasi",
+            headline=True,
+        ),
+        Figure(
+            "Dibayar ke BPJS",
+            funnel.total.to_bpjs,
+            RUPIAH,
+            f"{percent_text(funnel.total.percent('to_bpjs'))} dari pagu/alokasi",
+            headline=True,
+        ),
     ]
     columns = [
         Column("Pagu/alokasi", RUPIAH),
@@ -235,7 +338,7 @@ def protection(report: MonevReport, context: Context) -> None:
     months as of that day (not the kept summary, which is today's)."""
     total, below = _protection_on(context)
     report.figures += [
-        Figure("Dilindungi program (iuran terbayar)", total.active, INT),
+        Figure("Dilindungi program (iuran terbayar)", total.active, INT, headline=True),
         Figure("Menunggak / berhenti", f"{thousands(total.arrears)} / {thousands(total.lapsed)}", TEXT),
     ]
     names = dict(Region.objects.filter(code__in=list(below)).values_list("code", "name"))
@@ -323,7 +426,7 @@ def benefits(report: MonevReport, context: Context) -> None:
                 for kind, totals in year.by_kind.items()
             ],
             note=(
-                f"Rata-rata {year.average_days} hari, median {year.median_days} hari "
+                f"Rata-rata {days_text(year.average_days)} hari, median {days_text(year.median_days)} hari "
                 "dari laporan sampai dibayar."
                 if year.totals.claims
                 else ""

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from jaring import formats
+
 MONTHS_ID = (
     "Januari",
     "Februari",
@@ -41,6 +43,7 @@ class Table:
     rows: list[list] = field(default_factory=list)
     note: str = ""  # e.g. "50 of 812 shown"
     empty: str = "Tidak ada data."
+    chart_svg: str = ""  # a chart of the rows (inline SVG) the PDF draws above them
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,17 @@ class Figure:
     value: object
     kind: str = TEXT
     note: str = ""
+    headline: bool = False  # also on the cover
+
+
+@dataclass(frozen=True)
+class MapKey:
+    """One regency of the map: the number drawn on it and what the key says of it."""
+
+    number: int
+    code: str
+    name: str
+    coverage: float | None  # percent, PERCENT2
 
 
 @dataclass
@@ -63,6 +77,7 @@ class MonevReport:
     map_svg: str = ""  # inline SVG of the regencies, when the region has them
     map_title: str = ""
     map_legend: list[tuple[str, str]] = field(default_factory=list)  # (fill colour, label)
+    map_key: list[MapKey] = field(default_factory=list)  # the numbers drawn on the map
 
     @property
     def period_label(self) -> str:
@@ -79,11 +94,18 @@ def parse_period(text: str) -> date:
 
 
 def thousands(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+    """The report is Indonesian (``jaring.formats``): 1312370 -> 1.312.370."""
+    return formats.number(value, formats.INDONESIAN)
 
 
 def percent_text(value: float | None, decimals: int = 1) -> str:
-    return "\u2013" if value is None else f"{value:.{decimals}f}%".replace(".", ",")
+    """39.52 -> 39,5% (half up, ``jaring.formats``); None -> an en dash."""
+    return formats.percent(value, formats.INDONESIAN, decimals)
+
+
+def days_text(value: float | None) -> str:
+    """15.5 -> 15,5; 15.0 -> 15 (a tenth at most)."""
+    return formats.number(value, formats.INDONESIAN, -1)
 
 
 def percent_fraction(value: float | Decimal, decimals: int) -> float:

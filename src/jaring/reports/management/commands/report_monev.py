@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from jaring.access.scoping import SYSTEM
 from jaring.accounts.cli import actor_from_option
 from jaring.errors import DomainError
+from jaring.formats.active import number
 from jaring.reports.monev import monev_report
 from jaring.reports.render import monev_pdf, monev_xlsx
 from jaring.reports.tables import parse_period
@@ -48,5 +49,5 @@ class Command(BaseCommand):
         output.write_bytes(monev_pdf(report) if fmt == "pdf" else monev_xlsx(report))
         self.stdout.write(
             f"Laporan monev {report.region_name} {report.period_label} ditulis ke {output} "
-            f"({output.stat().st_size:,} bita, {time.perf_counter() - started:.1f} detik)."
+            f"({number(output.stat().st_size)} bita, {number(time.perf_counter() - started, 1)} detik)."
         )
