@@ -75,8 +75,9 @@ def test_audit_page_shows_who_what_before_and_after(demo, event):
     html = page.content.decode()
     assert page.status_code == 200
     assert "jambi.admin" in html
-    assert "organization.update" in html
-    assert "Pemerintah Kota Jambi → Pemkot Jambi" in html
+    assert "Rahmat Hidayat mengubah data organisasi Pemkot Jambi" in html  # who, what, which
+    assert "organization.update" in html  # the code stays, as a filter link
+    assert 'Nama</span>: <span class="audit-before">Pemerintah Kota Jambi</span> → ' in html
 
 
 def test_audit_page_filters_by_actor(demo, event):
@@ -99,7 +100,11 @@ def test_audit_page_shows_booleans_and_empty_values_in_words(demo):
 
     user_update(actor=demo.user("jambi.admin"), user=demo.user("jambi.viewer"), can_audit=True)
     html = demo.client("auditor").get("/audit/?tindakan=user.update").content.decode()
-    assert "can_audit</span>: tidak → ya" in html
+    assert (
+        'Akses audit</span>: <span class="audit-before">tidak</span> → <span class="audit-after">ya</span>'
+        in html
+    )
+    assert "can_audit" not in html
 
 
 def test_auditors_read_participant_changes_with_the_nik_masked(demo):

@@ -7,10 +7,20 @@ from ninja.pagination import paginate
 
 from jaring.access.permissions import can_read_audit
 from jaring.api_input import PageNumberPagination
-from jaring.audit.selectors import audit_events_filtered, changes_for
+from jaring.audit.selectors import audit_events_filtered, readable
 from jaring.guards import require
 
 router = Router(tags=["Audit"])
+
+
+class DescribedPages(PageNumberPagination):
+    """Pages of events read for the user in one go (``describe``): a few queries per
+    page, not per event."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page[self.items_attribute] = readable(request.user, page[self.items_attribute])
+        return page
 
 
 class AuditEventOut(Schema):
@@ -23,14 +33,19 @@ class AuditEventOut(Schema):
     target_repr: str
     region_code: str
     changes: dict
+    description: str
 
     @staticmethod
-    def resolve_changes(obj, context) -> dict:
-        return changes_for(context["request"].user, obj)
+    def resolve_changes(obj) -> dict:
+        return obj.visible_changes
+
+    @staticmethod
+    def resolve_description(obj) -> str:
+        return obj.sentence
 
 
 @router.get("", response=list[AuditEventOut], summary="Jejak audit (hanya pengguna berakses audit)")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(DescribedPages, page_size=50)
 def list_audit_events(request, action: str = "", target_type: str = "", actor: str = "", target_id: str = ""):
     require(can_read_audit(request.user), "Jejak audit hanya dapat dibaca pengguna berakses audit.")
     return audit_events_filtered(

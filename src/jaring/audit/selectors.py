@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 from django.db.models import QuerySet
 
-from jaring.access.permissions import can_edit_data, can_read_audit, sees_full_nik
+from jaring.access.permissions import can_edit_data, can_read_audit
 from jaring.access.scoping import scope_to_jurisdiction
+from jaring.audit.describe import changes_for, describe_events
 from jaring.audit.models import AuditEvent
-from jaring.privacy import mask_niks_in_text
+
+__all__ = ["audit_events_filtered", "audit_events_visible_to", "changes_for", "readable", "record_history"]
 
 
 def audit_events_visible_to(user) -> QuerySet[AuditEvent]:
@@ -30,7 +30,7 @@ def audit_events_filtered(
         events = events.filter(actor_username__iexact=actor)
     if target_id:
         events = events.filter(target_id=target_id)
-    return events.order_by("-at", "-id")
+    return events.select_related("actor").order_by("-at", "-id")
 
 
 def record_history(user, *, target_type: str, target_id: int | str, limit: int = 50) -> list[AuditEvent]:
@@ -40,20 +40,14 @@ def record_history(user, *, target_type: str, target_id: int | str, limit: int =
         return []
     events = scope_to_jurisdiction(AuditEvent.objects.all(), user, field="region_code")
     return readable(
-        user, events.filter(target_type=target_type, target_id=str(target_id)).order_by("-at", "-id")[:limit]
+        user,
+        events.filter(target_type=target_type, target_id=str(target_id))
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit],
     )
 
 
 def readable(user, events) -> list[AuditEvent]:
-    """Attach ``visible_changes``: the changes as this user may read them."""
-    events = list(events)
-    for event in events:
-        event.visible_changes = changes_for(user, event)
-    return events
-
-
-def changes_for(user, event: AuditEvent) -> dict:
-    """An event's changes as this user may read them (NIKs masked where the role has no need)."""
-    if sees_full_nik(user):
-        return event.changes
-    return json.loads(mask_niks_in_text(json.dumps(event.changes)))
+    """Attach ``visible_changes`` (the changes as this user may read them), ``sentence``
+    and ``readable_changes`` (``describe``: the event in words)."""
+    return describe_events(user, events)

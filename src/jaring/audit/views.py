@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jaring.access.permissions import can_read_audit
+from jaring.audit.describe import MODELS
 from jaring.audit.selectors import audit_events_filtered, readable
 from jaring.guards import require
 from jaring.paging import paginate, querystring_without_page
@@ -19,6 +21,13 @@ TARGET_TYPES = [
     ("participant", gettext_lazy("Peserta")),
     ("participant_import", gettext_lazy("Impor peserta")),
 ]
+# More kinds of record, named by their model (``describe.MODELS``).
+MORE_TARGET_TYPES = ("program", "agreement", "bill", "payment", "transfer", "claim", "budget_scenario")
+
+
+def _target_types() -> list[tuple[str, str]]:
+    more = [(key, apps.get_model(MODELS[key])._meta.verbose_name) for key in MORE_TARGET_TYPES]
+    return TARGET_TYPES + [(key, str(label)[:1].upper() + str(label)[1:]) for key, label in more]
 
 
 @login_required
@@ -38,7 +47,7 @@ def audit_list(request):
         {
             "page": page,
             "filters": filters,
-            "target_types": TARGET_TYPES,
+            "target_types": _target_types(),
             "querystring": querystring_without_page(request),
         },
     )
