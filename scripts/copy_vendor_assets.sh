@@ -6,10 +6,12 @@ cd "$(dirname "$0")/.."
 dest=var/vendor
 rm -rf "$dest"
 mkdir -p "$dest/bootstrap" "$dest/bootstrap-icons" "$dest/htmx" "$dest/chartjs"
-cp node_modules/bootstrap/dist/css/bootstrap.min.css "$dest/bootstrap/"
-cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$dest/bootstrap/"
+# Each minified file with the source map it names: production's collectstatic
+# (ManifestStaticFilesStorage) refuses a file that points at a missing one.
+cp node_modules/bootstrap/dist/css/bootstrap.min.css{,.map} "$dest/bootstrap/"
+cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js{,.map} "$dest/bootstrap/"
 cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css "$dest/bootstrap-icons/"
 cp -r node_modules/bootstrap-icons/font/fonts "$dest/bootstrap-icons/"
 cp node_modules/htmx.org/dist/htmx.min.js "$dest/htmx/"
-cp node_modules/chart.js/dist/chart.umd.min.js "$dest/chartjs/"
+cp node_modules/chart.js/dist/chart.umd.min.js{,.map} "$dest/chartjs/"
 echo "front-end assets copied to $dest"

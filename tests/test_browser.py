@@ -11,97 +11,39 @@ Run with: ``pytest tests/test_browser.py -v`` (or ``-m browser``).
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .system import debian_binary, run
+from .browser_server import (
+    ARTIFACTS_ROOT,
+    CHROMIUM_ARGS,
+    COMMAND_TIMEOUT,
+    JARING,
+    PASSWORD,
+    chromium,  # noqa: F401 (a fixture, also imported from here by test_monitoring_browser)
+    seed_database,
+    server_env,
+    serving,
+)
+from .system import run
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-VENV_BIN = Path(sys.executable).parent
-JARING = VENV_BIN / "jaring"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "browser"
+ARTIFACTS = ARTIFACTS_ROOT / "browser"
 
 USERNAME = "desa.operator"
-PASSWORD = "Jaring-Demo-2026"
 VILLAGE_CODE = "1504012003"  # Desa Sengkati Gedang, 15.04.01.2003 (Mersam, Batanghari, Jambi)
 NEIGHBOUR_CODE = "1504012002"  # Sengkati Kecil: same district, outside the operator's village
-
-SERVER_START_TIMEOUT = 30  # seconds
-COMMAND_TIMEOUT = 300  # seconds, for each management command
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Path:
-    """Debian's Chromium; installed with apt-get when missing. Absent afterwards means FAIL."""
-    return debian_binary(CHROMIUM, "chromium")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _server_env(var_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    # Whatever the calling shell says, this server is a non-production Jaring on its own
-    # database, with the default vendor assets (var/vendor in the repository).
-    for name in ("JARING_VENDOR_STATIC", "JARING_ENV", "ALLOWED_HOSTS", "SECRET_KEY"):
-        env.pop(name, None)
-    env.update(
-        DJANGO_SETTINGS_MODULE="jaring.settings",
-        DATABASE_URL=f"sqlite:///{var_dir / 'browser.sqlite3'}",
-        JARING_VAR_DIR=str(var_dir),
-        # DEBUG off, so a person sees the application's own 404 page rather than Django's
-        # technical one; runserver --insecure still serves static files from the finders.
-        DEBUG="false",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
-
-
-def _province_args() -> list[str]:
-    """``--province`` options for Jambi (15) and Bengkulu (17) plus whatever the demo needs.
-
-    Only a few provinces are loaded, to be fast. Jambi and Bengkulu alone are not enough:
-    seed_demo's "BPJS Ketenagakerjaan Kantor Wilayah Sumbagsel" covers 15-19 and the seed
-    (one transaction) fails with ``region_unknown`` when 16, 18 or 19 are missing.
-    """
-    from jaring.demo.seed import ORGANIZATIONS
-
-    provinces = {"15", "17"} | {code[:2] for org in ORGANIZATIONS for code in org.regions}
-    return [arg for code in sorted(provinces) for arg in ("--province", code)]
 
 
 @pytest.fixture(scope="module")
 def jaring_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated, seeded Jaring served by ``runserver`` on a free port; yields its base URL."""
     var_dir = tmp_path_factory.mktemp("jaring-browser")
-    env = _server_env(var_dir)
-
-    run([str(JARING), "migrate", "--noinput"], env=env, timeout=COMMAND_TIMEOUT)
-    run([str(JARING), "load_regions", *_province_args()], env=env, timeout=COMMAND_TIMEOUT)
-    run([str(JARING), "seed_demo"], env=env, timeout=COMMAND_TIMEOUT)
+    env = server_env(var_dir)
+    seed_database(env)
     # The search assertion below ("only Sengkati Gedang") is only meaningful if the
     # neighbouring villages with the same name prefix really are in the database.
     names = run(
@@ -118,45 +60,11 @@ def jaring_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     for name in ("Sengkati Gedang", "Sengkati Kecil", "Sengkati Baru"):
         assert name in names, f"{name!r} was not loaded: {names}"
-
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    log_path = var_dir / "runserver.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [str(JARING), "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"runserver exited with {server.returncode}:\n{log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{base_url}/masuk/", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"runserver did not answer within {SERVER_START_TIMEOUT} s:\n{log_path.read_text()}"
-                )
-            time.sleep(0.2)
+    with serving(env, var_dir) as base_url:
         yield base_url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
 
 
-def test_village_operator_sees_only_their_village(chromium: Path, jaring_server: str) -> None:
+def test_village_operator_sees_only_their_village(chromium: Path, jaring_server: str) -> None:  # noqa: F811
     from playwright.sync_api import expect, sync_playwright
 
     base = jaring_server

@@ -10,6 +10,7 @@ from jaring.web import views as web
 
 urlpatterns = [
     path("", web.home, name="home"),
+    path("favicon.ico", web.favicon, name="favicon"),
     path("masuk/", accounts.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

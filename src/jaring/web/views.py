@@ -1,13 +1,56 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from jaring.access.permissions import can_edit_data
+from jaring.access.rules import OrgKind
 from jaring.access.scoping import jurisdiction_of
 from jaring.monitoring import summaries
 from jaring.monitoring.panel import programs_panel
 from jaring.regions import selectors
+
+
+def daily_tasks(user) -> list[dict]:
+    """A village operator's daily jobs, each one tap from the home page (its pages answer
+    the rest): register people, see whose protection ends, record money, report a death."""
+    organization = getattr(user, "organization", None)
+    if organization is None or organization.kind != OrgKind.VILLAGE or not can_edit_data(user):
+        return []
+    return [
+        {
+            "key": "register",
+            "icon": "person-plus",
+            "label": _("Daftarkan warga"),
+            "hint": _("Unggah daftar warga (XLSX atau CSV)"),
+            "url": reverse("import_start"),
+        },
+        {
+            "key": "lapsing",
+            "icon": "hourglass-split",
+            "label": _("Yang berakhir bulan ini"),
+            "hint": _("Masa bayar berakhir dalam 30 hari"),
+            "url": reverse("protection_alerts") + "?jenis=berakhir",
+        },
+        {
+            "key": "money",
+            "icon": "cash-coin",
+            "label": _("Catat uang masuk dan bayar"),
+            "hint": _("Dana diterima desa, iuran dibayar ke BPJS"),
+            "url": reverse("transfer_create"),
+        },
+        {
+            "key": "death",
+            "icon": "journal-x",
+            "label": _("Laporkan kematian"),
+            "hint": _("Ajukan klaim jaminan kematian"),
+            "url": reverse("claim_report"),
+        },
+    ]
 
 
 @login_required
@@ -15,7 +58,13 @@ def home(request):
     """The landing page for one's jurisdiction: where am I, and what lies beneath."""
     roots = list(selectors.jurisdiction_roots(request.user))
     jurisdiction = jurisdiction_of(request.user)
-    context = {"roots": roots, "breadcrumb": [], "focus": None, "children": roots}
+    context = {
+        "roots": roots,
+        "breadcrumb": [],
+        "focus": None,
+        "children": roots,
+        "tasks": daily_tasks(request.user),
+    }
     if len(roots) == 1 and not jurisdiction.unrestricted:
         focus = roots[0]
         context.update(
@@ -27,6 +76,12 @@ def home(request):
         request.user, context["focus"], timezone.localdate(), refreshed=summaries.refresh_if_stale()
     )
     return render(request, "web/home.html", context)
+
+
+def favicon(request):
+    """``/favicon.ico``, which browsers and bookmarks ask for before reading the page: the SVG
+    icon under its hashed, long-cached name."""
+    return redirect(static("jaring/favicon.svg"), permanent=True)
 
 
 def forbidden(request, exception=None):
