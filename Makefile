@@ -8,12 +8,12 @@ BIN    := $(VENV)/bin
 JARING := $(BIN)/jaring
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: install demo serve test lint format bench clean
+.PHONY: install demo serve test lint format messages bench clean
 
 install: $(VENV)/.installed var/vendor/.installed
 
 $(VENV)/.installed: pyproject.toml
-	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null || { echo "Python 3.11 is required (found: $(PYTHON))"; exit 1; }
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11)' 2>/dev/null || { echo "Python 3.11 or newer is required (found: $(PYTHON))"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -48,6 +48,12 @@ lint: install
 format: install
 	$(BIN)/ruff format src tests bench scripts
 	$(BIN)/ruff check --fix src tests bench scripts
+
+# The English catalogue: extract (N_ included), then compile after translating. Needs GNU gettext.
+messages: install
+	@command -v xgettext >/dev/null || { echo "GNU gettext is required: apt-get install gettext"; exit 1; }
+	$(JARING) makemessages --locale en
+	$(JARING) compilemessages --locale en
 
 bench: install
 	$(BIN)/python bench/load_regions.py

@@ -9,10 +9,12 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from jaring.accounts.services import user_create
 from jaring.claims import services
+from jaring.claims.forms import PayForm
 from jaring.claims.models import BenefitRule, Claim, ClaimStatus
 
 from . import claims_world as w
@@ -101,6 +103,14 @@ def test_village_officer_reports_a_death_and_bpjs_verifies_and_pays_it(world, de
     page = bpjs.get(f"/klaim/{claim.pk}/").content.decode()
     assert "Manfaat yang ditetapkan" in page
     assert "Pengembalian iuran kepada pemberi dana" in page and "Rp100.800" in page  # 6 x 16,800
+    # The payment form starts from the verified benefit and today's date.
+    pay_form = PayForm(claim=claim)
+    assert pay_form["amount"].value() == claim.quote_total == 42_000_000
+    assert pay_form["paid_on"].value() == timezone.localdate()
+    assert (
+        'name="amount" id="id_amount" value="42000000"'
+        in bpjs.get(f"/klaim/{claim.pk}/bayar/").content.decode()
+    )
     wrong = bpjs.post(
         f"/klaim/{claim.pk}/bayar/",
         {"paid_on": "2025-06-27", "amount": "40000000", "recipient_heir": claim.heirs.get().pk},

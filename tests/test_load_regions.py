@@ -1,9 +1,11 @@
 import csv
 import json
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from jaring.audit.models import AuditEvent
 from jaring.regions.models import Region
@@ -121,3 +123,18 @@ def test_orphan_rows_are_refused_before_anything_is_written(tmp_path):
     with pytest.raises(CommandError, match="region_orphan"):
         call_command("load_regions", "--source", str(tmp_path / "bad"))
     assert Region.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_the_summary_is_printed_with_indonesian_thousands_or_in_the_language_set():
+    out = StringIO()
+    call_command("load_regions", stdout=out)
+    text = out.getvalue()
+    assert "38 provinsi, 514 kabupaten/kota, 7.285 kecamatan, 83.762 desa/kelurahan." in text
+    assert re.search(r"\d\.\d{3} dibuat, 0 diperbarui, \d+\.\d{3} tidak berubah \(\d+,\d detik\)", text)
+    assert "7,285" not in text
+    again = StringIO()
+    with translation.override("en"):
+        call_command("load_regions", stdout=again)
+    assert "7,285 kecamatan, 83,762 desa/kelurahan." in again.getvalue()
+    assert "Tidak ada perubahan: 91,599 wilayah sudah mutakhir" in again.getvalue()

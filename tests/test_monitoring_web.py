@@ -229,3 +229,28 @@ def test_api_coverage_is_the_cli_json(figures, demo):
     assert "notes" not in data and [c["region"] for c in data["children"]] == ["1504", "1571"]
     assert client.get("/api/v1/coverage?region=17").status_code == 404
     assert demo.client("csr.viewer").get("/api/v1/coverage").json()["code"] == "region_required"
+
+
+def test_breadcrumb_names_regions_above_the_jurisdiction_without_linking_them(figures, demo):
+    client = demo.client("batanghari.operator")
+    html = client.get("/monev/?wilayah=15.04&tanggal=2024-08-12").content.decode()
+    crumbs = html[html.index('data-testid="coverage-breadcrumb"') : html.index("</ol>")]
+    assert re.search(r'<li class="breadcrumb-item">Jambi</li>', crumbs)  # the province, as text
+    links = re.findall(r'href="([^"]*)"', crumbs)
+    assert links and not any("wilayah=15&" in link for link in links)
+    for link in links:
+        target = link.replace("&amp;", "&")
+        assert client.get(target if target.startswith("/") else "/monev/" + target).status_code == 200
+    # the province officer still climbs back to the province
+    html = demo.client("jambi.viewer").get("/monev/?wilayah=15.04&tanggal=2024-08-12").content.decode()
+    assert "?wilayah=15&amp;tanggal=2024-08-12" in html
+
+
+def test_region_page_breadcrumb_links_only_regions_the_officer_may_open(demo):
+    client = demo.client("desa.operator")  # Sengkati Gedang only
+    html = client.get("/wilayah/1504012003/").content.decode()
+    crumbs = html[html.index('data-testid="breadcrumb"') : html.index("</ol>")]
+    assert "Jambi" in crumbs and "Batanghari" in crumbs  # named above the village
+    links = re.findall(r'href="([^"]*)"', crumbs)
+    assert links == ["/"]  # only home: the district, regency and province would be 404s
+    assert all(client.get(link).status_code == 200 for link in links)

@@ -141,21 +141,22 @@ def test_transfer_form_posts_and_refuses_a_duplicate_reference(demo):
     assert workbook["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
-def test_transfer_forms_prefill_today_as_an_iso_date_the_browser_accepts(demo):
-    # <input type="date"> takes yyyy-mm-dd only; "3 Des. 2026" (the Indonesian format) is
-    # thrown away by the browser and the officer sees an empty date.
+def test_transfer_forms_prefill_today_day_first(demo):
+    # The date reads dd/mm/yyyy as officers write it (jaring.formats), not "3 Des. 2026"
+    # (Django's Indonesian format), which the field could not read back.
     program = bkbk(demo)
     transfer = post(program, "to_regency", "1504", 5_000_000, "SP2D/001")
     client = demo.client("jambi.operator")
-    today = timezone.localdate().isoformat()
+    today = timezone.localdate().strftime("%d/%m/%Y")
     correction = client.get(f"/dana/transfer/{transfer.pk}/koreksi/").content.decode()
     assert _date_value(correction, "on") == today
     assert _date_value(client.get("/dana/transfer/baru/").content.decode(), "transferred_on") == today
 
 
 def _date_value(html: str, name: str) -> str:
-    """The value of the page's date input called ``name``."""
-    (tag,) = re.findall(rf'<input[^>]*type="date"[^>]*name="{name}"[^>]*>', html)
+    """The value of the page's date input called ``name`` (a day-first text input)."""
+    (tag,) = re.findall(rf'<input[^>]*name="{name}"[^>]*>', html)
+    assert 'placeholder="hh/bb/tttt"' in tag and 'inputmode="numeric"' in tag, tag
     return re.search(r'value="([^"]*)"', tag).group(1)
 
 

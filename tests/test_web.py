@@ -200,9 +200,11 @@ def test_admin_resets_a_users_password_from_the_web(demo):
     assert demo.user("jambi.viewer").check_password("Reset-Oleh-Admin-1")
 
 
-def test_every_date_input_of_every_form_renders_an_iso_date():
-    """A browser's <input type="date"> takes yyyy-mm-dd only: an Indonesian "3 Des. 2026"
-    would leave the field empty. Every form of every app, checked field by field."""
+def test_every_date_input_of_every_form_shows_and_reads_day_first():
+    """Every date field of every app's forms shows its date as dd/mm/yyyy in either
+    language (a text input with the hh/bb/tttt placeholder: a browser's own date input
+    would follow the browser's locale), reads dd/mm/yyyy first in either language (so
+    02/01/2026 is 2 January in English too) and still reads ISO yyyy-mm-dd."""
     import importlib
     import inspect
     from datetime import date
@@ -212,6 +214,7 @@ def test_every_date_input_of_every_form_renders_an_iso_date():
     from django.utils import translation
 
     import jaring
+    from jaring.widgets import DateInput
 
     checked = []
     for module_file in sorted(Path(jaring.__file__).parent.glob("*/forms.py")):
@@ -220,10 +223,16 @@ def test_every_date_input_of_every_form_renders_an_iso_date():
             if not issubclass(form, forms.BaseForm) or form.__module__ != module.__name__:
                 continue
             for field_name, field in form.base_fields.items():
-                if getattr(field.widget, "input_type", "") != "date":
+                if not isinstance(field, forms.DateField):
                     continue
-                with translation.override("id"):
-                    html = field.widget.render(field_name, date(2026, 12, 3))
-                assert 'value="2026-12-03"' in html, (module.__name__, name, field_name, html)
+                where = (module.__name__, name, field_name)
+                assert isinstance(field.widget, DateInput), where
+                for language, placeholder in (("id", "hh/bb/tttt"), ("en", "dd/mm/yyyy")):
+                    with translation.override(language):
+                        html = field.widget.render(field_name, date(2026, 12, 3))
+                        assert 'value="03/12/2026"' in html and 'type="text"' in html, (*where, html)
+                        assert f'placeholder="{placeholder}"' in html, (*where, html)
+                        assert field.clean("02/01/2026") == date(2026, 1, 2), where
+                        assert field.clean("2026-01-02") == date(2026, 1, 2), where
                 checked.append((name, field_name))
     assert ("ReverseForm", "on") in checked and len(checked) > 20

@@ -98,6 +98,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "jaring.web.context_processors.shell",
             ],
+            # number, percent, rupiah, day, date_input on every page (jaring.formats)
+            "builtins": ["jaring.web.templatetags.jaring_format"],
         },
     },
 ]
@@ -192,6 +194,8 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Date fields read dd/mm/yyyy first in both languages, then ISO (jaring.formats).
+FORMAT_MODULE_PATH = ["jaring.formats.locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
@@ -236,6 +240,20 @@ JARING_PAGE_SIZE = 50
 JARING_IDLE_MONEY_DAYS = env.int("JARING_IDLE_MONEY_DAYS", default=30)
 # The alert inbox queues a new sweep when the last one is older than this.
 JARING_ALERTS_MAX_AGE_MINUTES = env.int("JARING_ALERTS_MAX_AGE_MINUTES", default=60)
+# Where officers open Jaring: the links in e-mails (`jaring send_digests`) start with it.
+JARING_BASE_URL = env.str("JARING_BASE_URL", default="http://127.0.0.1:8000")
+
+# Outgoing mail (the alert digests). The console backend prints each message; set
+# EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and EMAIL_HOST... to send.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # seconds; a silent server must not hang a run
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Jaring <jaring@localhost>")
 # Dashboards queue a rebuild of the protection summary when it is older than this.
 JARING_SUMMARY_MAX_AGE_MINUTES = env.int("JARING_SUMMARY_MAX_AGE_MINUTES", default=30)
 # Whether an event during arrears (1 to 3 unpaid months) is covered by a claim: DOMAIN.md s.4

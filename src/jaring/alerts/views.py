@@ -55,14 +55,14 @@ def alert_inbox(request):
         "alerts/inbox.html",
         {
             "page": page,
-            "rows": [(a, kind_label(a.kind)) for a in page.object_list],
+            "rows": [(a, _(kind_label(a.kind))) for a in page.object_list],
             "querystring": querystring_without_page(request),
             "status": status,
             "statuses": STATUS_CHOICES,
             "kind": kind,
-            "kinds": [
-                (k, s.label, counts.get(k, 0)) for k, s in sorted(SOURCES.items(), key=lambda i: i[1].label)
-            ],
+            "kinds": sorted(
+                ((k, _(s.label), counts.get(k, 0)) for k, s in SOURCES.items()), key=lambda i: i[1]
+            ),
             "region": get.get("wilayah", ""),
             "last_refresh": selectors.last_refresh(),
             "can_edit": can_edit_data(request.user),

@@ -12,6 +12,7 @@ from jaring import codes
 from jaring.alerts.models import Severity
 from jaring.alerts.sources import Draft, source
 from jaring.billing.selectors import deceased_billed, ending_counts_by_village
+from jaring.i18n import N_
 from jaring.regions.models import Region
 
 
@@ -23,7 +24,7 @@ def list_url(kind: str, village: str) -> str:
     return reverse("protection_alerts") + "?" + urlencode({"jenis": kind, "wilayah": codes.dotted(village)})
 
 
-@source("protection_ending", "Masa iuran terbayar segera berakhir")
+@source("protection_ending", N_("Masa iuran terbayar segera berakhir"))
 def protection_ending(today: date) -> Iterator[Draft]:
     """Villages with people whose paid period ends within 30 days: pay the next
     period before they fall into arrears."""
@@ -35,13 +36,13 @@ def protection_ending(today: date) -> Iterator[Draft]:
             region_code=village,
             severity=Severity.WARNING,
             title=f"{people} peserta di {names.get(village, village)}: iuran terbayar berakhir dalam 30 hari",
-            detail="Bayarkan iuran periode berikutnya agar perlindungan tidak terputus.",
+            detail=N_("Bayarkan iuran periode berikutnya agar perlindungan tidak terputus."),
             url=list_url("berakhir", village),
             count=people,
         )
 
 
-@source("deceased_billed", "Peserta meninggal masih ditagih")
+@source("deceased_billed", N_("Peserta meninggal masih ditagih"))
 def deceased_still_billed(today: date) -> Iterator[Draft]:
     """Villages where a standing bill still charges people for months after their death."""
     rows = list(deceased_billed(today))
@@ -53,7 +54,7 @@ def deceased_still_billed(today: date) -> Iterator[Draft]:
             region_code=village,
             severity=Severity.DANGER,
             title=f"{row['people']} peserta meninggal di {names.get(village, village)} masih ditagih",
-            detail=(
+            detail=N_(
                 "Terbitkan koreksi tagihan tanpa bulan setelah kematian; "
                 "iuran yang sudah dibayar dikembalikan."
             ),

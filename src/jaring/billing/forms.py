@@ -2,7 +2,9 @@ import re
 from datetime import date
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from jaring.billing.models import BILL_MONTHS
 from jaring.programs.models import Program
@@ -10,6 +12,13 @@ from jaring.widgets import DateInput
 
 DATE = DateInput()
 MONTH = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
+
+
+def _months(n: int) -> str:
+    return ngettext("%(n)s bulan", "%(n)s bulan", n) % {"n": n}
+
+
+months_label = lazy(_months, str)  # in the language of the page, not of the import
 
 
 class MonthField(forms.CharField):
@@ -32,7 +41,7 @@ class BillForm(forms.Form):
     first_month = MonthField(label=_("Bulan pertama"))
     months = forms.TypedChoiceField(
         label=_("Masa tagihan"),
-        choices=[(m, _("%(n)s bulan") % {"n": m}) for m in BILL_MONTHS],
+        choices=[(m, months_label(m)) for m in BILL_MONTHS],
         coerce=int,
         initial=1,
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
 
+from jaring import formats
 from jaring.access.scoping import reader_of
 from jaring.billing import payment_rows
 from jaring.billing.selectors import bills_visible_to
@@ -91,7 +92,8 @@ def _parsed(path: Path, result: PaymentImport) -> Iterator[payment_rows.PaymentR
                     number,
                     "",
                     "file_too_large",
-                    f"Paling banyak {ROWS_MAX:,} baris per berkas; pecah berkasnya.",
+                    f"Paling banyak {formats.number(ROWS_MAX, formats.INDONESIAN)} baris per berkas; "
+                    "pecah berkasnya.",
                 )
             )
             return

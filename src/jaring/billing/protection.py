@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from jaring.i18n import N_
+
 LAPSE_AFTER_UNPAID_MONTHS = 3  # more than this many consecutive unpaid months ends the membership
 ARREARS_PAYABLE_MONTHS = 3  # a month may be paid at most this many months after it
 
@@ -38,12 +40,12 @@ class ProtectionStatus(StrEnum):
 
 
 STATUS_LABELS = {
-    ProtectionStatus.ACTIVE: "Terlindungi",
-    ProtectionStatus.ARREARS: "Menunggak",
-    ProtectionStatus.LAPSED: "Kepesertaan berhenti",
-    ProtectionStatus.DECEASED: "Meninggal",
-    ProtectionStatus.EXITED: "Keluar",
-    ProtectionStatus.NOT_COVERED: "Belum terlindungi",
+    ProtectionStatus.ACTIVE: N_("Terlindungi"),
+    ProtectionStatus.ARREARS: N_("Menunggak"),
+    ProtectionStatus.LAPSED: N_("Kepesertaan berhenti"),
+    ProtectionStatus.DECEASED: N_("Meninggal"),
+    ProtectionStatus.EXITED: N_("Keluar"),
+    ProtectionStatus.NOT_COVERED: N_("Belum terlindungi"),
 }
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jaring import codes
+from jaring import codes, formats
 from jaring.access.permissions import can_edit_data
 from jaring.audit.selectors import record_history
 from jaring.billing import rules, selectors, services, workbooks
@@ -30,9 +30,9 @@ from jaring.billing.imports import payments_import
 from jaring.billing.models import BillStatus, PaymentKind, RefundStatus
 from jaring.billing.protection import STATUS_LABELS, ProtectionStatus, month_index
 from jaring.errors import DomainError, add_domain_error
+from jaring.formats.active import rupiah
 from jaring.guards import require
 from jaring.paging import paginate, querystring_without_page
-from jaring.programs.rules import rupiah
 from jaring.programs.selectors import programs_visible_to
 from jaring.registry.selectors import mask_text, nik_for, participant_get, participants_visible_to
 from jaring.sheets.cells import compact
@@ -69,7 +69,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 def _date_param(request, name: str = "tanggal") -> date:
     raw = request.GET.get(name, "")
     try:
-        return date.fromisoformat(raw) if raw else timezone.localdate()
+        return formats.parse_date(raw) if raw else timezone.localdate()
     except ValueError:
         return timezone.localdate()
 
@@ -430,14 +430,14 @@ def protection(request):
             "on": on,
             "region": request.GET.get("wilayah", ""),
             "kind": kind,
-            "counts": [(s, STATUS_LABELS[s], counts[s]) for s in ProtectionStatus] if counts else None,
+            "counts": [(s, _(STATUS_LABELS[s]), counts[s]) for s in ProtectionStatus] if counts else None,
             "total": sum(counts.values()) if counts else 0,
             "person": person,
             "nik": request.GET.get("nik", ""),
             "rows": [(r, nik_for(request.user, r.participant.nik)) for r in rows],
             "next_after": next_after,
             "query": params.urlencode(),
-            "statuses": [(s, STATUS_LABELS[ProtectionStatus(s)]) for s in selectors.LISTED_STATUSES],
+            "statuses": [(s, _(STATUS_LABELS[ProtectionStatus(s)])) for s in selectors.LISTED_STATUSES],
         },
     )
 

@@ -31,7 +31,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from jaring import formats
 from jaring.errors import DomainError, InvalidInput
+from jaring.i18n import N_
 
 # Kinds of claim (jaring.claims.models.ClaimKind uses the same values).
 JKM = "jkm"
@@ -41,11 +43,11 @@ JKK_TOTAL_DISABILITY = "jkk_total_disability"
 JKK_PARTIAL_DISABILITY = "jkk_partial_disability"
 KINDS = (JKM, JKK_DEATH, JKK_INJURY, JKK_TOTAL_DISABILITY, JKK_PARTIAL_DISABILITY)
 KIND_LABELS = {
-    JKM: "Kematian (JKM)",
-    JKK_DEATH: "Meninggal karena kecelakaan kerja (JKK)",
-    JKK_INJURY: "Kecelakaan kerja: perawatan dan tidak mampu bekerja (JKK)",
-    JKK_TOTAL_DISABILITY: "Cacat total tetap karena kecelakaan kerja (JKK)",
-    JKK_PARTIAL_DISABILITY: "Cacat sebagian karena kecelakaan kerja (JKK)",
+    JKM: N_("Kematian (JKM)"),
+    JKK_DEATH: N_("Meninggal karena kecelakaan kerja (JKK)"),
+    JKK_INJURY: N_("Kecelakaan kerja: perawatan dan tidak mampu bekerja (JKK)"),
+    JKK_TOTAL_DISABILITY: N_("Cacat total tetap karena kecelakaan kerja (JKK)"),
+    JKK_PARTIAL_DISABILITY: N_("Cacat sebagian karena kecelakaan kerja (JKK)"),
 }
 DEATH_KINDS = frozenset({JKM, JKK_DEATH})
 
@@ -66,27 +68,28 @@ DISABILITY = "disability"
 INCAPACITY = "temporary_incapacity"
 INCAPACITY_REDUCED = "temporary_incapacity_reduced"
 COMPONENT_LABELS = {
-    LUMP_SUM: "Santunan kematian sekaligus",
-    DEATH_BENEFIT: "Santunan kematian karena kecelakaan kerja",
-    DISABILITY: "Santunan cacat",
-    INCAPACITY: "Santunan sementara tidak mampu bekerja (100%)",
-    INCAPACITY_REDUCED: "Santunan sementara tidak mampu bekerja (50%)",
-    PERIODIC: "Santunan berkala (24 bulan, dibayar sekaligus)",
-    FUNERAL: "Biaya pemakaman",
-    SCHOLARSHIP: "Beasiswa pendidikan anak",
+    LUMP_SUM: N_("Santunan kematian sekaligus"),
+    DEATH_BENEFIT: N_("Santunan kematian karena kecelakaan kerja"),
+    DISABILITY: N_("Santunan cacat"),
+    INCAPACITY: N_("Santunan sementara tidak mampu bekerja (100%)"),
+    INCAPACITY_REDUCED: N_("Santunan sementara tidak mampu bekerja (50%)"),
+    PERIODIC: N_("Santunan berkala (24 bulan, dibayar sekaligus)"),
+    FUNERAL: N_("Biaya pemakaman"),
+    SCHOLARSHIP: N_("Beasiswa pendidikan anak"),
 }
 COMPONENTS = tuple(COMPONENT_LABELS)
+CHILD_LINE = N_("%(benefit)s (anak ke-%(n)s)")  # a scholarship line: one per child
 
 # School levels of the scholarship schedule, in order; a child not yet at school
 # (NOT_IN_SCHOOL) is entitled from the first level on but paid nothing yet.
 NOT_IN_SCHOOL = "BELUM"
 LEVEL_LABELS = {
-    NOT_IN_SCHOOL: "Belum sekolah",
-    "TK": "TK/PAUD",
-    "SD": "SD/sederajat",
-    "SMP": "SMP/sederajat",
-    "SMA": "SMA/SMK/sederajat",
-    "S1": "Perguruan tinggi (S1) atau pelatihan",
+    NOT_IN_SCHOOL: N_("Belum sekolah"),
+    "TK": N_("TK/PAUD"),
+    "SD": N_("SD/sederajat"),
+    "SMP": N_("SMP/sederajat"),
+    "SMA": N_("SMA/SMK/sederajat"),
+    "S1": N_("Perguruan tinggi (S1) atau pelatihan"),
 }
 SCHOLARSHIP_AGE_LIMIT = 23
 PERCENT = 100
@@ -103,14 +106,14 @@ class BenefitRuleAmbiguous(DomainError):
     http_status = 422
 
 
-def _ddmmyyyy(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+def _multiple(income_percent: int | None) -> str:
+    """A percentage of income as a multiple: 4800 -> "48", 50 -> "0,5"."""
+    return formats.number((Decimal(income_percent or 0) / PERCENT).normalize(), formats.INDONESIAN, None)
 
 
 def rupiah(amount: int) -> str:
-    """Whole rupiah as officers write it: 42000000 -> Rp42.000.000."""
-    digits = f"{abs(int(amount)):,}".replace(",", ".")
-    return f"-Rp{digits}" if amount < 0 else f"Rp{digits}"
+    """Whole rupiah in Indonesian (``jaring.formats``): 42000000 -> Rp42.000.000."""
+    return formats.rupiah(amount, formats.INDONESIAN)
 
 
 @dataclass(frozen=True)
@@ -140,10 +143,10 @@ class BenefitRule:
         return self.kind == other.kind and self.component == other.component and starts <= ends
 
     def describe(self) -> str:
-        until = _ddmmyyyy(self.effective_to) if self.effective_to else "seterusnya"
+        until = formats.date(self.effective_to) if self.effective_to else "seterusnya"
         kind = KIND_LABELS.get(self.kind, self.kind)
         component = COMPONENT_LABELS.get(self.component, self.component)
-        return f"{kind}: {component} ({_ddmmyyyy(self.effective_from)} - {until})"
+        return f"{kind}: {component} ({formats.date(self.effective_from)} - {until})"
 
 
 @dataclass(frozen=True)
@@ -187,7 +190,10 @@ class Line:
     @property
     def label(self) -> str:
         if self.component.startswith(f"{SCHOLARSHIP}_child_"):
-            return f"{COMPONENT_LABELS[SCHOLARSHIP]} (anak ke-{self.component.rsplit('_', 1)[1]})"
+            return CHILD_LINE % {
+                "benefit": COMPONENT_LABELS[SCHOLARSHIP],
+                "n": self.component.rsplit("_", 1)[1],
+            }
         return COMPONENT_LABELS.get(self.component, self.component)
 
 
@@ -341,14 +347,14 @@ def rules_for(rules: Iterable[BenefitRule], *, kind: str, on: date) -> list[Bene
         if len(same) > 1:
             raise BenefitRuleAmbiguous(
                 f"Lebih dari satu aturan {COMPONENT_LABELS.get(component, component)} untuk "
-                f"{KIND_LABELS[kind]} berlaku pada {_ddmmyyyy(on)}: "
+                f"{KIND_LABELS[kind]} berlaku pada {formats.date(on)}: "
                 + "; ".join(r.describe() for r in same)
                 + ". Admin platform perlu mengakhiri salah satunya.",
                 field="event_date",
             )
     if not found:
         raise BenefitRuleMissing(
-            f"Belum ada aturan manfaat {KIND_LABELS[kind]} yang berlaku pada {_ddmmyyyy(on)}. "
+            f"Belum ada aturan manfaat {KIND_LABELS[kind]} yang berlaku pada {formats.date(on)}. "
             "Admin platform menambahkannya di Klaim > Aturan manfaat.",
             field="event_date",
         )
@@ -362,13 +368,13 @@ def levels_for(levels: Iterable[ScholarshipLevel], *, on: date) -> list[Scholars
         if level.level in seen:
             raise BenefitRuleAmbiguous(
                 f"Lebih dari satu jadwal beasiswa {LEVEL_LABELS.get(level.level, level.level)} berlaku "
-                f"pada {_ddmmyyyy(on)}. Admin platform perlu mengakhiri salah satunya.",
+                f"pada {formats.date(on)}. Admin platform perlu mengakhiri salah satunya.",
                 field="event_date",
             )
         seen[level.level] = level
     if not found:
         raise BenefitRuleMissing(
-            f"Belum ada jadwal beasiswa yang berlaku pada {_ddmmyyyy(on)}.", field="event_date"
+            f"Belum ada jadwal beasiswa yang berlaku pada {formats.date(on)}.", field="event_date"
         )
     return sorted(found, key=lambda lv: lv.order)
 
@@ -544,15 +550,15 @@ def quote_benefit(
             )
         elif rule.calculation == INCOME_MULTIPLE:
             value = times_income(income, rule.income_percent or 0)
-            detail = f"{Decimal(rule.income_percent or 0) / PERCENT:g} x {rupiah(income)}"
+            detail = f"{_multiple(rule.income_percent)} x {rupiah(income)}"
             if rule.minimum is not None and value < rule.minimum:
                 value = rule.minimum
                 detail += f", paling sedikit {rupiah(rule.minimum)}"
             lines.append(Line(rule.component, value, rule.id, rule.basis, detail))
         elif rule.calculation == DISABILITY_SCALED:
             value = disability_share(income, rule.income_percent or 0, disability)
-            shown = f"{disability.normalize():f}".replace(".", ",")
-            detail = f"{shown}% x {Decimal(rule.income_percent or 0) / PERCENT:g} x {rupiah(income)}"
+            shown = formats.percent(disability.normalize(), formats.INDONESIAN, None)
+            detail = f"{shown} x {_multiple(rule.income_percent)} x {rupiah(income)}"
             lines.append(Line(rule.component, value, rule.id, rule.basis, detail))
         elif rule.calculation == PER_MONTH:
             first = rule.months_from or 1
@@ -580,8 +586,10 @@ def quote_benefit(
         notes += more_notes
     if kind == JKK_INJURY:
         notes.append(
-            "Biaya perawatan dan pengobatan dibayar BPJS Ketenagakerjaan langsung ke fasilitas "
-            "kesehatan tanpa batas biaya; tidak termasuk dalam jumlah ini."
+            N_(
+                "Biaya perawatan dan pengobatan dibayar BPJS Ketenagakerjaan langsung ke fasilitas "
+                "kesehatan tanpa batas biaya; tidak termasuk dalam jumlah ini."
+            )
         )
     return BenefitQuote(
         kind=kind,

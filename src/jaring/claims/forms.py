@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jaring.claims.models import (
@@ -215,6 +216,9 @@ class PayForm(forms.Form):
 
     def __init__(self, *args, claim, **kwargs):
         super().__init__(*args, **kwargs)
+        # The amount must equal the benefit fixed at verification: start from it, and today.
+        self.fields["amount"].initial = claim.quote_total
+        self.fields["paid_on"].initial = timezone.localdate
         if claim.is_death:
             self.fields["recipient_heir"].queryset = claim.heirs.all()
             for name in ("recipient_name", "recipient_bank", "recipient_account"):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jaring import formats
 from jaring.audit.selectors import record_history
 from jaring.claims import permissions, selectors, services, workbooks
 from jaring.claims.forms import (
@@ -48,7 +49,7 @@ SORT_CHOICES = [
 
 def _date(raw: str) -> date | None:
     try:
-        return date.fromisoformat(raw) if raw else None
+        return formats.parse_date(raw) if raw else None
     except ValueError:
         return None
 
@@ -168,7 +169,7 @@ def _claim_context(request, claim) -> dict:
         "quote_error": quote_error,
         "refund": selectors.refund_of(claim),
         "recipient_account": selectors.account_for(user, claim.recipient_account),
-        "protection_label": PROTECTION_LABELS.get(claim.protection_status, claim.protection_status),
+        "protection_label": _(PROTECTION_LABELS.get(claim.protection_status, claim.protection_status)),
         "can_edit": permissions.can_report(user) and claim.is_open,
         "can_decide": permissions.can_decide(user),
         "can_read_documents": permissions.can_read_documents(user),

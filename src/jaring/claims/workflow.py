@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from jaring import formats
 from jaring.claims.benefits import (
     DEATH_KINDS,
     JKK_DEATH,
@@ -26,6 +27,7 @@ from jaring.claims.benefits import (
     KINDS,
 )
 from jaring.errors import Conflict, DomainError, InvalidInput
+from jaring.i18n import N_
 
 REPORTED = "reported"
 DOCUMENTS_COMPLETE = "documents_complete"
@@ -33,11 +35,11 @@ VERIFIED = "verified"
 PAID = "paid"
 REJECTED = "rejected"
 STATUS_LABELS = {
-    REPORTED: "Dilaporkan",
-    DOCUMENTS_COMPLETE: "Dokumen lengkap",
-    VERIFIED: "Diverifikasi",
-    PAID: "Dibayar",
-    REJECTED: "Ditolak",
+    REPORTED: N_("Dilaporkan"),
+    DOCUMENTS_COMPLETE: N_("Dokumen lengkap"),
+    VERIFIED: N_("Diverifikasi"),
+    PAID: N_("Dibayar"),
+    REJECTED: N_("Ditolak"),
 }
 TRANSITIONS: dict[str, frozenset[str]] = {
     REPORTED: frozenset({DOCUMENTS_COMPLETE, REJECTED}),
@@ -60,16 +62,16 @@ DISABILITY_STATEMENT = "disability_statement"
 SCHOOL_CERTIFICATE = "school_certificate"
 OTHER = "other"
 DOCUMENT_LABELS = {
-    DEATH_CERTIFICATE: "Akta/surat keterangan kematian",
-    FAMILY_CARD: "Kartu keluarga",
-    HEIR_STATEMENT: "Surat keterangan ahli waris",
-    ID_CARD: "KTP peserta dan ahli waris",
-    BANK_BOOK: "Buku tabungan penerima",
-    ACCIDENT_REPORT: "Laporan kecelakaan kerja (tahap I dan II)",
-    MEDICAL_REPORT: "Surat keterangan dokter/rumah sakit",
-    DISABILITY_STATEMENT: "Surat keterangan dokter tentang cacat",
-    SCHOOL_CERTIFICATE: "Surat keterangan sekolah anak",
-    OTHER: "Dokumen lain",
+    DEATH_CERTIFICATE: N_("Akta/surat keterangan kematian"),
+    FAMILY_CARD: N_("Kartu keluarga"),
+    HEIR_STATEMENT: N_("Surat keterangan ahli waris"),
+    ID_CARD: N_("KTP peserta dan ahli waris"),
+    BANK_BOOK: N_("Buku tabungan penerima"),
+    ACCIDENT_REPORT: N_("Laporan kecelakaan kerja (tahap I dan II)"),
+    MEDICAL_REPORT: N_("Surat keterangan dokter/rumah sakit"),
+    DISABILITY_STATEMENT: N_("Surat keterangan dokter tentang cacat"),
+    SCHOOL_CERTIFICATE: N_("Surat keterangan sekolah anak"),
+    OTHER: N_("Dokumen lain"),
 }
 REQUIRED_DOCUMENTS: dict[str, tuple[str, ...]] = {
     JKM: (DEATH_CERTIFICATE, FAMILY_CARD, HEIR_STATEMENT, ID_CARD, BANK_BOOK),
@@ -89,12 +91,12 @@ ACTIVE, ARREARS, LAPSED, DECEASED, EXITED, NOT_COVERED = (
     "not_covered",
 )
 PROTECTION_LABELS = {
-    ACTIVE: "aktif",
-    ARREARS: "menunggak",
-    LAPSED: "kepesertaan berakhir (menunggak lebih dari 3 bulan)",
-    DECEASED: "meninggal",
-    EXITED: "keluar",
-    NOT_COVERED: "tidak terdaftar dalam program",
+    ACTIVE: N_("aktif"),
+    ARREARS: N_("menunggak"),
+    LAPSED: N_("kepesertaan berakhir (menunggak lebih dari 3 bulan)"),
+    DECEASED: N_("meninggal"),
+    EXITED: N_("keluar"),
+    NOT_COVERED: N_("tidak terdaftar dalam program"),
 }
 JKK_CLAIM_YEARS = 5  # DOMAIN.md s.5: JKK claims expire 5 years after the accident
 
@@ -107,10 +109,6 @@ class TransitionRefused(DomainError):
 class NotProtected(DomainError):
     code = "not_protected"
     http_status = 422
-
-
-def _ddmmyyyy(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def check_transition(current: str, new: str) -> None:
@@ -157,7 +155,7 @@ def check_event(facts: EventFacts) -> None:
         raise InvalidInput(f"Jenis klaim '{kind}' tidak dikenal.", code="kind_unknown", field="kind")
     if on > facts.today:
         raise InvalidInput(
-            f"Tanggal kejadian {_ddmmyyyy(on)} belum terjadi (hari ini {_ddmmyyyy(facts.today)}).",
+            f"Tanggal kejadian {formats.date(on)} belum terjadi (hari ini {formats.date(facts.today)}).",
             code="event_in_future",
             field="event_date",
         )
@@ -170,14 +168,14 @@ def check_event(facts: EventFacts) -> None:
         )
     if on < facts.first_enrolment:
         raise NotProtected(
-            f"Tanggal kejadian {_ddmmyyyy(on)} sebelum peserta pertama kali terdaftar "
-            f"({_ddmmyyyy(facts.first_enrolment)}).",
+            f"Tanggal kejadian {formats.date(on)} sebelum peserta pertama kali terdaftar "
+            f"({formats.date(facts.first_enrolment)}).",
             code="event_before_enrolment",
             field="event_date",
         )
     if kind != JKM and facts.today > _years_later(on, JKK_CLAIM_YEARS):
         raise InvalidInput(
-            f"Klaim JKK kedaluwarsa: kecelakaan {_ddmmyyyy(on)} lebih dari {JKK_CLAIM_YEARS} tahun lalu.",
+            f"Klaim JKK kedaluwarsa: kecelakaan {formats.date(on)} lebih dari {JKK_CLAIM_YEARS} tahun lalu.",
             code="claim_expired",
             field="event_date",
         )
@@ -186,7 +184,7 @@ def check_event(facts: EventFacts) -> None:
         recorded_first = on == facts.died_on and not facts.open_death_claim
         if kind in DEATH_KINDS and not recorded_first:
             raise Conflict(
-                f"Peserta sudah tercatat meninggal pada {_ddmmyyyy(facts.died_on)}"
+                f"Peserta sudah tercatat meninggal pada {formats.date(facts.died_on)}"
                 + (f" (klaim {facts.open_death_claim})" if facts.open_death_claim else "")
                 + "; klaim kematian baru tidak dapat dicatat.",
                 code="participant_deceased",
@@ -194,7 +192,8 @@ def check_event(facts: EventFacts) -> None:
             )
         if on > facts.died_on:
             raise InvalidInput(
-                f"Tanggal kejadian {_ddmmyyyy(on)} sesudah peserta meninggal ({_ddmmyyyy(facts.died_on)}).",
+                f"Tanggal kejadian {formats.date(on)} sesudah peserta meninggal "
+                f"({formats.date(facts.died_on)}).",
                 code="event_after_death",
                 field="event_date",
             )
@@ -206,7 +205,7 @@ def check_event(facts: EventFacts) -> None:
         )
     if facts.same_event_claim:
         raise Conflict(
-            f"Kejadian yang sama ({KIND_LABELS[kind]}, {_ddmmyyyy(on)}) sudah diklaim "
+            f"Kejadian yang sama ({KIND_LABELS[kind]}, {formats.date(on)}) sudah diklaim "
             f"({facts.same_event_claim}).",
             code="duplicate_claim",
             field="event_date",
@@ -214,14 +213,14 @@ def check_event(facts: EventFacts) -> None:
     status = facts.protection
     if status == ACTIVE or (status == ARREARS and facts.cover_arrears):
         return
-    paid = f"; iuran terbayar sampai {_ddmmyyyy(facts.paid_through)}" if facts.paid_through else ""
+    paid = f"; iuran terbayar sampai {formats.date(facts.paid_through)}" if facts.paid_through else ""
     rule = (
         " Kejadian dalam masa tunggakan tidak ditanggung menurut pengaturan sistem."
         if status == ARREARS
         else ""
     )
     raise NotProtected(
-        f"Peserta tidak terlindungi pada tanggal kejadian {_ddmmyyyy(on)}: status "
+        f"Peserta tidak terlindungi pada tanggal kejadian {formats.date(on)}: status "
         f"{PROTECTION_LABELS.get(status, status)}{paid}.{rule}",
         code="not_protected",
         field="event_date",

@@ -11,7 +11,7 @@ from jaring.contributions.vocab import Component, FundingSource, Package
 from jaring.registry.vocab import OCCUPATION_LABELS, Occupation
 from jaring.widgets import DateInput
 
-OCCUPATION_CHOICES = [(m.value, OCCUPATION_LABELS[m]) for m in Occupation]
+OCCUPATION_CHOICES = [(m.value, _(OCCUPATION_LABELS[m])) for m in Occupation]
 
 
 class RupiahField(forms.IntegerField):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from jaring import formats
 from jaring.errors import InvalidInput
 
 MONTHS_MAX = 12  # a budget is for one fiscal year
@@ -20,11 +21,8 @@ PER_VILLAGE = "per_village"
 
 
 def format_rupiah(amount: int | None) -> str:
-    """Whole rupiah as officers write it: 16212268800 -> Rp16.212.268.800, -8400 -> -Rp8.400."""
-    if amount is None:
-        return "\u2013"
-    digits = f"{abs(int(amount)):,}".replace(",", ".")
-    return f"-Rp{digits}" if amount < 0 else f"Rp{digits}"
+    """Whole rupiah in Indonesian (``jaring.formats``): 16212268800 -> Rp16.212.268.800."""
+    return formats.rupiah(amount, formats.INDONESIAN)
 
 
 def check_people(people: int) -> int:

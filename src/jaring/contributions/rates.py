@@ -21,7 +21,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
+from jaring import formats
 from jaring.errors import DomainError, InvalidInput
 
 # The same values as jaring.contributions.vocab (which imports Django).
@@ -52,10 +54,6 @@ def percent_of(amount: int, bp: int) -> int:
     if amount < 0 or bp < 0:
         raise ValueError("amount and basis points must not be negative")
     return (amount * bp + BASIS_POINTS // 2) // BASIS_POINTS
-
-
-def _ddmmyyyy(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 @dataclass(frozen=True)
@@ -100,11 +98,11 @@ class RateRule:
 
     def describe(self) -> str:
         if self.rate_bp is not None:
-            value = f"{self.rate_bp / 100:g}%"
+            value = formats.percent((Decimal(self.rate_bp) / 100).normalize(), formats.INDONESIAN, None)
         else:
-            value = f"Rp{self.amount:,}".replace(",", ".")
-        until = _ddmmyyyy(self.effective_to) if self.effective_to else "seterusnya"
-        return f"{COMPONENT_NAMES[self.component]} {value} ({_ddmmyyyy(self.effective_from)} - {until})"
+            value = formats.rupiah(self.amount, formats.INDONESIAN)
+        until = formats.date(self.effective_to) if self.effective_to else "seterusnya"
+        return f"{COMPONENT_NAMES[self.component]} {value} ({formats.date(self.effective_from)} - {until})"
 
 
 @dataclass(frozen=True)
@@ -184,7 +182,7 @@ def _the_rule(
     ]
     if len(found) > 1:
         raise RateAmbiguous(
-            f"Lebih dari satu aturan tarif {COMPONENT_NAMES[component]} berlaku pada {_ddmmyyyy(on)}: "
+            f"Lebih dari satu aturan tarif {COMPONENT_NAMES[component]} berlaku pada {formats.date(on)}: "
             + "; ".join(r.describe() for r in found)
             + ". Admin perlu mengakhiri salah satunya.",
             field="date",
@@ -222,7 +220,7 @@ def quote_monthly(
         if rule is None:
             raise RateMissing(
                 f"Belum ada tarif {COMPONENT_NAMES[component]} untuk paket {PACKAGE_NAMES[package]} "
-                f"(sumber dana {source}) pada {_ddmmyyyy(on)}. Admin platform atau admin provinsi "
+                f"(sumber dana {source}) pada {formats.date(on)}. Admin platform atau admin provinsi "
                 "menambahkannya di Anggaran > Tarif iuran.",
                 field="date",
             )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from jaring import codes, dated_rules
+from jaring import codes, dated_rules, formats
 from jaring.access.permissions import acts_as_platform, author, require_editor
 from jaring.access.scoping import jurisdiction_of, reader_of
 from jaring.audit.services import audit_record, diff, snapshot
@@ -289,7 +289,11 @@ def worker_counts_import(*, actor, path: Path) -> CountImportResult:
             if number > COUNT_ROWS_MAX + 1:
                 result.errors.append(
                     RowError(
-                        number, "", "file_too_large", f"Paling banyak {COUNT_ROWS_MAX:,} baris per berkas."
+                        number,
+                        "",
+                        "file_too_large",
+                        f"Paling banyak {formats.number(COUNT_ROWS_MAX, formats.INDONESIAN)} "
+                        "baris per berkas.",
                     )
                 )
                 break

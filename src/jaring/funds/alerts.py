@@ -13,13 +13,14 @@ from jaring.access.scoping import SYSTEM
 from jaring.alerts.models import Severity
 from jaring.alerts.sources import Draft, source
 from jaring.funds.selectors import idle_villages
+from jaring.i18n import N_
 from jaring.programs.models import Program
 from jaring.programs.rules import rupiah
 
 URGENT_IDLE_DAYS = 90
 
 
-@source("idle_money", "Dana mengendap di desa")
+@source("idle_money", N_("Dana mengendap di desa"))
 def idle_money(today: date) -> Iterator[Draft]:
     """A village holding program money longer than JARING_IDLE_MONEY_DAYS with no
     contribution paid since: one alert per program and village."""

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jaring import formats
+
 
 class Allocation(models.Model):
     """The part of a program's budget meant for a regency or a village. Allocations
@@ -25,7 +27,7 @@ class Allocation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.program.code} {self.region_id}: Rp{self.amount:,}"
+        return f"{self.program.code} {self.region_id}: {formats.rupiah(self.amount, formats.INDONESIAN)}"
 
 
 class TransferKind(models.TextChoices):

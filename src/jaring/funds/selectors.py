@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import Max, QuerySet, Sum
 from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
 
 from jaring.access.scoping import jurisdiction_of, region_subtree_q, scope_to_jurisdiction
 from jaring.funds.models import Allocation, Transfer, TransferKind, TransferTotal
@@ -18,11 +19,11 @@ from jaring.regions.models import Region
 
 STAGES = ("budget", "allocated", "to_regency", "to_village", "to_bpjs")
 STAGE_LABELS = {
-    "budget": "Pagu",
-    "allocated": "Dialokasikan",
-    "to_regency": "Sampai di kabupaten/kota",
-    "to_village": "Sampai di rekening desa",
-    "to_bpjs": "Dibayar ke BPJS",
+    "budget": _("Pagu"),
+    "allocated": _("Dialokasikan"),
+    "to_regency": _("Sampai di kabupaten/kota"),
+    "to_village": _("Sampai di rekening desa"),
+    "to_bpjs": _("Dibayar ke BPJS"),
 }
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from jaring import codes
+from jaring import codes, formats
 from jaring.access.permissions import acts_as_platform, author, can_edit_data
 from jaring.access.scoping import jurisdiction_of
 from jaring.accounts.models import OrgKind
@@ -137,8 +137,9 @@ def allocations_from_quotas(*, actor, program: Program) -> int:
     total = each * len(villages)
     if total > program.budget_ceiling:
         raise InvalidInput(
-            f"Kuota x {program.coverage_months} bulan x {rupiah(monthly)} untuk {len(villages):,} desa = "
-            f"{rupiah(total)}, melebihi pagu {rupiah(program.budget_ceiling)}.".replace(",", "."),
+            f"Kuota x {program.coverage_months} bulan x {rupiah(monthly)} untuk "
+            f"{formats.number(len(villages), formats.INDONESIAN)} desa = "
+            f"{rupiah(total)}, melebihi pagu {rupiah(program.budget_ceiling)}.",
             code="allocation_over_budget",
         )
     by_regency: dict[str, int] = defaultdict(int)

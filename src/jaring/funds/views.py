@@ -13,12 +13,12 @@ from jaring import codes
 from jaring.access.permissions import can_edit_data
 from jaring.access.scoping import region_subtree_q
 from jaring.errors import DomainError, add_domain_error
+from jaring.formats.active import rupiah
 from jaring.funds import selectors, services, workbooks
 from jaring.funds.forms import AllocationForm, ReverseForm, TransferForm
 from jaring.funds.models import TransferKind
 from jaring.guards import require
 from jaring.paging import paginate, querystring_without_page
-from jaring.programs.rules import rupiah
 from jaring.programs.selectors import program_get, programs_visible_to
 
 EDITORS_ONLY = gettext_lazy("Hanya operator dan admin yang dapat mencatat dana.")

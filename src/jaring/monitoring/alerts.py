@@ -10,11 +10,12 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from jaring import codes
+from jaring import codes, formats
 from jaring.alerts.models import Severity
 from jaring.alerts.sources import Draft, source
 from jaring.billing.alerts import list_url, names_of
 from jaring.billing.selectors import protection_counts_by_village
+from jaring.i18n import N_
 from jaring.monitoring.coverage import Figure, percent_text, target_for, trajectory_pct
 from jaring.monitoring.models import CoverageFigure, CoverageTarget, ProtectionSummary
 from jaring.monitoring.summaries import last_refresh
@@ -23,7 +24,7 @@ from jaring.regions.models import Region
 URGENT_POINTS = Decimal(5)  # behind the path by this many percentage points or more
 
 
-@source("coverage_behind", "Cakupan di bawah lintasan target")
+@source("coverage_behind", N_("Cakupan di bawah lintasan target"))
 def coverage_behind(today: date) -> Iterator[Draft]:
     """Provinces and regencies whose latest coverage lies below the straight path
     from the year's baseline to the year's target (own or inherited)."""
@@ -71,10 +72,10 @@ def coverage_behind(today: date) -> Iterator[Draft]:
 
 
 def _id(value: Decimal) -> str:
-    return f"{value:.2f}".replace(".", ",")
+    return formats.number(value, formats.INDONESIAN, 2)
 
 
-@source("protection_lapsed", "Perlindungan berhenti")
+@source("protection_lapsed", N_("Perlindungan berhenti"))
 def protection_lapsed(today: date) -> Iterator[Draft]:
     """Villages with people whose membership lapsed (more than 3 months unpaid), from
     the kept protection summary when it was computed for that day (rebuilt by its own
@@ -99,7 +100,7 @@ def protection_lapsed(today: date) -> Iterator[Draft]:
             region_code=village,
             severity=Severity.WARNING,
             title=f"{people} peserta di {names.get(village, village)} berhenti terlindungi",
-            detail=(
+            detail=N_(
                 "Iuran lebih dari 3 bulan tidak dibayar: kepesertaan berakhir. Daftarkan dan bayar kembali."
             ),
             url=list_url("berhenti", village),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from jaring.accounts.cli import actor_from_option
 from jaring.accounts.models import User
+from jaring.formats import active
 
 
 def reader_from_option(username: str | None) -> User:
@@ -13,8 +14,9 @@ def reader_from_option(username: str | None) -> User:
 
 
 def percent(text: str | None) -> str:
-    return "\u2013" if text is None else text.replace(".", ",") + "%"
+    """A coverage percentage ("39.52") as printed: 39,52% (``jaring.formats``)."""
+    return active.percent(text, decimals=None)
 
 
 def people(number: int | None) -> str:
-    return "\u2013" if number is None else f"{number:,}".replace(",", ".")
+    return active.number(number)

@@ -19,6 +19,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from jaring import formats
+
 GIVEN = "given"
 DERIVED = "derived"
 MONTHS_PER_YEAR = 12
@@ -100,11 +102,8 @@ class Resolved:
 
 
 def format_people(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
-
-
-def _ddmmyyyy(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+    """A count of people in Indonesian (``jaring.formats``): 1312370 -> 1.312.370."""
+    return formats.number(number, formats.INDONESIAN)
 
 
 def derive(code: str, children: Iterable[Figure]) -> Figure | None:
@@ -151,15 +150,15 @@ def resolve(
                 f"{label}: angka yang diimpor ({format_people(given.participants)} peserta / "
                 f"{format_people(given.potential)} potensi) berbeda dari jumlah {same_day.parts} wilayah "
                 f"di bawahnya ({format_people(same_day.participants)} / {format_people(same_day.potential)}) "
-                f"pada {_ddmmyyyy(given.on)}; angka yang diimpor dipakai."
+                f"pada {formats.date(given.on)}; angka yang diimpor dipakai."
             )
         return Resolved(given, tuple(notes))
     if derived is None:
         return Resolved(None)
     if given is not None:
         notes.append(
-            f"{label}: angka yang diimpor bertanggal {_ddmmyyyy(given.on)}; jumlah wilayah di bawahnya "
-            f"lebih baru ({_ddmmyyyy(derived.on)}) dan dipakai."
+            f"{label}: angka yang diimpor bertanggal {formats.date(given.on)}; jumlah wilayah di bawahnya "
+            f"lebih baru ({formats.date(derived.on)}) dan dipakai."
         )
     if children_total is not None and derived.parts < children_total:
         notes.append(
@@ -169,8 +168,8 @@ def resolve(
     dates = sorted({f.on for f in children})
     if len(dates) > 1:
         notes.append(
-            f"{label}: angka wilayah di bawahnya bertanggal berbeda ({_ddmmyyyy(dates[0])} s.d. "
-            f"{_ddmmyyyy(dates[-1])}); masing-masing memakai angka terakhirnya."
+            f"{label}: angka wilayah di bawahnya bertanggal berbeda ({formats.date(dates[0])} s.d. "
+            f"{formats.date(dates[-1])}); masing-masing memakai angka terakhirnya."
         )
     return Resolved(derived, tuple(notes))
 

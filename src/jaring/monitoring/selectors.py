@@ -22,6 +22,7 @@ from operator import or_
 from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from jaring import codes
 from jaring.access.scoping import (
@@ -34,6 +35,7 @@ from jaring.access.scoping import (
 from jaring.contributions.rates import RateMissing
 from jaring.contributions.selectors import monthly_contribution
 from jaring.contributions.vocab import FundingSource, Package
+from jaring.i18n import N_
 from jaring.monitoring import coverage, maps, scoring
 from jaring.monitoring.coverage import CoverageLine, Figure
 from jaring.monitoring.models import CoverageFigure, CoverageImport, CoverageTarget
@@ -42,10 +44,10 @@ from jaring.regions.models import Region
 from jaring.regions.selectors import region_breadcrumb, region_get
 
 LEVEL_NAMES = {
-    "province": "Provinsi",
-    "regency": "Kabupaten/kota",
-    "district": "Kecamatan",
-    "village": "Desa/kelurahan",
+    "province": _("Provinsi"),
+    "regency": _("Kabupaten/kota"),
+    "district": _("Kecamatan"),
+    "village": _("Desa/kelurahan"),
 }
 TREND_MONTHS = 24
 
@@ -222,7 +224,7 @@ def coverage_report(user, region: Region | None, on: date) -> CoverageReport:
             condition = reduce(
                 or_, (_levels_q(r.code, [r.level, _child_level(r.level)]) for r in children), Q(pk__in=[])
             )
-        label = "Seluruh Indonesia" if jurisdiction_of(user).unrestricted else "Wilayah kerja"
+        label = N_("Seluruh Indonesia") if jurisdiction_of(user).unrestricted else N_("Wilayah kerja")
     figures = {f.code: f for f in _latest_rows(user, condition, on)}
     below: dict[str, list[Figure]] = defaultdict(list)
     for figure in figures.values():
@@ -466,10 +468,12 @@ def coverage_map(
     link: callable,
     funnel_shares: dict[str, Decimal] | None = None,
     caption: str = "",
+    labels: dict[str, str] | None = None,
 ) -> CoverageMap | None:
     """The regency choropleth of the report's provinces, coloured by coverage or by the
     share of program money that reached village accounts (``funnel_shares``).
-    ``link(code)`` gives a regency's drill-down URL."""
+    ``link(code)`` gives a regency's drill-down URL; ``labels`` (code -> text) are drawn
+    on the regencies (the monev PDF numbers them for its key)."""
     jurisdiction = jurisdiction_of(user)
     provinces = () if (jurisdiction.unrestricted and report.region is None) else report.province_codes
     if not provinces and not jurisdiction.unrestricted:
@@ -516,6 +520,7 @@ def coverage_map(
         highlight=report.region.code[:4]
         if report.region is not None and len(report.region.code) >= 4
         else None,
+        labels=labels,
     )
     legend = [MapLegendItem(b.css_class, b.fill, b.label) for b in (*scale.bins, maps.NO_DATA)]
     if any(p.css_class == maps.OUTSIDE.css_class for p in paints.values()):

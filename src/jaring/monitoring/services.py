@@ -17,7 +17,7 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from jaring import codes
+from jaring import codes, formats
 from jaring.access.permissions import author, require_editor
 from jaring.access.scoping import jurisdiction_of, reader_of
 from jaring.audit.models import AuditEvent
@@ -95,9 +95,8 @@ def _read(path: Path, result: CoverageImportResult) -> list[tuple[int, dict[str,
                         number,
                         "",
                         "file_too_large",
-                        f"Paling banyak {ROWS_MAX:,} baris per berkas; bagi berkasnya per provinsi.".replace(
-                            ",", "."
-                        ),
+                        f"Paling banyak {formats.number(ROWS_MAX, formats.INDONESIAN)} baris per berkas; "
+                        "bagi berkasnya per provinsi.",
                     )
                 ]
                 return []

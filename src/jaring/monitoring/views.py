@@ -20,8 +20,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jaring import codes
+from jaring import codes, formats
 from jaring.access.permissions import can_edit_data
+from jaring.access.scoping import jurisdiction_of
 from jaring.errors import DomainError
 from jaring.funds.selectors import funnel_report
 from jaring.guards import require
@@ -46,13 +47,14 @@ SORTS = {
 
 
 def _chosen_date(request) -> tuple[date, str]:
-    """The date asked for (tanggal=YYYY-MM-DD), today by default; an error message if bad."""
+    """The date asked for (tanggal=dd/mm/yyyy or YYYY-MM-DD), today by default; an error
+    message if bad."""
     raw = request.GET.get("tanggal", "").strip()
     today = timezone.localdate()
     if not raw:
         return today, ""
     try:
-        chosen = date.fromisoformat(raw)
+        chosen = formats.parse_date(raw)
     except ValueError:
         return today, _("Tanggal '%(raw)s' tidak dikenali; dipakai hari ini.") % {"raw": raw}
     return chosen, ""
@@ -131,6 +133,9 @@ def coverage_dashboard(request):
             "target": [float(line.target_pct) if line.target_pct else None for line in report.children],
         },
     }
+    # Regions above the officer's jurisdiction are named, not linked: their page is a 404.
+    jurisdiction = jurisdiction_of(request.user)
+    breadcrumb = [(r, jurisdiction.contains(r.code)) for r in report.breadcrumb]
     base_query = {
         "wilayah": report.region.code_dotted if report.region else "",
         "tanggal": report.on.isoformat(),
@@ -140,12 +145,13 @@ def coverage_dashboard(request):
         "monitoring/dashboard.html",
         {
             "report": report,
+            "breadcrumb": breadcrumb,
             "line": report.line,
             "children": [(rank[line.region], line, protected_below.get(line.region)) for line in children],
             "panel": programs_panel(request.user, report.region, report.on, refreshed=refreshed),
             "sort": sort,
             "mode": mode,
-            "modes": [(s.key, s.title) for s in maps.SCALES.values()],
+            "modes": [(s.key, _(s.title)) for s in maps.SCALES.values()],
             "map": coverage_map,
             "map_svg": mark_safe(coverage_map.svg) if coverage_map else "",  # noqa: S308 (every text escaped in maps.render_svg)
             "trend": trend,

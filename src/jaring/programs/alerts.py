@@ -11,12 +11,13 @@ from django.utils import timezone
 
 from jaring.alerts.models import Severity
 from jaring.alerts.sources import Draft, source
+from jaring.i18n import N_
 from jaring.programs.models import Agreement, Program, ProgramQuota, VillageEnrolmentCount
 from jaring.programs.rules import rupiah
 from jaring.programs.selectors import ALERT_DAYS, active_enrolments_on
 
 
-@source("agreement_ending", "PKS akan berakhir")
+@source("agreement_ending", N_("PKS akan berakhir"))
 def agreements_ending(today: date) -> Iterator[Draft]:
     """Agreements ending within 90 days with no renewal yet (urgent within 30)."""
     ending = Agreement.objects.filter(
@@ -40,7 +41,7 @@ def agreements_ending(today: date) -> Iterator[Draft]:
         )
 
 
-@source("agreement_ended", "PKS berakhir dan belum diperpanjang")
+@source("agreement_ended", N_("PKS berakhir dan belum diperpanjang"))
 def agreements_ended(today: date) -> Iterator[Draft]:
     """Agreements that ended, were not renewed, and cover a program that runs on."""
     ended = (
@@ -56,7 +57,7 @@ def agreements_ended(today: date) -> Iterator[Draft]:
             organization_id=agreement.payer_id,
             severity=Severity.DANGER,
             title=f"PKS {agreement.number} sudah berakhir {days} hari lalu dan belum diperpanjang",
-            detail=(
+            detail=N_(
                 "Program yang terkait tidak dapat memulai periode perlindungan baru sampai PKS diperpanjang."
             ),
             url=reverse("agreement_detail", args=[agreement.pk]),
@@ -64,7 +65,7 @@ def agreements_ended(today: date) -> Iterator[Draft]:
         )
 
 
-@source("program_over_limit", "Program melebihi kuota atau pagu")
+@source("program_over_limit", N_("Program melebihi kuota atau pagu"))
 def programs_over_limit(today: date) -> Iterator[Draft]:
     """Running programs whose active people exceed the total quota or a village
     quota, or whose commitment exceeds the ceiling (after a quota or ceiling was
@@ -84,7 +85,7 @@ def programs_over_limit(today: date) -> Iterator[Draft]:
                 key=f"over_quota:{program.pk}",
                 severity=Severity.DANGER,
                 title=f"{program.code}: {enrolled} peserta aktif, kuota {program.quota_total}",
-                detail="Akhiri atau pindahkan kepesertaan yang melebihi kuota.",
+                detail=N_("Akhiri atau pindahkan kepesertaan yang melebihi kuota."),
                 count=enrolled - program.quota_total,
                 **common,
             )
@@ -93,7 +94,7 @@ def programs_over_limit(today: date) -> Iterator[Draft]:
                 key=f"over_village_quota:{program.pk}",
                 severity=Severity.WARNING,
                 title=f"{program.code}: {villages_over[program.pk]} desa melebihi kuota per desa",
-                detail="Lihat pemakaian kuota per desa di halaman program.",
+                detail=N_("Lihat pemakaian kuota per desa di halaman program."),
                 count=villages_over[program.pk],
                 **common,
             )

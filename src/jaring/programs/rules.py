@@ -7,7 +7,12 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from jaring import formats
 from jaring.contributions.planning import format_rupiah as rupiah  # Rp1.234.567
+
+
+def _people(count: int) -> str:
+    return formats.number(count, formats.INDONESIAN)
 
 
 def add_months(day: date, months: int) -> date:
@@ -47,9 +52,8 @@ class QuotaState:
         if self.total_limit is not None and self.total_used + 1 > self.total_limit:
             return (
                 "quota_total",
-                f"Kuota program sudah penuh ({self.total_used:,} dari {self.total_limit:,} orang).".replace(
-                    ",", "."
-                ),
+                f"Kuota program sudah penuh ({_people(self.total_used)} dari "
+                f"{_people(self.total_limit)} orang).",
             )
         if self.budget_committed + cost > self.budget_ceiling:
             left = max(self.budget_ceiling - self.budget_committed, 0)

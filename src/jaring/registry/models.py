@@ -11,9 +11,10 @@ from jaring.registry.vocab import (
     Status,
 )
 
-OCCUPATION_CHOICES = [(m.value, OCCUPATION_LABELS[m]) for m in Occupation]
-CATEGORY_CHOICES = [(m.value, CATEGORY_LABELS[m]) for m in Category]
-STATUS_CHOICES = [(m.value, STATUS_LABELS[m]) for m in Status]
+# The labels are marked in the pure vocab (jaring.i18n.N_) and translated here.
+OCCUPATION_CHOICES = [(m.value, _(OCCUPATION_LABELS[m])) for m in Occupation]
+CATEGORY_CHOICES = [(m.value, _(CATEGORY_LABELS[m])) for m in Category]
+STATUS_CHOICES = [(m.value, _(STATUS_LABELS[m])) for m in Status]
 SEX_CHOICES = [("L", _("Laki-laki")), ("P", _("Perempuan"))]
 
 

@@ -10,6 +10,7 @@ import re
 from enum import StrEnum
 
 from jaring.errors import InvalidInput
+from jaring.i18n import N_
 
 
 class Occupation(StrEnum):
@@ -26,16 +27,16 @@ class Occupation(StrEnum):
 
 
 OCCUPATION_LABELS = {
-    Occupation.PETANI: "Petani",
-    Occupation.PEKEBUN: "Pekebun",
-    Occupation.NELAYAN: "Nelayan",
-    Occupation.PEDAGANG: "Pedagang",
-    Occupation.BURUH_HARIAN: "Buruh harian",
-    Occupation.OJEK_PENGEMUDI: "Ojek/pengemudi",
-    Occupation.KETUA_RT_RW: "Ketua RT/RW",
-    Occupation.PERANGKAT_DESA: "Perangkat desa",
-    Occupation.MARBOT_GURU_NGAJI: "Marbot/guru ngaji",
-    Occupation.LAINNYA: "Lainnya",
+    Occupation.PETANI: N_("Petani"),
+    Occupation.PEKEBUN: N_("Pekebun"),
+    Occupation.NELAYAN: N_("Nelayan"),
+    Occupation.PEDAGANG: N_("Pedagang"),
+    Occupation.BURUH_HARIAN: N_("Buruh harian"),
+    Occupation.OJEK_PENGEMUDI: N_("Ojek/pengemudi"),
+    Occupation.KETUA_RT_RW: N_("Ketua RT/RW"),
+    Occupation.PERANGKAT_DESA: N_("Perangkat desa"),
+    Occupation.MARBOT_GURU_NGAJI: N_("Marbot/guru ngaji"),
+    Occupation.LAINNYA: N_("Lainnya"),
 }
 
 
@@ -48,11 +49,11 @@ class Category(StrEnum):
 
 
 CATEGORY_LABELS = {
-    Category.MISKIN_EKSTREM: "Miskin ekstrem",
-    Category.PEKERJA_RENTAN: "Pekerja rentan",
-    Category.PERANGKAT_DESA: "Perangkat desa",
-    Category.RT_RW: "RT/RW",
-    Category.LAINNYA: "Lainnya",
+    Category.MISKIN_EKSTREM: N_("Miskin ekstrem"),
+    Category.PEKERJA_RENTAN: N_("Pekerja rentan"),
+    Category.PERANGKAT_DESA: N_("Perangkat desa"),
+    Category.RT_RW: N_("RT/RW"),
+    Category.LAINNYA: N_("Lainnya"),
 }
 
 
@@ -65,11 +66,11 @@ class Status(StrEnum):
 
 
 STATUS_LABELS = {
-    Status.REGISTERED: "Terdaftar",
-    Status.ACTIVE: "Aktif",
-    Status.INACTIVE: "Tidak aktif",
-    Status.DECEASED: "Meninggal",
-    Status.EXITED: "Keluar",
+    Status.REGISTERED: N_("Terdaftar"),
+    Status.ACTIVE: N_("Aktif"),
+    Status.INACTIVE: N_("Tidak aktif"),
+    Status.DECEASED: N_("Meninggal"),
+    Status.EXITED: N_("Keluar"),
 }
 
 # Which status may follow which. Deceased is final; exited may re-register.

@@ -38,6 +38,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from jaring import formats
 from jaring.errors import InvalidInput
 
 MAX_COLUMNS = 200
@@ -88,7 +89,7 @@ class Extent:
 
 
 def _n(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+    return formats.number(value, formats.INDONESIAN)
 
 
 def column_name(number: int) -> str:

@@ -21,6 +21,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
+from jaring import formats
 from jaring.sheets.filecheck import MAX_COLUMNS, FileProblem, inspect_xlsx
 
 __all__ = ["MAX_CELL_CHARS", "FileProblem", "read_rows", "sniff_kind"]
@@ -34,7 +35,7 @@ _RESAVE = "Simpan ulang sebagai 'CSV UTF-8 (Comma delimited)' dari Excel lalu un
 
 
 def _n(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+    return formats.number(value, formats.INDONESIAN)
 
 
 def _not_a_spreadsheet() -> FileProblem:

@@ -1,6 +1,7 @@
 """How protection and months read on the billing pages."""
 
 from django import template
+from django.utils.translation import gettext
 
 from jaring.billing.protection import STATUS_LABELS, ProtectionStatus, month_label
 
@@ -24,7 +25,8 @@ def protection_badge(status) -> str:
 
 @register.filter
 def protection_label(status) -> str:
-    return STATUS_LABELS[ProtectionStatus(status)] if status else "\u2013"
+    """The status in the active language (labels are marked in ``protection``)."""
+    return gettext(STATUS_LABELS[ProtectionStatus(status)]) if status else "\u2013"
 
 
 @register.filter

@@ -1,26 +1,23 @@
-"""Money and rates as officers read them: ``Rp16.212.268.800``, ``1%``, ``50%``."""
+"""Rates and components as officers read them: ``1%``, ``2,5%``, ``Diskon JKK + JKM``.
+
+Rupiah itself is the builtin ``rupiah`` filter (``jaring.formats``), on every page."""
+
+from decimal import Decimal
 
 from django import template
 
-from jaring.contributions.planning import format_rupiah
 from jaring.contributions.vocab import Component
+from jaring.formats import active
 
 register = template.Library()
 
 
 @register.filter
-def rupiah(value) -> str:
-    """Whole rupiah with dots between thousands: 16212268800 -> Rp16.212.268.800."""
-    return format_rupiah(None if value in (None, "") else int(value))
-
-
-@register.filter
 def basis_points(value) -> str:
-    """Basis points as a percentage with a decimal comma: 100 -> 1%, 250 -> 2,5%."""
+    """Basis points as a percentage: 100 -> 1%, 250 -> 2,5% (English 2.5%)."""
     if value is None or value == "":
-        return "\u2013"
-    whole, rest = divmod(int(value), 100)
-    return f"{whole}%" if not rest else f"{whole},{rest:02d}".rstrip("0") + "%"
+        return active.percent(None)
+    return active.percent((Decimal(int(value)) / 100).normalize(), decimals=None)
 
 
 @register.filter

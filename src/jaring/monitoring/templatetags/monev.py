@@ -4,24 +4,21 @@ from django import template
 from django.utils.html import format_html
 
 from jaring import codes
+from jaring.formats import active
 
 register = template.Library()
 
 
 @register.filter
 def pct(value) -> str:
-    """A percentage string "39.52" as officers write it: 39,52%."""
-    if value is None or value == "":
-        return "\u2013"
-    return f"{str(value).replace('.', ',')}%"
+    """A coverage percentage string "39.52" with its own digits: 39,52% (English 39.52%)."""
+    return active.percent(value, decimals=None)
 
 
 @register.filter
 def people(value) -> str:
-    """A count of people with dots between thousands: 1312370 -> 1.312.370."""
-    if value is None or value == "":
-        return "\u2013"
-    return f"{int(value):,}".replace(",", ".")
+    """A count of people: 1312370 -> 1.312.370 (English 1,312,370)."""
+    return active.number(value)
 
 
 @register.filter

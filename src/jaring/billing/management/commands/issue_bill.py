@@ -7,7 +7,7 @@ from jaring.access.scoping import reader_of
 from jaring.accounts.cli import actor_from_option
 from jaring.billing.services import bill_issue
 from jaring.errors import DomainError
-from jaring.programs.rules import rupiah
+from jaring.formats import active
 from jaring.programs.selectors import program_by_code
 
 
@@ -56,11 +56,7 @@ class Command(BaseCommand):
                 )
             )
             return
-        people, person_months = (
-            f"{bill.people:,}".replace(",", "."),
-            f"{bill.person_months:,}".replace(",", "."),
-        )
         self.stdout.write(
-            f"Tagihan {bill.number} terbit: {people} peserta, {person_months} orang-bulan, "
-            f"{rupiah(bill.total_rupiah)}."
+            f"Tagihan {bill.number} terbit: {active.number(bill.people)} peserta, "
+            f"{active.number(bill.person_months)} orang-bulan, {active.rupiah(bill.total_rupiah)}."
         )

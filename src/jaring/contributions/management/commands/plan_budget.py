@@ -4,10 +4,10 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from jaring.contributions.planning import format_rupiah
 from jaring.contributions.selectors import plan_total
 from jaring.contributions.vocab import Component, FundingSource, Package
 from jaring.errors import DomainError
+from jaring.formats import active
 
 
 class Command(BaseCommand):
@@ -69,14 +69,13 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(plan.as_dict()))
             return
-        people = f"{plan.people:,}".replace(",", ".")
         self.stdout.write(
-            f"{people} orang x {plan.months} bulan x {format_rupiah(plan.monthly_per_person)} "
-            f"= {format_rupiah(plan.total_rupiah)}"
+            f"{active.number(plan.people)} orang x {plan.months} bulan x "
+            f"{active.rupiah(plan.monthly_per_person)} = {active.rupiah(plan.total_rupiah)}"
         )
         for line in plan.quote.lines:
             basis = f" ({line.basis})" if line.basis else ""
-            self.stdout.write(f"  {Component(line.component).label}: {format_rupiah(line.rupiah)}{basis}")
+            self.stdout.write(f"  {Component(line.component).label}: {active.rupiah(line.rupiah)}{basis}")
         self.stdout.write(
             f"  tarif per {on:%d/%m/%Y}, paket {Package(plan.quote.package).label}, "
             f"sumber dana {FundingSource(plan.quote.source).label}"

@@ -3,6 +3,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from jaring.formats import active
 from jaring.monitoring.summaries import summaries_refresh
 
 
@@ -31,5 +32,6 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result))
         else:
             self.stdout.write(
-                f"Ringkasan perlindungan {run.on:%d/%m/%Y}: {run.regions:,} wilayah, {run.seconds} detik."
+                f"Ringkasan perlindungan {active.date(run.on)}: {active.number(run.regions)} wilayah, "
+                f"{active.number(run.seconds, -2)} detik."
             )

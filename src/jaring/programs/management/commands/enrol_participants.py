@@ -1,4 +1,5 @@
 from jaring.accounts.cli import FileImportCommand
+from jaring.formats.active import number
 from jaring.programs.imports import enrolments_import
 
 
@@ -14,7 +15,7 @@ class Command(FileImportCommand):
     def report(self, result, options):
         mode = "Uji coba (tidak disimpan)" if options["dry_run"] else "Pendaftaran"
         self.stdout.write(
-            f"{mode}: {result.created:,} didaftarkan, {result.unchanged:,} sudah terdaftar, "
-            f"{result.rejected:,} ditolak."
+            f"{mode}: {number(result.created)} didaftarkan, {number(result.unchanged)} sudah terdaftar, "
+            f"{number(result.rejected)} ditolak."
         )
         self.write_row_errors(result.errors)

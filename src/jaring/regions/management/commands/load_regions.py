@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from jaring.errors import DomainError
+from jaring.formats.active import number
 from jaring.regions.services import regions_load
 
 
@@ -33,17 +34,19 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result.as_dict()))
             return
         self.stdout.write(
-            f"Wilayah di basis data: {result.provinces:,} provinsi, {result.regencies:,} kabupaten/kota, "
-            f"{result.districts:,} kecamatan, {result.villages:,} desa/kelurahan."
+            f"Wilayah di basis data: {number(result.provinces)} provinsi, "
+            f"{number(result.regencies)} kabupaten/kota, "
+            f"{number(result.districts)} kecamatan, {number(result.villages)} desa/kelurahan."
         )
         if result.created or result.updated:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"{result.created:,} dibuat, {result.updated:,} diperbarui, "
-                    f"{result.unchanged:,} tidak berubah ({elapsed:.1f} detik)."
+                    f"{number(result.created)} dibuat, {number(result.updated)} diperbarui, "
+                    f"{number(result.unchanged)} tidak berubah ({number(elapsed, 1)} detik)."
                 )
             )
         else:
             self.stdout.write(
-                f"Tidak ada perubahan: {result.unchanged:,} wilayah sudah mutakhir ({elapsed:.1f} detik)."
+                f"Tidak ada perubahan: {number(result.unchanged)} wilayah sudah mutakhir "
+                f"({number(elapsed, 1)} detik)."
             )

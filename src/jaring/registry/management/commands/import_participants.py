@@ -1,6 +1,7 @@
 from django.core.management.base import CommandError
 
 from jaring.accounts.cli import FileImportCommand
+from jaring.formats.active import number
 from jaring.registry.imports import import_participants
 from jaring.registry.models import ImportStatus
 
@@ -24,14 +25,14 @@ class Command(FileImportCommand):
         errors = [e.as_dict() for e in run.errors.all()]
         mode = "Uji coba (tidak disimpan)" if run.dry_run else "Impor"
         self.stdout.write(
-            f"{mode} {run.file_name}: {run.created:,} baru, {run.updated:,} diperbarui, "
-            f"{run.unchanged:,} tidak berubah, {run.rejected:,} ditolak."
+            f"{mode} {run.file_name}: {number(run.created)} baru, {number(run.updated)} diperbarui, "
+            f"{number(run.unchanged)} tidak berubah, {number(run.rejected)} ditolak."
         )
         for error in errors[:50]:
             where = f"baris {error['row']}" + (f", kolom {error['column']}" if error["column"] else "")
             self.stdout.write(f"  {where}: {error['code']}: {error['message']}")
         if len(errors) > 50:
-            self.stdout.write(f"  ... dan {len(errors) - 50:,} kesalahan lain.")
+            self.stdout.write(f"  ... dan {number(len(errors) - 50)} kesalahan lain.")
 
     def refuse(self, run):
         if run.status == ImportStatus.FAILED:

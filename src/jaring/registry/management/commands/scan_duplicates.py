@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from jaring import codes
 from jaring.access.scoping import Jurisdiction
+from jaring.formats.active import number
 from jaring.registry.duplicates import duplicates_scan
 
 
@@ -21,4 +22,4 @@ class Command(BaseCommand):
             except codes.InvalidRegionCode as exc:
                 raise CommandError(f"{exc.code}: {exc.message}") from exc
         found = duplicates_scan(within=within)
-        self.stdout.write(f"{found:,} pasangan baru menunggu ditinjau.")
+        self.stdout.write(f"{number(found)} pasangan baru menunggu ditinjau.")
