@@ -14,6 +14,7 @@ from jaring.access.permissions import can_edit_data
 from jaring.access.scoping import SYSTEM, jurisdiction_of
 from jaring.alerts import sources
 from jaring.alerts.models import Alert, AlertRefresh
+from jaring.alerts.selectors import conditions_on
 from jaring.alerts.services import alert_acknowledge, alerts_refresh
 from jaring.audit.models import AuditEvent
 from jaring.errors import Conflict, InvalidInput, PermissionDeniedError
@@ -111,6 +112,38 @@ def test_idle_money_comes_and_goes_and_a_returning_condition_needs_a_new_acknowl
     again = Alert.objects.get(pk=alert.pk)
     assert again.resolved_at is None and again.acknowledged_at is None and again.acknowledgement == ""
     assert (again.severity, again.rupiah) == ("danger", 500_000)
+
+
+def test_an_alert_reads_in_the_officers_language_with_its_figures_formatted_for_it(demo):
+    """The sweep keeps the Indonesian text and the message with its figures, so the inbox
+    (and the digest) writes the same sentence in English, rupiah and dates included."""
+    program = bkbk(demo)
+    post(program, "to_regency", "1504", 3_000_000, "SP2D/1", on=date(2025, 2, 1))
+    post(program, "to_village", SENGKATI, 1_234_000, "TRF/1", on=date(2025, 3, 1))
+    alerts_refresh(today=date(2025, 4, 15))
+    (alert,) = open_alerts("idle_money").values()
+    assert alert.title == f"Dana {program.code} mengendap 45 hari di Sengkati Gedang"
+    assert alert.detail.startswith("Diterima Rp1.234.000 (terakhir 01/03/2025), dibayarkan ke BPJS Rp0.")
+    assert alert.message["params"]["received"] == {"rupiah": 1_234_000}
+    # A past day's conditions (the monev report) read the same Indonesian sentence.
+    (condition,) = [
+        c for c in conditions_on(demo.user("jambi.operator"), date(2025, 4, 15)) if c.kind == "idle_money"
+    ]
+    assert (condition.draft.text_title, condition.draft.text_detail) == (alert.title, alert.detail)
+
+    client = demo.client("desa.operator")
+    client.cookies["django_language"] = "en"
+    page = client.get("/peringatan/").content.decode()
+    assert f"{program.code} money idle for 45 days in Sengkati Gedang" in page
+    assert "Received Rp1,234,000 (last on 01/03/2025), paid to BPJS Rp0." in page
+    assert "mengendap" not in page
+    client.cookies["django_language"] = "id"
+    assert alert.title in client.get("/peringatan/").content.decode()
+
+    # An alert stored before messages were kept still reads (its Indonesian title).
+    Alert.objects.filter(pk=alert.pk).update(message={})
+    client.cookies["django_language"] = "en"
+    assert alert.title in client.get("/peringatan/").content.decode()
 
 
 def _program_over_its_limits(demo):

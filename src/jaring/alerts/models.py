@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,6 +28,9 @@ class Alert(models.Model):
     severity = models.CharField(_("tingkat"), max_length=10, choices=Severity.choices)
     title = models.CharField(_("judul"), max_length=255)
     detail = models.CharField(_("rincian"), max_length=500, blank=True)
+    # title and detail as catalogue messages with their figures (jaring.alerts.text):
+    # {"title": msgid, "detail": msgid, "params": {...}}; title/detail hold the Indonesian
+    message = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=255, blank=True)  # the records behind it
     count = models.PositiveIntegerField(_("jumlah"), null=True, blank=True)
     rupiah = models.BigIntegerField(_("nilai (Rp)"), null=True, blank=True)
@@ -46,6 +50,26 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language (the stored Indonesian for an alert raised
+        before messages were kept)."""
+        return self._shown("title")
+
+    @property
+    def shown_detail(self) -> str:
+        return self._shown("detail")
+
+    def _shown(self, part: str) -> str:
+        from jaring.alerts.text import render
+        from jaring.formats.active import language
+
+        msgid = self.message.get(part) if self.message else None
+        if not msgid:
+            stored = getattr(self, part)
+            return gettext(stored) if stored else ""
+        return render(gettext(msgid), self.message.get("params") or {}, language())
 
 
 class AlertRefresh(models.Model):

@@ -16,7 +16,17 @@ from jaring.errors import Conflict, InvalidInput, PermissionDeniedError
 
 logger = logging.getLogger(__name__)
 
-FIELDS = ("region_code", "organization_id", "severity", "title", "detail", "url", "count", "rupiah")
+FIELDS = (
+    "region_code",
+    "organization_id",
+    "severity",
+    "title",
+    "detail",
+    "message",
+    "url",
+    "count",
+    "rupiah",
+)
 
 
 def alerts_refresh(*, today: date | None = None, kinds: list[str] | None = None) -> AlertRefresh:
@@ -92,8 +102,9 @@ def _values(draft: Draft) -> dict:
         "region_code": draft.region_code,
         "organization_id": draft.organization_id,
         "severity": draft.severity,
-        "title": draft.title[:255],
-        "detail": draft.detail[:500],
+        "title": draft.text_title[:255],
+        "detail": draft.text_detail[:500],
+        "message": {"title": draft.title, "detail": draft.detail, "params": dict(draft.params)},
         "url": draft.url[:255],
         "count": draft.count,
         "rupiah": draft.rupiah,

@@ -3,6 +3,8 @@
     @source("idle_money", "Dana mengendap di desa")
     def idle_money(today: date) -> Iterable[Draft]: ...
 
+Title and detail are catalogue messages with named figures in ``params``
+(``jaring.alerts.text``), so each reader gets them in their own language.
 A source reads everything (``jaring.access.scoping.SYSTEM``) and yields one draft
 per condition that holds today, with a stable key; the sweep (``alerts_refresh``)
 raises, updates and resolves the stored alerts from them.
@@ -10,9 +12,12 @@ raises, updates and resolves the stored alerts from them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
+
+from jaring.alerts.text import render
+from jaring.formats import INDONESIAN
 
 
 @dataclass(frozen=True)
@@ -20,12 +25,22 @@ class Draft:
     key: str  # stable while the condition holds, unique across kinds
     region_code: str  # who sees it: the jurisdiction holding this code
     severity: str  # Severity value
-    title: str
+    title: str  # a catalogue message (``N_``) with named figures: see jaring.alerts.text
     detail: str = ""
     url: str = ""
     count: int | None = None
     rupiah: int | None = None
     organization_id: int | None = None  # the party responsible, who sees it too
+    params: Mapping = field(default_factory=dict)  # the figures of title and detail
+
+    @property
+    def text_title(self) -> str:
+        """The title in Indonesian with its figures: what the sweep stores, the PDF prints."""
+        return render(self.title, self.params, INDONESIAN)
+
+    @property
+    def text_detail(self) -> str:
+        return render(self.detail, self.params, INDONESIAN)
 
 
 @dataclass(frozen=True)

@@ -35,10 +35,11 @@ def protection_ending(today: date) -> Iterator[Draft]:
             key=f"protection_ending:{village}",
             region_code=village,
             severity=Severity.WARNING,
-            title=f"{people} peserta di {names.get(village, village)}: iuran terbayar berakhir dalam 30 hari",
+            title=N_("%(people)s peserta di %(village)s: iuran terbayar berakhir dalam 30 hari"),
             detail=N_("Bayarkan iuran periode berikutnya agar perlindungan tidak terputus."),
             url=list_url("berakhir", village),
             count=people,
+            params={"people": people, "village": names.get(village, village)},
         )
 
 
@@ -53,11 +54,12 @@ def deceased_still_billed(today: date) -> Iterator[Draft]:
             key=f"deceased_billed:{village}",
             region_code=village,
             severity=Severity.DANGER,
-            title=f"{row['people']} peserta meninggal di {names.get(village, village)} masih ditagih",
+            title=N_("%(people)s peserta meninggal di %(village)s masih ditagih"),
             detail=N_(
                 "Terbitkan koreksi tagihan tanpa bulan setelah kematian; "
                 "iuran yang sudah dibayar dikembalikan."
             ),
             url=reverse("refund_list"),
             count=row["people"],
+            params={"people": row["people"], "village": names.get(village, village)},
         )

@@ -10,12 +10,12 @@ from django.urls import reverse
 
 from jaring import codes
 from jaring.access.scoping import SYSTEM
+from jaring.alerts import text
 from jaring.alerts.models import Severity
 from jaring.alerts.sources import Draft, source
 from jaring.funds.selectors import idle_villages
 from jaring.i18n import N_
 from jaring.programs.models import Program
-from jaring.programs.rules import rupiah
 
 URGENT_IDLE_DAYS = 90
 
@@ -33,11 +33,19 @@ def idle_money(today: date) -> Iterator[Draft]:
             region_code=village.village_code,
             organization_id=program.payer_id,
             severity=Severity.DANGER if village.idle_days > URGENT_IDLE_DAYS else Severity.WARNING,
-            title=f"Dana {program.code} mengendap {village.idle_days} hari di {village.village_name}",
-            detail=(
-                f"Diterima {rupiah(village.received)} (terakhir {village.last_received_on:%d/%m/%Y}), "
-                f"dibayarkan ke BPJS {rupiah(village.paid)}. Bayarkan iuran agar peserta terlindungi."
+            title=N_("Dana %(program)s mengendap %(days)s hari di %(village)s"),
+            detail=N_(
+                "Diterima %(received)s (terakhir %(last)s), dibayarkan ke BPJS %(paid)s. "
+                "Bayarkan iuran agar peserta terlindungi."
             ),
+            params={
+                "program": program.code,
+                "days": village.idle_days,
+                "village": village.village_name,
+                "received": text.money(village.received),
+                "last": text.day(village.last_received_on),
+                "paid": text.money(village.paid),
+            },
             url=reverse("transfer_list")
             + "?"
             + urlencode({"program": program.pk, "wilayah": codes.dotted(village.village_code)}),

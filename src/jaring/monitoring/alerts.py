@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from jaring import codes, formats
+from jaring import codes
+from jaring.alerts import text
 from jaring.alerts.models import Severity
 from jaring.alerts.sources import Draft, source
 from jaring.billing.alerts import list_url, names_of
@@ -59,20 +60,22 @@ def coverage_behind(today: date) -> Iterator[Draft]:
             key=f"coverage_behind:{code}",
             region_code=code,
             severity=Severity.DANGER if behind >= URGENT_POINTS else Severity.WARNING,
-            title=f"Cakupan {name} {_id(actual)}% di bawah lintasan target ({_id(expected)}%)",
-            detail=(
-                f"Per {latest.on:%d/%m/%Y}; target {_id(target)}% pada akhir {year}, "
-                f"tertinggal {_id(behind)} poin."
-            ),
+            title=N_("Cakupan %(region)s %(actual)s di bawah lintasan target (%(expected)s)"),
+            detail=N_("Per %(on)s; target %(target)s pada akhir %(year)s, tertinggal %(behind)s poin."),
+            params={
+                "region": name,
+                "actual": text.percent(actual),
+                "expected": text.percent(expected),
+                "on": text.day(latest.on),
+                "target": text.percent(target),
+                "year": str(year),
+                "behind": text.decimal(behind),
+            },
             url=reverse("coverage_dashboard")
             + "?"
             + urlencode({"wilayah": codes.dotted(code), "tanggal": latest.on.isoformat()}),
             count=None,
         )
-
-
-def _id(value: Decimal) -> str:
-    return formats.number(value, formats.INDONESIAN, 2)
 
 
 @source("protection_lapsed", N_("Perlindungan berhenti"))
@@ -99,10 +102,11 @@ def protection_lapsed(today: date) -> Iterator[Draft]:
             key=f"protection_lapsed:{village}",
             region_code=village,
             severity=Severity.WARNING,
-            title=f"{people} peserta di {names.get(village, village)} berhenti terlindungi",
+            title=N_("%(people)s peserta di %(village)s berhenti terlindungi"),
             detail=N_(
                 "Iuran lebih dari 3 bulan tidak dibayar: kepesertaan berakhir. Daftarkan dan bayar kembali."
             ),
             url=list_url("berhenti", village),
             count=people,
+            params={"people": people, "village": names.get(village, village)},
         )

@@ -9,11 +9,11 @@ from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from jaring.alerts import text
 from jaring.alerts.models import Severity
 from jaring.alerts.sources import Draft, source
 from jaring.i18n import N_
 from jaring.programs.models import Agreement, Program, ProgramQuota, VillageEnrolmentCount
-from jaring.programs.rules import rupiah
 from jaring.programs.selectors import ALERT_DAYS, active_enrolments_on
 
 
@@ -30,12 +30,18 @@ def agreements_ending(today: date) -> Iterator[Draft]:
             region_code=agreement.region_code,
             organization_id=agreement.payer_id,
             severity=Severity.DANGER if days <= ALERT_DAYS[1] else Severity.WARNING,
-            title=f"PKS {agreement.number} berakhir dalam {days} hari",
-            detail=(
-                f"{agreement.payer.name} dengan {agreement.bpjs_office.name}, berakhir "
-                f"{agreement.ends_on:%d/%m/%Y}. Siapkan perpanjangan agar periode perlindungan berikutnya "
-                "dapat dimulai."
+            title=N_("PKS %(number)s berakhir dalam %(days)s hari"),
+            detail=N_(
+                "%(payer)s dengan %(office)s, berakhir %(ends_on)s. Siapkan perpanjangan agar periode "
+                "perlindungan berikutnya dapat dimulai."
             ),
+            params={
+                "number": agreement.number,
+                "days": days,
+                "payer": agreement.payer.name,
+                "office": agreement.bpjs_office.name,
+                "ends_on": text.day(agreement.ends_on),
+            },
             url=reverse("agreement_detail", args=[agreement.pk]),
             count=days,
         )
@@ -56,12 +62,13 @@ def agreements_ended(today: date) -> Iterator[Draft]:
             region_code=agreement.region_code,
             organization_id=agreement.payer_id,
             severity=Severity.DANGER,
-            title=f"PKS {agreement.number} sudah berakhir {days} hari lalu dan belum diperpanjang",
+            title=N_("PKS %(number)s sudah berakhir %(days)s hari lalu dan belum diperpanjang"),
             detail=N_(
                 "Program yang terkait tidak dapat memulai periode perlindungan baru sampai PKS diperpanjang."
             ),
             url=reverse("agreement_detail", args=[agreement.pk]),
             count=days,
+            params={"number": agreement.number, "days": days},
         )
 
 
@@ -84,18 +91,20 @@ def programs_over_limit(today: date) -> Iterator[Draft]:
             yield Draft(
                 key=f"over_quota:{program.pk}",
                 severity=Severity.DANGER,
-                title=f"{program.code}: {enrolled} peserta aktif, kuota {program.quota_total}",
+                title=N_("%(program)s: %(enrolled)s peserta aktif, kuota %(quota)s"),
                 detail=N_("Akhiri atau pindahkan kepesertaan yang melebihi kuota."),
                 count=enrolled - program.quota_total,
+                params={"program": program.code, "enrolled": enrolled, "quota": program.quota_total},
                 **common,
             )
         if villages_over.get(program.pk):
             yield Draft(
                 key=f"over_village_quota:{program.pk}",
                 severity=Severity.WARNING,
-                title=f"{program.code}: {villages_over[program.pk]} desa melebihi kuota per desa",
+                title=N_("%(program)s: %(villages)s desa melebihi kuota per desa"),
                 detail=N_("Lihat pemakaian kuota per desa di halaman program."),
                 count=villages_over[program.pk],
+                params={"program": program.code, "villages": villages_over[program.pk]},
                 **common,
             )
         if committed > program.budget_ceiling:
@@ -103,8 +112,14 @@ def programs_over_limit(today: date) -> Iterator[Draft]:
             yield Draft(
                 key=f"over_budget:{program.pk}",
                 severity=Severity.DANGER,
-                title=f"{program.code}: komitmen melebihi pagu sebesar {rupiah(over)}",
-                detail=f"Terpakai {rupiah(committed)} dari pagu {rupiah(program.budget_ceiling)}.",
+                title=N_("%(program)s: komitmen melebihi pagu sebesar %(over)s"),
+                detail=N_("Terpakai %(committed)s dari pagu %(ceiling)s."),
+                params={
+                    "program": program.code,
+                    "over": text.money(over),
+                    "committed": text.money(committed),
+                    "ceiling": text.money(program.budget_ceiling),
+                },
                 rupiah=over,
                 **common,
             )

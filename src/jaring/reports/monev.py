@@ -537,7 +537,7 @@ def open_alerts(report: MonevReport, context: Context) -> None:
             title=f"Peringatan per {date_text(context.as_of)}",
             columns=[Column("Tingkat"), Column("Jenis"), Column("Peringatan"), Column("Wilayah")],
             rows=[
-                [c.severity_label, kind_label(c.kind), c.draft.title, codes.dotted(c.draft.region_code)]
+                [c.severity_label, kind_label(c.kind), c.draft.text_title, codes.dotted(c.draft.region_code)]
                 for c in found[:ROWS_SHOWN]
             ],
             note=f"{ROWS_SHOWN} dari {len(found)} peringatan." if len(found) > ROWS_SHOWN else "",
