@@ -32,12 +32,13 @@ import tempfile
 from collections import deque
 from html import unescape
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlsplit
 
 VENV_BIN = Path(sys.executable).parent
-SKIPPED_PREFIXES = ("/api/", "/static/", "/media/", "/keluar/", "/masuk/", "/i18n/")
-SKIPPED_SUFFIXES = (".xlsx", ".xls", ".csv", ".pdf", ".png", ".svg", ".ico", ".zip")
-PAGER_PARAMETERS = {"page", "halaman", "setelah", "cursor", "after", "before"}
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the crawl's rule is the phone test's (tests/crawl.py)
+from tests.crawl import page_key  # noqa: E402
+
 FONT = re.compile(r'url\("?([^")?#]+\.woff2)')
 HREF = re.compile(r'<a\s[^>]*?href="([^"#]+)', re.I)
 ASSET = re.compile(
@@ -49,46 +50,15 @@ def gz(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=6))
 
 
-def seeded_database(work: Path) -> str:
-    """A fresh SQLite database with the demo (the browser tests' provinces)."""
-    url = f"sqlite:///{work / 'sizes.sqlite3'}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "JARING_VAR_DIR": str(work),
-        "DJANGO_SETTINGS_MODULE": "jaring.settings",
-    }
-    env.pop("JARING_ENV", None)
-    jaring = str(VENV_BIN / "jaring")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-    from jaring.demo.seed import ORGANIZATIONS
+def seed(url: str, work: Path) -> None:
+    """The demo in a fresh SQLite database (the browser tests' provinces)."""
+    from tests.browser_server import province_args
 
-    provinces = sorted({"15", "17"} | {code[:2] for org in ORGANIZATIONS for code in org.regions})
-    for command in (
-        ["migrate", "--noinput"],
-        ["load_regions", *[a for code in provinces for a in ("--province", code)]],
-        ["seed_demo"],
-    ):
+    env = {**os.environ, "DATABASE_URL": url, "JARING_VAR_DIR": str(work)}
+    jaring = str(VENV_BIN / "jaring")
+    for command in (["migrate", "--noinput"], ["load_regions", *province_args()], ["seed_demo"]):
         print(f"# jaring {' '.join(command)}", file=sys.stderr)
         subprocess.run([jaring, *command], env=env, check=True, stdout=subprocess.DEVNULL)
-    return url
-
-
-def page_key(href: str, resolve) -> tuple[str, str] | None:
-    parts = urlsplit(unescape(href))
-    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
-        return None
-    path = parts.path
-    if path.startswith(SKIPPED_PREFIXES) or path.endswith(SKIPPED_SUFFIXES):
-        return None
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    if any(name in PAGER_PARAMETERS for name, _value in query):
-        return None
-    route = resolve(path)
-    if route is None:
-        return None
-    names = ",".join(sorted({name for name, _value in query}))
-    return path + (f"?{urlencode(query)}" if query else ""), route + (f"?{names}" if names else "")
 
 
 def asset_sizes(url: str, cache: dict) -> tuple[int, int]:
@@ -111,7 +81,7 @@ def asset_sizes(url: str, cache: dict) -> tuple[int, int]:
     return cache[url]
 
 
-def crawl(client, resolve, limit: int) -> list[tuple[str, bytes, int]]:
+def crawl(client, limit: int) -> list[tuple[str, bytes, int]]:
     seen = {""}
     queue = deque(["/"])
     pages = []
@@ -126,7 +96,7 @@ def crawl(client, resolve, limit: int) -> list[tuple[str, bytes, int]]:
         body = response.content
         pages.append((address, body, response.status_code))
         for href in HREF.findall(body.decode("utf-8", "replace")):
-            key = page_key(href, resolve)
+            key = page_key(href)
             if key is not None and key[1] not in seen:
                 seen.add(key[1])
                 queue.append(key[0])
@@ -146,16 +116,16 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="jaring-sizes-") as work:
-        os.environ["DATABASE_URL"] = args.database or seeded_database(Path(work))
+        os.environ["DATABASE_URL"] = args.database or f"sqlite:///{Path(work) / 'sizes.sqlite3'}"
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
         os.environ.pop("JARING_ENV", None)
         import django
 
         django.setup()
+        if not args.database:
+            seed(os.environ["DATABASE_URL"], Path(work))
         from django.test import Client
         from django.test.utils import setup_test_environment
-        from django.urls import Resolver404
-        from django.urls import resolve as django_resolve
 
         from jaring.accounts.models import User
         from jaring.demo.seed import USERS
@@ -163,19 +133,13 @@ def main() -> None:
         setup_test_environment()  # the test client's "testserver" host is allowed
         logging.getLogger("django.request").setLevel(logging.CRITICAL)  # pages refused on purpose
 
-        def resolve(path: str) -> str | None:
-            try:
-                return django_resolve(path).route
-            except Resolver404:
-                return None
-
         usernames = args.users.split(",") if args.users else [demo.username for demo in USERS]
         assets: dict[str, tuple[int, int]] = {}
         rows = []
         for username in usernames:
             client = Client()
             client.force_login(User.objects.get(username=username))
-            for address, body, _status in crawl(client, resolve, args.pages_per_user):
+            for address, body, _status in crawl(client, args.pages_per_user):
                 urls = list(dict.fromkeys(ASSET.findall(body.decode("utf-8", "replace"))))
                 sizes = [asset_sizes(unescape(u), assets) for u in urls if "/static/" in u]
                 rows.append(

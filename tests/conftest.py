@@ -34,6 +34,17 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_language_left_over():
+    """A request through the test client leaves the language it chose active on the
+    thread (a real server activates one per request): each test starts in the default."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     """Argon2 is slow on purpose; tests that check it restore it explicitly."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

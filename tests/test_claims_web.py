@@ -227,7 +227,7 @@ def test_export_is_the_filtered_selection_with_masked_niks(world, demo):
     assert rows[1][2] == world["people"][0].nik[:4] + "********" + world["people"][0].nik[12:]
 
 
-def _paid_claim(world, person, *, kind="jkm", on=date(2025, 6, 14), paid_on=date(2025, 6, 30), children=()):
+def _verified(person, *, kind: str, on: date, children=()) -> Claim:
     claim = services.claim_report(
         actor=None,
         participant=person,
@@ -244,7 +244,11 @@ def _paid_claim(world, person, *, kind="jkm", on=date(2025, 6, 14), paid_on=date
         reported_on=on,
     )
     services.claim_documents_complete(actor=None, claim=claim, on=on)
-    claim = services.claim_verify(actor=None, claim=claim, on=on)
+    return services.claim_verify(actor=None, claim=claim, on=on)
+
+
+def _paid_claim(world, person, *, kind="jkm", on=date(2025, 6, 14), paid_on=date(2025, 6, 30), children=()):
+    claim = _verified(person, kind=kind, on=on, children=children)
     return services.claim_pay(
         actor=None, claim=claim, paid_on=paid_on, amount=claim.quote_total, recipient_heir=claim.heirs.get()
     )
@@ -332,3 +336,61 @@ def test_benefit_rules_page_and_platform_changes(world, demo):
 
     assert benefit_quote(kind="jkm", income=1_000_000, event_date=date(2027, 1, 1)).total == 47_000_000
     assert benefit_quote(kind="jkm", income=1_000_000, event_date=date(2026, 12, 31)).total == 42_000_000
+
+
+def test_the_claim_page_in_english_shows_the_quote_details_and_notes_in_english(world, demo):
+    """A quote's line details and notes are frozen with the claim in Indonesian (what the
+    API shows) and as catalogue messages with their figures: an officer reading English
+    sees them in English, the figures written the English way; a live quote too."""
+    low = w.program(demo.org("pemprov-jambi"), code="BKBK-RENDAH", income=400_000)
+    poor = w.person(80)
+    w.enrol(low, [poor])
+    w.pay(low, date(2025, 1, 1), 12, paid_on=date(2025, 1, 10), reference="IURAN-RENDAH")
+    death = _verified(poor, kind="jkk_death", on=date(2025, 6, 14))
+    (line,) = [ln for ln in death.quote_lines if ln["component"] == "death_benefit"]
+    assert line["detail"] == "48 x Rp400.000, paling sedikit Rp20.000.000"  # 19,200,000 is below
+    jkm = _verified(world["people"][0], kind="jkm", on=date(2025, 6, 14), children=[w.child()])
+    months = jkm.quote_membership_months
+    assert jkm.quote_notes == [
+        f"Beasiswa tidak diberikan melalui Kematian (JKM): masa iur {months} bulan, "
+        "syaratnya paling sedikit 36 bulan."
+    ]
+    injury = services.claim_report(
+        actor=None,
+        participant=world["people"][1],
+        kind="jkk_injury",
+        event_date=date(2025, 6, 2),
+        event_place="Kebun",
+        description="Terluka",
+    )
+
+    client = demo.client("jambi.viewer")
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/klaim/{death.pk}/").content.decode()
+    assert "48 x Rp400,000, at least Rp20,000,000" in page
+    assert "paling sedikit" not in page
+    page = client.get(f"/klaim/{jkm.pk}/").content.decode()
+    assert (
+        f"No scholarship through Death (JKM): the contribution period is {months} months, "
+        "at least 36 months are required." in page
+    )
+    assert "Rp20,000,000" in page and "Beasiswa tidak diberikan" not in page
+    live = client.get(f"/klaim/{injury.pk}/").content.decode()
+    assert "Care and treatment are paid by BPJS Ketenagakerjaan directly" in live
+    # The API keeps the Indonesian text, whatever the reader's language.
+    body = client.get(f"/api/v1/claims/{jkm.pk}").json()
+    assert body["quote_notes"] == jkm.quote_notes
+    assert (
+        client.get(f"/api/v1/claims/{death.pk}").json()["quote_lines"][0]["detail"]
+        == (death.quote_lines[0]["detail"])
+    )
+    # A claim verified before quotes kept their messages shows the text it was frozen with.
+    Claim.objects.filter(pk=death.pk).update(
+        quote_lines=[
+            {k: v for k, v in ln.items() if k not in ("message", "params")} for ln in death.quote_lines
+        ]
+    )
+    assert "48 x Rp400.000, paling sedikit Rp20.000.000" in client.get(f"/klaim/{death.pk}/").content.decode()
+    client.cookies["django_language"] = "id"
+    page = client.get(f"/klaim/{jkm.pk}/").content.decode()
+    assert "Beasiswa tidak diberikan melalui Kematian (JKM)" in page and "Rp20.000.000" in page

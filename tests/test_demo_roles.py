@@ -9,6 +9,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from jaring.billing.models import Bill
 from jaring.claims.models import Claim
@@ -119,3 +120,36 @@ def test_every_demo_user_has_work_on_its_home_page_and_its_lists(demo_world, dem
         response = client.get(path)
         assert response.status_code == 200, path
         assert f'data-testid="{testid}"' in response.content.decode(), f"{username}: {path} shows no {testid}"
+
+
+def test_the_desk_holds_saved_scenarios_and_a_village_upload_with_refused_rows(demo_world, demo):
+    """demo/desk.py: the province's two BKBK scenarios, compared; the village operator's
+    upload with five people accepted and two rows refused with their reasons."""
+    from jaring.contributions.models import BudgetScenario
+    from jaring.demo.desk import IMPORT_FILE, seed_desk
+    from jaring.registry.models import ImportRowError, ImportRun
+
+    planner = demo.client("jambi.operator")
+    scenarios = list(BudgetScenario.objects.filter(region_id="15").order_by("-months"))
+    assert [s.months for s in scenarios] == [12, 6] and all(s.total_rupiah > 0 for s in scenarios)
+    assert scenarios[0].total_rupiah == 2 * scenarios[1].total_rupiah
+    page = planner.get(reverse("budget_planning")).content.decode()
+    assert all(s.name in page for s in scenarios)
+    compared = planner.get(reverse("scenario_compare"), {"s": [s.pk for s in scenarios]})
+    assert compared.status_code == 200 and scenarios[0].name in compared.content.decode()
+
+    run = ImportRun.objects.get(file_name=IMPORT_FILE)
+    assert (run.status, run.created, run.rejected) == ("committed", 5, 2)
+    refused = set(ImportRowError.objects.filter(run=run).values_list("row", "column"))
+    assert {row for row, _column in refused} == {7, 8}  # the header is row 1
+    assert (7, "NIK") in refused and (8, "TANGGAL_LAHIR") in refused
+    village = demo.client("desa.operator")
+    assert IMPORT_FILE in village.get(reverse("import_start")).content.decode()
+    detail = village.get(reverse("import_detail", args=[run.pk]))
+    shown = detail.content.decode()
+    assert detail.status_code == 200
+    reasons = [escape(e.message) for e in ImportRowError.objects.filter(run=run)]
+    assert all(reason in shown for reason in reasons), reasons  # each refusal with its reason
+    seed_desk()  # idempotent
+    assert ImportRun.objects.filter(file_name=IMPORT_FILE).count() == 1
+    assert BudgetScenario.objects.filter(region_id="15").count() == 2

@@ -7,7 +7,8 @@ import pytest
 TASKS = {
     "register": "/peserta/impor/",
     "lapsing": "/iuran/peringatan/?jenis=berakhir",
-    "money": "/dana/transfer/baru/",
+    "received": "/dana/transfer/baru/?jenis=to_village",
+    "paid": "/dana/transfer/baru/?jenis=to_bpjs",
     "death": "/klaim/baru/",
 }
 
@@ -32,6 +33,18 @@ def test_village_operator_reaches_each_daily_job_from_home(demo):
     for key, href in links.items():
         response = client.get(href)
         assert response.status_code == 200, f"{key}: {href} answered {response.status_code}"
+
+
+@pytest.mark.parametrize(("task", "kind"), [("received", "to_village"), ("paid", "to_bpjs")])
+def test_the_money_jobs_open_the_form_on_their_kind_and_the_village(demo, task, kind):
+    form = demo.client("desa.operator").get(TASKS[task]).context["form"]
+    assert form["kind"].value() == kind
+    assert form["region"].value() == "15.04.01.2003"  # Sengkati Gedang records its own money
+
+
+def test_an_officer_above_the_village_chooses_the_region_and_kind_itself(demo):
+    form = demo.client("batanghari.operator").get("/dana/transfer/baru/").context["form"]
+    assert form["region"].value() in (None, "") and form["kind"].value() in (None, "")
 
 
 def test_the_lapse_job_lists_whose_payment_ends_soon(demo):

@@ -105,8 +105,8 @@ def test_birth_date_and_sex_in_the_file_must_agree_naming_both_values():
     with pytest.raises(NikError) as excinfo:
         check_agrees(info, birth_date=date(1985, 3, 13), sex=Sex.FEMALE)
     assert excinfo.value.code == "nik_birth_date_mismatch"
-    assert "13-03-1985" in excinfo.value.message
-    assert "12-03-1985" in excinfo.value.message
+    assert "13/03/1985" in excinfo.value.message
+    assert "12/03/1985" in excinfo.value.message
     with pytest.raises(NikError) as excinfo:
         check_agrees(info, birth_date=None, sex=Sex.MALE)
     assert excinfo.value.code == "nik_sex_mismatch"

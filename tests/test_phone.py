@@ -1,5 +1,5 @@
-"""Every page fits a phone: the village operator, a regency and a province officer at
-360x740 and 390x844.
+"""Every page fits a phone: the village operator, a regency and a province officer, the
+province admin and the auditor at 360x740 and 390x844.
 
 Each user logs in to a real Jaring server (``tests/browser_server.py``) and visits every
 page they can reach by following links from the home page (one address per URL route and
@@ -7,7 +7,11 @@ set of query parameters; downloads, the API and the pager's further pages are sk
 For each page the test records ``document.documentElement.scrollWidth`` against the
 viewport, saves a full-page screenshot to ``test-artifacts/phone/<user>/<width>/<slug>.png``
 and writes the widths to ``test-artifacts/phone/widths.json`` and ``widths.md``. It fails
-listing every page wider than the screen, with the elements that stick out.
+listing every page wider than the screen, with the elements that stick out, and every
+control too small to touch: buttons, inputs, selects, pager and navigation links at
+least 44 px high (WCAG 2.5.5), checkboxes and radios at least 22 px (2.5.8's 24 px less
+the label they sit beside, which takes the tap too). Links inside a sentence or a table
+cell are exempt, as in WCAG's inline exception.
 
 Run with: ``pytest tests/test_phone.py -v`` (or ``-m browser``).
 """
@@ -19,10 +23,8 @@ import re
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
-from django.urls import Resolver404, resolve
 
 from .access import all_routes
 from .browser_server import (
@@ -34,20 +36,16 @@ from .browser_server import (
     server_env,
     serving,
 )
+from .crawl import page_key
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = ARTIFACTS_ROOT / "phone"
-# The village operator, a regency officer and a province officer (demo/seed.py USERS).
-USERS = ["desa.operator", "batanghari.operator", "jambi.operator"]
+# The village operator, a regency officer and a province officer (demo/seed.py USERS);
+# the province admin (organizations, users, rates) and the auditor (the audit trail).
+USERS = ["desa.operator", "batanghari.operator", "jambi.operator", "jambi.admin", "auditor"]
 VIEWPORTS = [(360, 740), (390, 844)]
 MAX_PAGES_PER_USER = 120
-
-# Not pages: files, the API, the session and language switches.
-SKIPPED_PREFIXES = ("/api/", "/static/", "/media/", "/keluar/", "/masuk/", "/i18n/")
-SKIPPED_SUFFIXES = (".xlsx", ".xls", ".csv", ".pdf", ".png", ".svg", ".ico")
-# Further pages of a list look like its first page.
-PAGER_PARAMETERS = {"page", "cursor", "after", "before"}
 
 # Which elements stick out past the right edge (the deepest ones, widest first).
 OVERFLOW_SCRIPT = """
@@ -68,6 +66,37 @@ OVERFLOW_SCRIPT = """
 }
 """
 
+# Controls smaller than a finger: [selector, minimum height in CSS px].
+TOUCH_TARGETS = [
+    [
+        "button, .btn, input:not([type=checkbox]):not([type=radio]):not([type=hidden]), select, "
+        "textarea, .page-link, .navbar-toggler, .navbar-nav .nav-link",
+        44,
+    ],
+    ["input[type=checkbox], input[type=radio]", 22],
+]
+TOUCH_SCRIPT = """
+(targets) => {
+  const out = [];
+  for (const [selector, minimum] of targets) {
+    for (const el of document.querySelectorAll(selector)) {
+      const r = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      if (r.width === 0 || r.height === 0 || style.visibility === 'hidden') continue;
+      if (el.closest('[hidden], .d-none, .visually-hidden')) continue;
+      if (r.height + 0.5 >= minimum) continue;
+      let name = el.tagName.toLowerCase();
+      if (el.name) name += `[name=${el.name}]`;
+      if (typeof el.className === 'string' && el.className.trim())
+        name += '.' + el.className.trim().split(/\\s+/).slice(0, 2).join('.');
+      const label = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 24);
+      out.push(`${name} "${label}" ${Math.round(r.width)}x${Math.round(r.height)}`);
+    }
+  }
+  return [...new Set(out)].slice(0, 8);
+}
+"""
+
 
 @pytest.fixture(scope="module")
 def phone_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -76,32 +105,6 @@ def phone_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     seed_database(env)
     with serving(env, var_dir) as base_url:
         yield base_url
-
-
-def _route(path: str) -> str | None:
-    try:
-        return resolve(path).route
-    except Resolver404:
-        return None
-
-
-def _page_key(href: str, base: str) -> tuple[str, str] | None:
-    """(address to visit, route with its query parameters) for a link worth visiting."""
-    if not href.startswith(base):
-        return None
-    parts = urlsplit(href)
-    path = parts.path
-    if path.startswith(SKIPPED_PREFIXES) or path.endswith(SKIPPED_SUFFIXES):
-        return None
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    if any(name in PAGER_PARAMETERS for name, _value in query):
-        return None
-    route = _route(path)
-    if route is None:
-        return None
-    address = path + (f"?{urlencode(query)}" if query else "")
-    names = ",".join(sorted({name for name, _value in query}))
-    return address, route + (f"?{names}" if names else "")
 
 
 def _slug(address: str) -> str:
@@ -139,7 +142,7 @@ def _crawl(page, base: str) -> list[tuple[str, str]]:
             "els => els.map(a => new URL(a.getAttribute('href'), location.href).href.split('#')[0])",
         )
         for href in hrefs:
-            key = _page_key(href, base)
+            key = page_key(href, base)
             if key is None or key[1] in seen_keys:
                 continue
             seen_keys[key[1]] = key[0]
@@ -154,9 +157,10 @@ def _measure(page, base: str, address: str, width: int, shot: Path) -> dict:
     page.wait_for_load_state("load")
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     culprits = page.evaluate(OVERFLOW_SCRIPT, width) if scroll_width > width else []
+    small = page.evaluate(TOUCH_SCRIPT, TOUCH_TARGETS)
     shot.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shot), full_page=True)
-    return {"status": status, "scroll_width": scroll_width, "culprits": culprits}
+    return {"status": status, "scroll_width": scroll_width, "culprits": culprits, "small_targets": small}
 
 
 def _write_report(rows: list[dict]) -> None:
@@ -188,7 +192,12 @@ def _write_report(rows: list[dict]) -> None:
                 cells.append(str(row["scroll_width"]))
         lines.append(f"| {user} | `{address}` | " + " | ".join(cells) + " |")
     wide = [r for r in rows if r["status"] == 200 and r["scroll_width"] > r["viewport"]]
-    lines += ["", f"{len(wide)} of {len(rows)} page views wider than the screen."]
+    small = [r for r in rows if r["status"] == 200 and r.get("small_targets")]
+    lines += [
+        "",
+        f"{len(wide)} of {len(rows)} page views wider than the screen; "
+        f"{len(small)} with controls too small to touch.",
+    ]
     (ARTIFACTS / "widths.md").write_text("\n".join(lines) + "\n")
 
 
@@ -236,6 +245,12 @@ def test_every_page_fits_a_phone(chromium: Path, phone_server: str) -> None:  # 
         f"{r['user']} @ {r['viewport']} px: {r['address']} is {r['scroll_width']} px wide "
         f"({'; '.join(r['culprits'])})"
         for r in wide
+    ]
+    problems += [
+        f"{r['user']} @ {r['viewport']} px: {r['address']} has controls too small to touch: "
+        + "; ".join(r["small_targets"])
+        for r in rows
+        if r["status"] == 200 and r["small_targets"]
     ]
     unreached = sorted(
         route for route in all_routes() if not route.startswith("api/") and route not in routes_seen
@@ -290,3 +305,25 @@ PROGRESS_OBSERVER = """() => {
   new MutationObserver(() => { if (button.disabled) console.log('button disabled'); })
     .observe(button, {attributes: true});
 }"""
+
+
+def test_the_touch_check_finds_what_a_finger_cannot_hit(chromium: Path) -> None:  # noqa: F811
+    """The measure itself: a 30 px button and a bare checkbox are reported; a 44 px
+    button, a link inside a sentence and a hidden button are not."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 360, "height": 740})
+            page.set_content(
+                '<button style="height:30px">Simpan</button><input type="checkbox" name="pilih">'
+                '<button style="height:44px">Kirim</button><p>Lihat <a href="#">daftar</a>.</p>'
+                "<button hidden>Hapus</button>"
+            )
+            small = page.evaluate(TOUCH_SCRIPT, TOUCH_TARGETS)
+        finally:
+            browser.close()
+    assert len(small) == 2, small
+    assert small[0].startswith('button "Simpan" ') and small[0].endswith("x30")
+    assert small[1].startswith("input[name=pilih]")

@@ -420,5 +420,8 @@ def test_the_sheets_package_imports_no_jaring_app_and_its_rules_no_django():
         "print(sorted(m for m in sys.modules if m.startswith('jaring.') and 'sheets' not in m))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    # only the foundation below it: errors, and formats for the sizes in its messages
-    assert out.stdout.split("\n")[:2] == ["[]", "['jaring.errors', 'jaring.formats']"]
+    # only the foundation below it: errors, and formats, figures and i18n for its catalogue messages
+    assert out.stdout.split("\n")[:2] == [
+        "[]",
+        "['jaring.errors', 'jaring.formats', 'jaring.formats.figures', 'jaring.i18n']",
+    ]

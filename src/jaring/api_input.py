@@ -35,6 +35,8 @@ from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
 from jaring import codes
+from jaring.formats import figures
+from jaring.i18n import N_
 
 # The largest integer both SQLite and PostgreSQL (bigint) store: every id is below it.
 BIGINT_MAX = 2**63 - 1
@@ -178,8 +180,13 @@ class ControlCharacterGuard:
                 return JsonResponse(
                     {
                         "code": "control_character",
-                        "message": "Teks tidak boleh berisi karakter kendali (mis. NUL): "
-                        f"periksa isian '{field}'.",
+                        "message": figures.text(
+                            N_(
+                                "Teks tidak boleh berisi karakter kendali (mis. NUL): periksa isian "
+                                "'%(field)s'."
+                            ),
+                            {"field": field},
+                        ),
                         "field": field,
                     },
                     status=400,

@@ -12,6 +12,7 @@ import re
 from enum import StrEnum
 
 from jaring.errors import InvalidInput
+from jaring.i18n import N_
 
 
 class Level(StrEnum):
@@ -41,13 +42,19 @@ def normalize(raw: str | int) -> str:
     text = _SEPARATORS.sub("", str(raw).strip())
     if not text.isdigit() or not text.isascii():
         raise InvalidRegionCode(
-            f"Kode wilayah '{raw}' tidak valid: hanya angka dan titik yang boleh dipakai "
-            "(contoh 15.04 atau 1504)."
+            N_(
+                "Kode wilayah '%(code)s' tidak valid: hanya angka dan titik yang boleh dipakai "
+                "(contoh 15.04 atau 1504)."
+            ),
+            params={"code": str(raw)},
         )
     if len(text) not in LEVEL_BY_LENGTH:
         raise InvalidRegionCode(
-            f"Kode wilayah '{raw}' tidak valid: panjangnya harus 2 (provinsi), 4 (kabupaten/kota), "
-            "6 (kecamatan) atau 10 angka (desa/kelurahan)."
+            N_(
+                "Kode wilayah '%(code)s' tidak valid: panjangnya harus 2 (provinsi), 4 (kabupaten/kota), "
+                "6 (kecamatan) atau 10 angka (desa/kelurahan)."
+            ),
+            params={"code": str(raw)},
         )
     return text
 
@@ -106,7 +113,8 @@ def prefix_upper_bound(prefix: str) -> str | None:
     """
     if prefix and not (prefix.isascii() and prefix.isdigit()):
         raise InvalidRegionCode(
-            f"Kode wilayah '{prefix}' tidak valid: hanya angka yang boleh dipakai (contoh 1504)."
+            N_("Kode wilayah '%(code)s' tidak valid: hanya angka yang boleh dipakai (contoh 1504)."),
+            params={"code": prefix},
         )
     stripped = prefix.rstrip("9")
     if not stripped:

@@ -11,24 +11,35 @@ from datetime import date
 from django.db.models import Model
 
 from jaring.errors import InvalidInput
+from jaring.formats import figures
+from jaring.i18n import N_
 
 
 def lock_to_close(rule: Model, effective_to: date, *, code_prefix: str, hint: str = "") -> Model:
     """``rule`` locked (``SELECT ... FOR UPDATE``) as it is in the database, once ending
     it on ``effective_to`` is known to only shorten it. The refusals' codes are
     ``<code_prefix>_dates_reversed`` and ``<code_prefix>_close_extends``; ``hint`` ends
-    the second message (what to do instead)."""
+    the second message (what to do instead): a catalogue message (``N_``), read in the
+    active language."""
     locked = type(rule)._default_manager.select_for_update().get(pk=rule.pk)
     if effective_to < locked.effective_from:
         raise InvalidInput(
-            f"Tanggal akhir tidak boleh sebelum tanggal mulai berlaku ({locked.effective_from:%d/%m/%Y}).",
+            N_("Tanggal akhir tidak boleh sebelum tanggal mulai berlaku (%(start)s)."),
+            params={"start": figures.day(locked.effective_from)},
             code=f"{code_prefix}_dates_reversed",
             field="effective_to",
         )
     if locked.effective_to is not None and effective_to >= locked.effective_to:
+        if hint:
+            raise InvalidInput(
+                N_("Aturan ini sudah berakhir %(end)s; tanggal akhir hanya dapat dimajukan. %(hint)s"),
+                params={"end": figures.day(locked.effective_to), "hint": figures.text(hint)},
+                code=f"{code_prefix}_close_extends",
+                field="effective_to",
+            )
         raise InvalidInput(
-            f"Aturan ini sudah berakhir {locked.effective_to:%d/%m/%Y}; tanggal akhir hanya dapat dimajukan."
-            + (f" {hint}" if hint else ""),
+            N_("Aturan ini sudah berakhir %(end)s; tanggal akhir hanya dapat dimajukan."),
+            params={"end": figures.day(locked.effective_to)},
             code=f"{code_prefix}_close_extends",
             field="effective_to",
         )

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
+from jaring.formats import figures
+
 
 def require(allowed: bool, message) -> None:
-    """Refuse with 403 and ``message`` (a text or a lazy translation) unless ``allowed``."""
+    """Refuse with 403 and ``message`` unless ``allowed``: a lazy translation, or a
+    catalogue message (``N_``) read in the active language."""
     if not allowed:
-        raise PermissionDenied(str(message))
+        shown = str(message)  # a lazy translation is read now
+        raise PermissionDenied(figures.text(shown))

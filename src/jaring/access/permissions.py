@@ -25,10 +25,11 @@ def can_edit_data(user) -> bool:
     )
 
 
-def require_editor(actor, message: str) -> None:
-    """Refuse, with ``message``, a service's actor who may not enter or change data."""
+def require_editor(actor, message: str, params: dict | None = None) -> None:
+    """Refuse, with ``message`` (a catalogue message, ``N_``, with its ``params``), a
+    service's actor who may not enter or change data."""
     if not acts_as_platform(actor) and not can_edit_data(actor):
-        raise PermissionDeniedError(message)
+        raise PermissionDeniedError(message, params=params)
 
 
 def author(actor):

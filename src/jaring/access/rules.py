@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import reduce
 
 from jaring import codes
 from jaring.codes import Level
 from jaring.errors import InvalidInput
+from jaring.formats import figures
+from jaring.i18n import N_
 
 
 class OrgKind(StrEnum):
@@ -35,11 +38,20 @@ JURISDICTION_SHAPE: dict[OrgKind, tuple[set[Level], bool]] = {
 }
 
 LEVEL_LABEL = {
-    Level.PROVINCE: "provinsi",
-    Level.REGENCY: "kabupaten/kota",
-    Level.DISTRICT: "kecamatan",
-    Level.VILLAGE: "desa/kelurahan",
+    Level.PROVINCE: N_("provinsi"),
+    Level.REGENCY: N_("kabupaten/kota"),
+    Level.DISTRICT: N_("kecamatan"),
+    Level.VILLAGE: N_("desa/kelurahan"),
 }
+
+
+def levels_text(levels) -> str:
+    """The region levels as the reader reads them: "kabupaten/kota atau desa/kelurahan"."""
+    labels = [figures.text(LEVEL_LABEL[Level(level)]) for level in levels]
+    return reduce(
+        lambda one, other: figures.text(N_("%(one)s atau %(other)s"), {"one": one, "other": other}), labels
+    )
+
 
 # A government admin may set up the organizations of the levels beneath it.
 SUBORDINATE_KINDS: dict[OrgKind, set[OrgKind]] = {
@@ -59,19 +71,22 @@ def validate_jurisdiction(kind: OrgKind | str, raw_codes: list[str]) -> list[str
     kind = OrgKind(kind)
     normalized = [codes.normalize(code) for code in raw_codes if str(code).strip()]
     if not normalized:
-        raise InvalidInput("Wilayah kerja wajib diisi: minimal satu kode wilayah.", field="regions")
+        raise InvalidInput(N_("Wilayah kerja wajib diisi: minimal satu kode wilayah."), field="regions")
     levels, many = JURISDICTION_SHAPE[kind]
     for code in normalized:
         if codes.level_of(code) not in levels:
-            wanted = " atau ".join(
-                LEVEL_LABEL[level] for level in sorted(levels, key=codes.LEVEL_ORDER.index)
-            )
+            wanted = levels_text(sorted(levels, key=codes.LEVEL_ORDER.index))
             raise InvalidInput(
-                f"Kode {codes.dotted(code)} bukan kode {wanted}; organisasi jenis ini "
-                f"hanya boleh berwilayah kerja {wanted}.",
+                N_(
+                    "Kode %(code)s bukan kode %(levels)s; organisasi jenis ini "
+                    "hanya boleh berwilayah kerja %(levels)s."
+                ),
+                params={"code": codes.dotted(code), "levels": wanted},
                 field="regions",
             )
     collapsed = codes.collapse(normalized)
     if not many and len(collapsed) != 1:
-        raise InvalidInput("Organisasi jenis ini hanya boleh memiliki satu wilayah kerja.", field="regions")
+        raise InvalidInput(
+            N_("Organisasi jenis ini hanya boleh memiliki satu wilayah kerja."), field="regions"
+        )
     return collapsed

@@ -21,6 +21,7 @@ from jaring.accounts.models import ApiToken, DigestFrequency, Language, Organiza
 from jaring.accounts.selectors import organization_by_code, organizations_managed_by
 from jaring.audit.services import audit_record, diff, snapshot
 from jaring.errors import Conflict, InvalidInput, NotFound, PermissionDeniedError
+from jaring.i18n import N_
 from jaring.regions.models import Region
 
 ORG_FIELDS = ("code", "name", "kind", "region_codes", "is_active")
@@ -46,19 +47,24 @@ def _resolve_regions(kind: str, region_codes: list[str]) -> list[Region]:
     missing = [code for code in normalized if code not in found]
     if missing:
         raise InvalidInput(
-            f"Kode wilayah {', '.join(codes.dotted(c) for c in missing)} tidak terdaftar. "
-            "Periksa kode pada daftar wilayah Kemendagri (menu Wilayah).",
+            N_(
+                "Kode wilayah %(regions)s tidak terdaftar. Periksa kode pada daftar wilayah Kemendagri "
+                "(menu Wilayah)."
+            ),
+            params={"regions": ", ".join(codes.dotted(c) for c in missing)},
             code="region_unknown",
             field="regions",
         )
     return [found[code] for code in normalized]
 
 
-def _require_platform_or(actor, allowed: bool, message: str) -> None:
+def _require_platform_or(actor, allowed: bool, message: str, params: dict | None = None) -> None:
+    """Refuse with ``message`` (a catalogue message, ``N_``, with its ``params``) unless
+    the platform acts or the actor is ``allowed``."""
     if acts_as_platform(actor):
         return
     if not allowed:
-        raise PermissionDeniedError(message)
+        raise PermissionDeniedError(message, params=params)
 
 
 def _check_jurisdiction_inside_actor(actor, regions: list[Region]) -> None:
@@ -68,7 +74,8 @@ def _check_jurisdiction_inside_actor(actor, regions: list[Region]) -> None:
     outside = [r for r in regions if not jurisdiction.contains(r.code)]
     if outside:
         raise PermissionDeniedError(
-            f"Wilayah {', '.join(r.code_dotted for r in outside)} berada di luar wilayah kerja Anda."
+            N_("Wilayah %(regions)s berada di luar wilayah kerja Anda."),
+            params={"regions": ", ".join(r.code_dotted for r in outside)},
         )
 
 
@@ -80,13 +87,17 @@ def organization_create(
     _require_platform_or(
         actor,
         kind in creatable_kinds(actor),
-        "Anda tidak berwenang membuat organisasi jenis ini.",
+        N_("Anda tidak berwenang membuat organisasi jenis ini."),
     )
     code = normalize_organization_code(code)
     if not code or not name.strip():
-        raise InvalidInput("Kode dan nama organisasi wajib diisi.", field="code")
+        raise InvalidInput(N_("Kode dan nama organisasi wajib diisi."), field="code")
     if organization_by_code(code) is not None:
-        raise Conflict(f"Kode organisasi '{code}' sudah dipakai; pilih kode lain.", field="code")
+        raise Conflict(
+            N_("Kode organisasi '%(code)s' sudah dipakai; pilih kode lain."),
+            params={"code": code},
+            field="code",
+        )
     regions = _resolve_regions(kind, region_codes)
     _check_jurisdiction_inside_actor(actor, regions)
     org = Organization.objects.create(
@@ -119,24 +130,24 @@ def organization_update(
 ) -> Organization:
     org = Organization.objects.select_for_update().get(pk=organization.pk)
     if actor is not None and not organizations_managed_by(actor).filter(pk=org.pk).exists():
-        raise NotFound("Organisasi tidak ditemukan.")
+        raise NotFound(N_("Organisasi tidak ditemukan."))
     before = _org_snapshot(org)
     if name is not None:
         if not name.strip():
-            raise InvalidInput("Nama organisasi wajib diisi.", field="name")
+            raise InvalidInput(N_("Nama organisasi wajib diisi."), field="name")
         org.name = name.strip()
     if region_codes is not None:
         regions = _resolve_regions(org.kind, region_codes)
         if actor is not None and actor.organization_id == org.pk and not is_platform(actor):
             raise PermissionDeniedError(
-                "Wilayah kerja organisasi sendiri hanya dapat diubah oleh admin platform."
+                N_("Wilayah kerja organisasi sendiri hanya dapat diubah oleh admin platform.")
             )
         _check_jurisdiction_inside_actor(actor, regions)
         org.regions.set(regions)
         org.scope_code = codes.common_ancestor([r.code for r in regions]) or ""
     if is_active is not None:
         if actor is not None and actor.organization_id == org.pk and not is_active:
-            raise InvalidInput("Anda tidak dapat menonaktifkan organisasi sendiri.", field="is_active")
+            raise InvalidInput(N_("Anda tidak dapat menonaktifkan organisasi sendiri."), field="is_active")
         org.is_active = is_active
     org.save()
     changes = diff(before, _org_snapshot(org))
@@ -157,7 +168,9 @@ def _check_password(password: str, user: User) -> None:
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise InvalidInput(" ".join(exc.messages), code="weak_password", field="password") from exc
+        # Django's password validators' own messages, already in the active language.
+        problems = " ".join(exc.messages)
+        raise InvalidInput(problems, code="weak_password", field="password") from exc
 
 
 def _check_role(role: str, can_audit: bool) -> Role:
@@ -165,11 +178,13 @@ def _check_role(role: str, can_audit: bool) -> Role:
         role = Role(role)
     except ValueError as exc:
         raise InvalidInput(
-            f"Peran '{role}' tidak dikenal; pilih admin, operator atau viewer.", field="role"
+            N_("Peran '%(role)s' tidak dikenal; pilih admin, operator atau viewer."),
+            params={"role": str(role)},
+            field="role",
         ) from exc
     if can_audit and role != Role.VIEWER:
         raise InvalidInput(
-            "Akses audit hanya untuk peran pemantau (viewer): auditor membaca, tidak mengubah data.",
+            N_("Akses audit hanya untuk peran pemantau (viewer): auditor membaca, tidak mengubah data."),
             field="can_audit",
         )
     return role
@@ -177,7 +192,7 @@ def _check_role(role: str, can_audit: bool) -> Role:
 
 def _manageable_org(actor, organization: Organization) -> None:
     if actor is not None and not organizations_managed_by(actor).filter(pk=organization.pk).exists():
-        raise NotFound("Organisasi tidak ditemukan.")
+        raise NotFound(N_("Organisasi tidak ditemukan."))
 
 
 @transaction.atomic
@@ -196,9 +211,13 @@ def user_create(
     role = _check_role(role, can_audit)
     username = username.strip()
     if not username:
-        raise InvalidInput("Nama pengguna wajib diisi.", field="username")
+        raise InvalidInput(N_("Nama pengguna wajib diisi."), field="username")
     if User.objects.filter(username__iexact=username).exists():
-        raise Conflict(f"Nama pengguna '{username}' sudah dipakai; pilih nama lain.", field="username")
+        raise Conflict(
+            N_("Nama pengguna '%(username)s' sudah dipakai; pilih nama lain."),
+            params={"username": username},
+            field="username",
+        )
     user = User(
         username=username,
         organization=organization,
@@ -235,7 +254,7 @@ def user_update(
 ) -> User:
     target = User.objects.select_for_update(of=("self",)).select_related("organization").get(pk=user.pk)
     if target.is_superuser and not acts_as_platform(actor):
-        raise NotFound("Pengguna tidak ditemukan.")
+        raise NotFound(N_("Pengguna tidak ditemukan."))
     if target.organization_id:
         _manageable_org(actor, target.organization)
     before = _user_snapshot(target)
@@ -245,14 +264,14 @@ def user_update(
     target.can_audit = new_audit
     if is_active is not None:
         if actor is not None and actor.pk == target.pk and not is_active:
-            raise InvalidInput("Anda tidak dapat menonaktifkan akun sendiri.", field="is_active")
+            raise InvalidInput(N_("Anda tidak dapat menonaktifkan akun sendiri."), field="is_active")
         target.is_active = is_active
     if full_name is not None:
         target.full_name = full_name.strip()
     if email is not None:
         target.email = email.strip()
     if actor is not None and actor.pk == target.pk and target.role != Role.ADMIN and not target.is_superuser:
-        raise InvalidInput("Anda tidak dapat mencabut peran admin dari akun sendiri.", field="role")
+        raise InvalidInput(N_("Anda tidak dapat mencabut peran admin dari akun sendiri."), field="role")
     target.save()
     forget_jurisdiction(target)
     changes = diff(before, _user_snapshot(target))
@@ -278,7 +297,7 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> User:
     target = User.objects.select_for_update(of=("self",)).select_related("organization").get(pk=user.pk)
     if actor is not None and actor.pk != target.pk:
         if target.is_superuser and not is_platform(actor):
-            raise NotFound("Pengguna tidak ditemukan.")
+            raise NotFound(N_("Pengguna tidak ditemukan."))
         if target.organization_id:
             _manageable_org(actor, target.organization)
     _check_password(password, target)
@@ -293,14 +312,19 @@ def user_set_preferences(*, actor: User | None, user: User, digest_frequency: st
     """A user's own choices: how often their open alerts are e-mailed to them, and in
     which language. Only the user (or the platform) sets them; audited when changed."""
     if actor is not None and actor.pk != user.pk:
-        raise PermissionDeniedError("Preferensi hanya dapat diubah oleh pemilik akun.")
+        raise PermissionDeniedError(N_("Preferensi hanya dapat diubah oleh pemilik akun."))
     if digest_frequency not in DigestFrequency.values:
         raise InvalidInput(
-            f"Frekuensi ringkasan '{digest_frequency}' tidak dikenal; pilih off, daily atau weekly.",
+            N_("Frekuensi ringkasan '%(frequency)s' tidak dikenal; pilih off, daily atau weekly."),
+            params={"frequency": str(digest_frequency)},
             field="digest_frequency",
         )
     if language not in Language.values:
-        raise InvalidInput(f"Bahasa '{language}' tidak dikenal; pilih id atau en.", field="language")
+        raise InvalidInput(
+            N_("Bahasa '%(language)s' tidak dikenal; pilih id atau en."),
+            params={"language": str(language)},
+            field="language",
+        )
     target = User.objects.select_for_update(of=("self",)).select_related("organization").get(pk=user.pk)
     fields = ("digest_frequency", "language")
     before = snapshot(target, fields)
@@ -320,9 +344,9 @@ def _hash_token(raw: str) -> str:
 def api_token_create(*, actor: User | None, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a personal token; returns the record and the raw token (shown once)."""
     if actor is not None and actor.pk != user.pk and not is_platform(actor):
-        raise PermissionDeniedError("Token API hanya dapat dibuat oleh pemiliknya.")
+        raise PermissionDeniedError(N_("Token API hanya dapat dibuat oleh pemiliknya."))
     if not user.is_active:
-        raise InvalidInput("Pengguna tidak aktif tidak dapat diberi token.", field="user")
+        raise InvalidInput(N_("Pengguna tidak aktif tidak dapat diberi token."), field="user")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=(name or "token").strip()[:100], prefix=raw[:12], key_hash=_hash_token(raw)
@@ -345,7 +369,7 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
         ApiToken.objects.select_for_update(of=("self",)).select_related("user__organization").get(pk=token.pk)
     )
     if actor.pk != token.user_id and not is_platform(actor):
-        raise NotFound("Token tidak ditemukan.")
+        raise NotFound(N_("Token tidak ditemukan."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -28,7 +28,7 @@ class Alert(models.Model):
     severity = models.CharField(_("tingkat"), max_length=10, choices=Severity.choices)
     title = models.CharField(_("judul"), max_length=255)
     detail = models.CharField(_("rincian"), max_length=500, blank=True)
-    # title and detail as catalogue messages with their figures (jaring.alerts.text):
+    # title and detail as catalogue messages with their figures (jaring.formats.figures):
     # {"title": msgid, "detail": msgid, "params": {...}}; title/detail hold the Indonesian
     message = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=255, blank=True)  # the records behind it
@@ -62,8 +62,8 @@ class Alert(models.Model):
         return self._shown("detail")
 
     def _shown(self, part: str) -> str:
-        from jaring.alerts.text import render
         from jaring.formats.active import language
+        from jaring.formats.figures import render
 
         msgid = self.message.get(part) if self.message else None
         if not msgid:

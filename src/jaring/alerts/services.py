@@ -13,6 +13,7 @@ from jaring.alerts.models import Alert, AlertRefresh
 from jaring.alerts.sources import SOURCES, Draft
 from jaring.audit.services import audit_record
 from jaring.errors import Conflict, InvalidInput, PermissionDeniedError
+from jaring.i18n import N_
 
 logger = logging.getLogger(__name__)
 
@@ -116,18 +117,27 @@ def alert_acknowledge(*, actor, alert: Alert, note: str) -> Alert:
     """An officer says the alert is seen and handled (with what was done); audited.
     The alert stays open until its condition ends."""
     if not can_edit_data(actor):
-        raise PermissionDeniedError("Hanya operator dan admin yang dapat menanggapi peringatan.")
+        raise PermissionDeniedError(N_("Hanya operator dan admin yang dapat menanggapi peringatan."))
     note = " ".join((note or "").split())
     if not note:
         raise InvalidInput(
-            "Tulis tanggapan: apa yang sudah atau akan dilakukan.", code="required", field="acknowledgement"
+            N_("Tulis tanggapan: apa yang sudah atau akan dilakukan."),
+            code="required",
+            field="acknowledgement",
         )
     if len(note) > 500:
-        raise InvalidInput("Tanggapan paling panjang 500 karakter.", code="too_long", field="acknowledgement")
+        raise InvalidInput(
+            N_("Tanggapan paling panjang 500 karakter."), code="too_long", field="acknowledgement"
+        )
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if alert.acknowledged_at is not None:
+        if alert.acknowledged_by is None:
+            raise Conflict(
+                N_("Peringatan ini sudah ditanggapi oleh pengguna lain."), code="already_acknowledged"
+            )
         raise Conflict(
-            f"Peringatan ini sudah ditanggapi oleh {alert.acknowledged_by or 'pengguna lain'}.",
+            N_("Peringatan ini sudah ditanggapi oleh %(user)s."),
+            params={"user": str(alert.acknowledged_by)},
             code="already_acknowledged",
         )
     alert.acknowledged_at = timezone.now()

@@ -4,7 +4,7 @@
     def idle_money(today: date) -> Iterable[Draft]: ...
 
 Title and detail are catalogue messages with named figures in ``params``
-(``jaring.alerts.text``), so each reader gets them in their own language.
+(``jaring.formats.figures``), so each reader gets them in their own language.
 A source reads everything (``jaring.access.scoping.SYSTEM``) and yields one draft
 per condition that holds today, with a stable key; the sweep (``alerts_refresh``)
 raises, updates and resolves the stored alerts from them.
@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from jaring.alerts.text import render
 from jaring.formats import INDONESIAN
+from jaring.formats.figures import render
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Draft:
     key: str  # stable while the condition holds, unique across kinds
     region_code: str  # who sees it: the jurisdiction holding this code
     severity: str  # Severity value
-    title: str  # a catalogue message (``N_``) with named figures: see jaring.alerts.text
+    title: str  # a catalogue message (``N_``) with named figures: see jaring.formats.figures
     detail: str = ""
     url: str = ""
     count: int | None = None

@@ -9,6 +9,7 @@ from jaring.access.permissions import can_read_audit
 from jaring.api_input import PageNumberPagination
 from jaring.audit.selectors import audit_events_filtered, readable
 from jaring.guards import require
+from jaring.i18n import N_
 
 router = Router(tags=["Audit"])
 
@@ -47,7 +48,7 @@ class AuditEventOut(Schema):
 @router.get("", response=list[AuditEventOut], summary="Jejak audit (hanya pengguna berakses audit)")
 @paginate(DescribedPages, page_size=50)
 def list_audit_events(request, action: str = "", target_type: str = "", actor: str = "", target_id: str = ""):
-    require(can_read_audit(request.user), "Jejak audit hanya dapat dibaca pengguna berakses audit.")
+    require(can_read_audit(request.user), N_("Jejak audit hanya dapat dibaca pengguna berakses audit."))
     return audit_events_filtered(
         request.user, action=action, target_type=target_type, actor=actor, target_id=target_id
     )

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jaring.errors import DomainError
+from jaring.i18n import N_
 
 
 class AuditImmutable(DomainError):
@@ -13,10 +14,10 @@ class AuditImmutable(DomainError):
 
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise AuditImmutable("Jejak audit tidak dapat diubah.")
+        raise AuditImmutable(N_("Jejak audit tidak dapat diubah."))
 
     def delete(self):
-        raise AuditImmutable("Jejak audit tidak dapat dihapus.")
+        raise AuditImmutable(N_("Jejak audit tidak dapat dihapus."))
 
 
 class AuditEvent(models.Model):
@@ -62,8 +63,8 @@ class AuditEvent(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise AuditImmutable("Jejak audit tidak dapat diubah.")
+            raise AuditImmutable(N_("Jejak audit tidak dapat diubah."))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise AuditImmutable("Jejak audit tidak dapat dihapus.")
+        raise AuditImmutable(N_("Jejak audit tidak dapat dihapus."))

@@ -32,12 +32,13 @@ from jaring.billing.models import BillStatus, PaymentKind, RefundStatus
 from jaring.billing.protection import month_index, month_label
 from jaring.errors import InvalidInput, NotFound
 from jaring.guards import require
+from jaring.i18n import N_
 from jaring.paging import keyset_page
 from jaring.programs.selectors import program_by_code
 from jaring.registry.selectors import mask_text, nik_for, participants_visible_to
 from jaring.sheets.cells import compact
 
-EDITORS_ONLY = "Hanya operator dan admin yang dapat mengubah data iuran."
+EDITORS_ONLY = N_("Hanya operator dan admin yang dapat mengubah data iuran.")
 
 router = Router(tags=["Iuran dan perlindungan"])
 
@@ -189,7 +190,8 @@ def _month(text: str | None, field: str) -> int:
     match = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", (text or "").strip())
     if not match or not 1 <= int(match[2]) <= 12 or not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
         raise InvalidInput(
-            f"Bulan '{text or ''}' bukan YYYY-MM antara {FIRST_YEAR} dan {LAST_YEAR}, mis. 2025-01.",
+            N_("Bulan '%(text)s' bukan YYYY-MM antara %(first)s dan %(last)s, mis. 2025-01."),
+            params={"text": text or "", "first": str(FIRST_YEAR), "last": str(LAST_YEAR)},
             code="month_invalid",
             field=field,
         )
@@ -260,7 +262,12 @@ def bill_issue(request, payload: BillIn):
     require(can_edit_data(request.user), EDITORS_ONLY)
     program = program_by_code(request.user, payload.program)
     if program is None:
-        raise NotFound(f"Program {payload.program} tidak ditemukan.", code="program_unknown", field="program")
+        raise NotFound(
+            N_("Program %(program)s tidak ditemukan."),
+            params={"program": payload.program},
+            code="program_unknown",
+            field="program",
+        )
     first = _month(payload.first_month, "first_month")
     bill = services.bill_issue(
         actor=request.user,
@@ -335,13 +342,21 @@ def payment_record(request, payload: PaymentIn):
     if payload.bill:
         bill = selectors.bill_by_number(request.user, payload.bill)
         if bill is None:
-            raise NotFound(f"Tagihan {payload.bill} tidak ditemukan.", code="bill_unknown", field="bill")
+            raise NotFound(
+                N_("Tagihan %(bill)s tidak ditemukan."),
+                params={"bill": payload.bill},
+                code="bill_unknown",
+                field="bill",
+            )
     if payload.nik:
         nik = compact(payload.nik)
         person = participants_visible_to(request.user).filter(nik=nik).first()
         if person is None:
             raise NotFound(
-                f"NIK {nik} tidak ditemukan di wilayah kerja Anda.", code="participant_unknown", field="nik"
+                N_("NIK %(nik)s tidak ditemukan di wilayah kerja Anda."),
+                params={"nik": str(nik)},
+                code="participant_unknown",
+                field="nik",
             )
         first, last = _month(payload.first_month, "first_month"), _month(payload.last_month, "last_month")
     payment, report = services.payment_record(
@@ -395,7 +410,9 @@ def protection(request, nik: str, date: Date | None = None):
     on = date or timezone.localdate()
     person = participants_visible_to(request.user).filter(nik=compact(nik)).first()
     if person is None:
-        raise NotFound("NIK tidak ditemukan di wilayah kerja Anda.", code="participant_unknown", field="nik")
+        raise NotFound(
+            N_("NIK tidak ditemukan di wilayah kerja Anda."), code="participant_unknown", field="nik"
+        )
     result = selectors.protection_on(person, on)
     return {
         "nik": nik_for(request.user, person.nik),
@@ -422,7 +439,7 @@ def protection_alerts(
     """``kind``: ending (paid period ends within 30 days), active, arrears or lapsed; today."""
     if kind != selectors.ENDING and kind not in selectors.LISTED_STATUSES:
         raise InvalidInput(
-            "kind harus ending, active, arrears atau lapsed.", code="kind_unknown", field="kind"
+            N_("kind harus ending, active, arrears atau lapsed."), code="kind_unknown", field="kind"
         )
     rows, next_after = selectors.protection_rows(
         request.user, timezone.localdate(), kind, region=region, after=after, limit=limit

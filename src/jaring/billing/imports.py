@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
 
-from jaring import formats
 from jaring.access.scoping import reader_of
 from jaring.billing import payment_rows
 from jaring.billing.selectors import bills_visible_to
@@ -20,6 +19,8 @@ from jaring.billing.services import BillReport, PaymentRequest
 from jaring.billing.services.payments import Posting, posting
 from jaring.bulk import Among
 from jaring.errors import DomainError
+from jaring.formats import figures
+from jaring.i18n import N_
 from jaring.registry.selectors import participants_visible_to
 from jaring.sheets.cells import is_blank
 from jaring.sheets.headers import Header, column_missing, match_header
@@ -92,8 +93,9 @@ def _parsed(path: Path, result: PaymentImport) -> Iterator[payment_rows.PaymentR
                     number,
                     "",
                     "file_too_large",
-                    f"Paling banyak {formats.number(ROWS_MAX, formats.INDONESIAN)} baris per berkas; "
-                    "pecah berkasnya.",
+                    figures.text(
+                        N_("Paling banyak %(limit)s baris per berkas; pecah berkasnya."), {"limit": ROWS_MAX}
+                    ),
                 )
             )
             return
@@ -104,10 +106,14 @@ def _parsed(path: Path, result: PaymentImport) -> Iterator[payment_rows.PaymentR
             yield outcome
     if header is None:
         result.errors.append(
-            RowError(0, "", "file_empty", "Berkas kosong: tidak ada baris judul maupun data.")
+            RowError(
+                0, "", "file_empty", figures.text(N_("Berkas kosong: tidak ada baris judul maupun data."))
+            )
         )
     elif not result.rows:
-        result.errors.append(RowError(2, "", "file_no_rows", "Berkas tidak berisi baris pembayaran."))
+        result.errors.append(
+            RowError(2, "", "file_no_rows", figures.text(N_("Berkas tidak berisi baris pembayaran.")))
+        )
     else:
         result.notices = header.notices
 
@@ -141,8 +147,13 @@ def _requests(actor, parsed: list[payment_rows.PaymentRow], result: PaymentImpor
                         row.row,
                         "NOMOR_TAGIHAN",
                         "bill_unknown",
-                        f"Tagihan {row.bill_number} tidak dikenal atau di luar wilayah kerja Anda. "
-                        "Salin nomornya dari halaman tagihan.",
+                        figures.text(
+                            N_(
+                                "Tagihan %(bill)s tidak dikenal atau di luar wilayah kerja Anda. "
+                                "Salin nomornya dari halaman tagihan."
+                            ),
+                            {"bill": row.bill_number},
+                        ),
                     )
                 )
                 continue
@@ -156,8 +167,13 @@ def _requests(actor, parsed: list[payment_rows.PaymentRow], result: PaymentImpor
                         row.row,
                         column,
                         "participant_unknown",
-                        f"{column} {value} tidak terdaftar sebagai peserta di wilayah kerja Anda. "
-                        "Periksa angkanya, atau daftarkan pesertanya dulu.",
+                        figures.text(
+                            N_(
+                                "%(column)s %(value)s tidak terdaftar sebagai peserta di wilayah kerja Anda. "
+                                "Periksa angkanya, atau daftarkan pesertanya dulu."
+                            ),
+                            {"column": column, "value": str(value)},
+                        ),
                     )
                 )
                 continue

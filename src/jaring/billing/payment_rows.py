@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from jaring.formats import figures
+from jaring.i18n import N_
 from jaring.sheets.cells import CellProblem, compact, parse_date, parse_month, parse_rupiah, text_of
 from jaring.sheets.headers import Column, Sheet
 from jaring.sheets.rows import RowError, RowErrors
@@ -38,8 +40,9 @@ SHEET = Sheet(
         Column("BULAN_SAMPAI", parse=parse_month),
         Column("NOMOR_TAGIHAN"),
     ),
-    missing="Kolom {column} tidak ada di baris judul. Baris pertama harus berisi {columns} (NIK atau "
-    "NO_KPJ).",
+    missing=N_(
+        "Kolom %(column)s tidak ada di baris judul. Baris pertama harus berisi %(columns)s (NIK atau NO_KPJ)."
+    ),
 )
 
 
@@ -89,7 +92,12 @@ def parse_row(values: dict[str, object], *, row: int, layout: str) -> PaymentRow
     reference = " ".join(text_of(values.get("REFERENSI")).split())
     if not reference:
         errors.append(
-            RowError(row, "REFERENSI", "required", "REFERENSI wajib diisi: nomor bukti bayar dari BPJS.")
+            RowError(
+                row,
+                "REFERENSI",
+                "required",
+                figures.text(N_("REFERENSI wajib diisi: nomor bukti bayar dari BPJS.")),
+            )
         )
     paid_on = attempt("TANGGAL_BAYAR")
     amount = attempt("JUMLAH")
@@ -99,7 +107,10 @@ def parse_row(values: dict[str, object], *, row: int, layout: str) -> PaymentRow
                 row,
                 "JUMLAH",
                 "amount_not_positive",
-                f"JUMLAH {amount} tidak sah: isi jumlah yang dibayar, lebih dari nol.",
+                figures.text(
+                    N_("JUMLAH %(amount)s tidak sah: isi jumlah yang dibayar, lebih dari nol."),
+                    {"amount": figures.money(amount)},
+                ),
             )
         )
     if layout == BILL:
@@ -110,7 +121,7 @@ def parse_row(values: dict[str, object], *, row: int, layout: str) -> PaymentRow
                     row,
                     "NOMOR_TAGIHAN",
                     "required",
-                    "NOMOR_TAGIHAN wajib diisi, mis. TAG/BKBK-JAMBI-2025/2025-01/12M.",
+                    figures.text(N_("NOMOR_TAGIHAN wajib diisi, mis. TAG/BKBK-JAMBI-2025/2025-01/12M.")),
                 )
             )
         if errors:
@@ -119,17 +130,29 @@ def parse_row(values: dict[str, object], *, row: int, layout: str) -> PaymentRow
     nik = compact(values.get("NIK"))
     kpj = compact(values.get("NO_KPJ"))
     if not nik and not kpj:
-        errors.append(RowError(row, "NIK", "required", "Isi NIK (16 angka) atau NO_KPJ peserta."))
+        errors.append(
+            RowError(row, "NIK", "required", figures.text(N_("Isi NIK (16 angka) atau NO_KPJ peserta.")))
+        )
     elif nik and (len(nik) != 16 or not nik.isdigit()):
         errors.append(
-            RowError(row, "NIK", "nik_invalid", f"NIK '{nik}' harus 16 angka. Format kolom NIK sebagai Teks.")
+            RowError(
+                row,
+                "NIK",
+                "nik_invalid",
+                figures.text(
+                    N_("NIK '%(nik)s' harus 16 angka. Format kolom NIK sebagai Teks."), {"nik": str(nik)}
+                ),
+            )
         )
     first = attempt("BULAN_DARI")
     last = attempt("BULAN_SAMPAI")
     if first is not None and last is not None and first > last:
         errors.append(
             RowError(
-                row, "BULAN_SAMPAI", "months_reversed", "BULAN_SAMPAI sebelum BULAN_DARI. Tukar keduanya."
+                row,
+                "BULAN_SAMPAI",
+                "months_reversed",
+                figures.text(N_("BULAN_SAMPAI sebelum BULAN_DARI. Tukar keduanya.")),
             )
         )
     if errors:

@@ -15,6 +15,8 @@ from datetime import date
 
 from jaring.billing.protection import month_end, month_label
 from jaring.errors import InvalidInput
+from jaring.formats import figures
+from jaring.i18n import N_
 
 BILL_MONTHS = (1, 3, 6, 12)
 
@@ -22,7 +24,7 @@ BILL_MONTHS = (1, 3, 6, 12)
 def check_bill_months(months: int) -> int:
     if isinstance(months, bool) or months not in BILL_MONTHS:
         raise InvalidInput(
-            "Masa tagihan harus 1, 3, 6 atau 12 bulan.", code="bill_months_invalid", field="months"
+            N_("Masa tagihan harus 1, 3, 6 atau 12 bulan."), code="bill_months_invalid", field="months"
         )
     return months
 
@@ -102,12 +104,16 @@ def bill_number(program_code: str, first_month: int, months: int, correction: in
     return f"{number}/K{correction}" if correction else number
 
 
+MONTH_RUN = N_("%(start)s s.d. %(end)s")
+
+
 def months_text(first_month: int, mask: int) -> str:
-    """The months of a mask as officers read them: 2025-01 s.d. 2025-03, 2025-05."""
+    """The months of a mask as officers read them, in the active language:
+    2025-01 s.d. 2025-03, 2025-05 (English: 2025-01 to 2025-03, 2025-05)."""
     parts = []
     for first, last in runs(mask):
         start, end = month_label(first_month + first), month_label(first_month + last)
-        parts.append(start if first == last else f"{start} s.d. {end}")
+        parts.append(start if first == last else figures.text(MONTH_RUN, {"start": start, "end": end}))
     return ", ".join(parts)
 
 

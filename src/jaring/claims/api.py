@@ -15,6 +15,7 @@ from jaring.api_input import Cursor, Date, Id, Income, Limit, Months, RegionFilt
 from jaring.claims import benefits, permissions, selectors, services
 from jaring.claims.models import Claim, ClaimHeir, ClaimKind, ClaimStatus
 from jaring.errors import InvalidInput, NotFound
+from jaring.i18n import N_
 from jaring.paging import keyset_page
 from jaring.privacy import mask_nik
 from jaring.registry.selectors import participants_visible_to
@@ -372,9 +373,19 @@ def claim_list(
     """Filters: ``status``, ``kind``, ``region`` (code, with or without dots), event
     date ``date_from``..``date_to``, ``q`` (NIK or name); ``after`` pages by id."""
     if status and status not in ClaimStatus.values:
-        raise InvalidInput(f"Status '{status}' tidak dikenal.", code="status_unknown", field="status")
+        raise InvalidInput(
+            N_("Status '%(status)s' tidak dikenal."),
+            params={"status": status},
+            code="status_unknown",
+            field="status",
+        )
     if kind and kind not in ClaimKind.values:
-        raise InvalidInput(f"Jenis klaim '{kind}' tidak dikenal.", code="kind_unknown", field="kind")
+        raise InvalidInput(
+            N_("Jenis klaim '%(kind)s' tidak dikenal."),
+            params={"kind": kind},
+            code="kind_unknown",
+            field="kind",
+        )
     filters = selectors.ClaimFilters(
         status=status,
         kind=kind,
@@ -395,7 +406,10 @@ def claim_report(request, payload: ClaimIn):
     person = participants_visible_to(request.user).filter(nik=nik).first()
     if person is None:
         raise NotFound(
-            f"NIK {nik} tidak ditemukan di wilayah kerja Anda.", code="participant_unknown", field="nik"
+            N_("NIK %(nik)s tidak ditemukan di wilayah kerja Anda."),
+            params={"nik": nik},
+            code="participant_unknown",
+            field="nik",
         )
     claim = services.claim_report(
         actor=request.user,
@@ -464,7 +478,7 @@ def claim_transition(request, claim_id: Id, payload: TransitionIn):
     elif payload.to == ClaimStatus.PAID:
         if payload.paid_on is None or payload.amount is None:
             raise InvalidInput(
-                "Pembayaran memerlukan paid_on (tanggal bayar) dan amount (jumlah rupiah).",
+                N_("Pembayaran memerlukan paid_on (tanggal bayar) dan amount (jumlah rupiah)."),
                 code="required",
                 field="paid_on" if payload.paid_on is None else "amount",
             )
@@ -488,8 +502,11 @@ def claim_transition(request, claim_id: Id, payload: TransitionIn):
         services.claim_return(actor=user, claim=claim, note=payload.note, on=payload.on)
     else:
         raise InvalidInput(
-            f"Status tujuan '{payload.to}' tidak dikenal. Pilih: documents_complete, verified, paid, "
-            "rejected atau reported.",
+            N_(
+                "Status tujuan '%(status)s' tidak dikenal. Pilih: documents_complete, verified, paid, "
+                "rejected atau reported."
+            ),
+            params={"status": payload.to},
             code="status_unknown",
             field="to",
         )
@@ -515,7 +532,11 @@ def benefit_quote(
     for spec in [c for c in children.split(",") if c.strip()]:
         level, _sep, year = spec.strip().upper().partition(":")
         if year and not year.isdigit():
-            raise InvalidInput(f"Kelas anak '{spec}' harus angka, mis. SD:3.", code="child_year_invalid")
+            raise InvalidInput(
+                N_("Kelas anak '%(child)s' harus angka, mis. SD:3."),
+                params={"child": spec},
+                code="child_year_invalid",
+            )
         kids.append(benefits.Child(level=level, year=int(year) if year else 1))
     quote = selectors.benefit_quote(
         kind=kind,

@@ -22,17 +22,26 @@ The scholarship of a child is paid per school year: the quote pays the year of t
 event (nothing for a child not yet at school) and states the child's remaining
 entitlement, the schedule from the current class to the end of the last level, ending
 the year the child turns 23, within the total ceiling for all children.
+
+How a line was computed (``Line.detail``) and the notes of a quote are frozen with the
+claim in Indonesian (the API and the CLI show that text), and beside it as a catalogue
+message with its figures (``message``, ``params``; ``jaring.formats.figures``), so a page
+shows them in the reader's language: money tagged ``figures.money``, a multiple or a
+percentage that is not whole ``figures.decimal`` (a whole one an integer), a count an
+integer, and a string is a catalogue label (``KIND_LABELS``, ``LEVEL_LABELS``) that the
+page translates.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from jaring import formats
 from jaring.errors import DomainError, InvalidInput
+from jaring.formats import figures
 from jaring.i18n import N_
 
 # Kinds of claim (jaring.claims.models.ClaimKind uses the same values).
@@ -106,14 +115,47 @@ class BenefitRuleAmbiguous(DomainError):
     http_status = 422
 
 
-def _multiple(income_percent: int | None) -> str:
-    """A percentage of income as a multiple: 4800 -> "48", 50 -> "0,5"."""
-    return formats.number((Decimal(income_percent or 0) / PERCENT).normalize(), formats.INDONESIAN, None)
-
-
 def rupiah(amount: int) -> str:
     """Whole rupiah in Indonesian (``jaring.formats``): 42000000 -> Rp42.000.000."""
     return formats.rupiah(amount, formats.INDONESIAN)
+
+
+def _figure(value: Decimal) -> int | dict:
+    """A multiple or a percentage as a figure: whole, an integer (48); else a decimal (0,5)."""
+    if value == value.to_integral_value():
+        return int(value)
+    return figures.decimal(value.normalize())
+
+
+def written(message: str, params: Mapping, language: str) -> str:
+    """A quote text (a line's detail, a note) in ``language``: ``message`` already in that
+    language, its figures written for it (``figures.render``), a decimal with the digits it
+    has (``0,5 x``, ``12,5%``, as a quote has always read)."""
+    shown = {
+        name: formats.number(Decimal(value["decimal"]), language, None)
+        if isinstance(value, Mapping) and "decimal" in value
+        else value
+        for name, value in params.items()
+    }
+    return figures.render(message, shown, language)
+
+
+# How a quote line was computed and what a quote notes (catalogue messages; ``written``).
+FIXED_DETAIL = N_("%(amount)s")
+MULTIPLE_DETAIL = N_("%(multiple)s x %(income)s")
+MULTIPLE_AT_LEAST_DETAIL = N_("%(multiple)s x %(income)s, paling sedikit %(minimum)s")
+DISABILITY_DETAIL = N_("%(disability)s%% x %(multiple)s x %(income)s")
+PER_MONTH_DETAIL = N_("%(months)s x %(monthly)s")
+SCHOLARSHIP_DETAIL = N_("%(level)s kelas %(year)s: %(paid)s tahun ini, hak seluruhnya %(total)s")
+NOT_IN_SCHOOL_DETAIL = N_("belum sekolah: dibayar mulai TK/PAUD, hak seluruhnya %(total)s")
+NO_SCHOLARSHIP_NOTE = N_(
+    "Beasiswa tidak diberikan melalui %(kind)s: masa iur %(months)s bulan, "
+    "syaratnya paling sedikit %(required)s bulan."
+)
+MEDICAL_CARE_NOTE = N_(
+    "Biaya perawatan dan pengobatan dibayar BPJS Ketenagakerjaan langsung ke fasilitas "
+    "kesehatan tanpa batas biaya; tidak termasuk dalam jumlah ini."
+)
 
 
 @dataclass(frozen=True)
@@ -143,9 +185,11 @@ class BenefitRule:
         return self.kind == other.kind and self.component == other.component and starts <= ends
 
     def describe(self) -> str:
-        until = formats.date(self.effective_to) if self.effective_to else "seterusnya"
-        kind = KIND_LABELS.get(self.kind, self.kind)
-        component = COMPONENT_LABELS.get(self.component, self.component)
+        """The rule as an error names it, in the active language (``figures.text``)."""
+        until = formats.date(self.effective_to) if self.effective_to else figures.text(N_("seterusnya"))
+        kind_label = KIND_LABELS.get(self.kind, self.kind)
+        component_label = COMPONENT_LABELS.get(self.component, self.component)
+        kind, component = figures.text(kind_label), figures.text(component_label)
         return f"{kind}: {component} ({formats.date(self.effective_from)} - {until})"
 
 
@@ -185,7 +229,15 @@ class Line:
     rupiah: int
     rule_id: int | None = None
     basis: str = ""
-    detail: str = ""  # how it was computed, e.g. "48 x Rp1.000.000"
+    detail: str = ""  # how it was computed, in Indonesian, e.g. "48 x Rp1.000.000"
+    message: str = ""  # the same as a catalogue message, e.g. "%(multiple)s x %(income)s"
+    params: dict = field(default_factory=dict, hash=False)  # its figures (JSON)
+
+    @classmethod
+    def computed(cls, component: str, rupiah: int, rule: BenefitRule, message: str, params: dict) -> Line:
+        """A line priced by ``rule``, its detail the Indonesian text of ``message``."""
+        detail = written(message, params, formats.INDONESIAN)
+        return cls(component, rupiah, rule.id, rule.basis, detail, message, params)
 
     @property
     def label(self) -> str:
@@ -195,6 +247,20 @@ class Line:
                 "n": self.component.rsplit("_", 1)[1],
             }
         return COMPONENT_LABELS.get(self.component, self.component)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note of a quote (why no scholarship, what the amount leaves out): a catalogue
+    message with its figures."""
+
+    message: str
+    params: dict = field(default_factory=dict, hash=False)
+
+    @property
+    def text(self) -> str:
+        """In Indonesian: what is frozen with the claim, the API and the CLI show."""
+        return written(self.message, self.params, formats.INDONESIAN)
 
 
 @dataclass(frozen=True)
@@ -216,7 +282,12 @@ class BenefitQuote:
     membership_months: int
     lines: tuple[Line, ...] = ()
     scholarships: tuple[ChildScholarship, ...] = ()
-    notes: tuple[str, ...] = ()
+    remarks: tuple[Note, ...] = ()  # the notes as catalogue messages
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The notes in Indonesian."""
+        return tuple(note.text for note in self.remarks)
 
     @property
     def total(self) -> int:
@@ -249,7 +320,8 @@ class BenefitQuote:
 def check_kind(kind: str) -> str:
     if kind not in KINDS:
         raise InvalidInput(
-            f"Jenis klaim '{kind}' tidak dikenal. Pilih salah satu: {', '.join(KINDS)}.",
+            N_("Jenis klaim '%(kind)s' tidak dikenal. Pilih salah satu: %(choices)s."),
+            params={"kind": str(kind), "choices": ", ".join(KINDS)},
             code="kind_unknown",
             field="kind",
         )
@@ -259,7 +331,7 @@ def check_kind(kind: str) -> str:
 def check_income(income) -> int:
     if isinstance(income, bool) or not isinstance(income, int) or income <= 0:
         raise InvalidInput(
-            "Penghasilan yang dilaporkan harus bilangan bulat rupiah lebih dari 0, mis. 1000000.",
+            N_("Penghasilan yang dilaporkan harus bilangan bulat rupiah lebih dari 0, mis. 1000000."),
             code="income_invalid",
             field="income",
         )
@@ -276,19 +348,21 @@ def parse_percent(raw) -> Decimal:
         value = None
     if value is None or not value.is_finite():
         raise InvalidInput(
-            f"Persentase cacat '{raw}' bukan angka; tulis mis. 25 atau 12,5.",
+            N_("Persentase cacat '%(value)s' bukan angka; tulis mis. 25 atau 12,5."),
+            params={"value": str(raw)},
             code="disability_pct_invalid",
             field="disability_pct",
         )
     if not 0 < value <= PERCENT:
         raise InvalidInput(
-            f"Persentase cacat harus lebih dari 0 dan paling banyak 100 (diisi {raw}).",
+            N_("Persentase cacat harus lebih dari 0 dan paling banyak 100 (diisi %(value)s)."),
+            params={"value": str(raw)},
             code="disability_pct_out_of_range",
             field="disability_pct",
         )
     if value != value.quantize(Decimal("0.01")):
         raise InvalidInput(
-            "Persentase cacat paling banyak dua angka di belakang koma.",
+            N_("Persentase cacat paling banyak dua angka di belakang koma."),
             code="disability_pct_invalid",
             field="disability_pct",
         )
@@ -296,8 +370,14 @@ def parse_percent(raw) -> Decimal:
 
 
 def _check_months(value, *, code: str, field: str, what: str) -> int:
+    """``what``: a catalogue message (``N_``) naming the figure."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidInput(f"{what} harus bilangan bulat 0 atau lebih.", code=code, field=field)
+        raise InvalidInput(
+            N_("%(what)s harus bilangan bulat 0 atau lebih."),
+            params={"what": figures.text(what)},
+            code=code,
+            field=field,
+        )
     return value
 
 
@@ -345,17 +425,27 @@ def rules_for(rules: Iterable[BenefitRule], *, kind: str, on: date) -> list[Bene
         by_component.setdefault(rule.component, []).append(rule)
     for component, same in by_component.items():
         if len(same) > 1:
+            label = COMPONENT_LABELS.get(component, component)
             raise BenefitRuleAmbiguous(
-                f"Lebih dari satu aturan {COMPONENT_LABELS.get(component, component)} untuk "
-                f"{KIND_LABELS[kind]} berlaku pada {formats.date(on)}: "
-                + "; ".join(r.describe() for r in same)
-                + ". Admin platform perlu mengakhiri salah satunya.",
+                N_(
+                    "Lebih dari satu aturan %(component)s untuk %(kind)s berlaku pada %(on)s: "
+                    "%(rules)s. Admin platform perlu mengakhiri salah satunya."
+                ),
+                params={
+                    "component": figures.text(label),
+                    "kind": figures.text(KIND_LABELS[kind]),
+                    "on": figures.day(on),
+                    "rules": "; ".join(r.describe() for r in same),
+                },
                 field="event_date",
             )
     if not found:
         raise BenefitRuleMissing(
-            f"Belum ada aturan manfaat {KIND_LABELS[kind]} yang berlaku pada {formats.date(on)}. "
-            "Admin platform menambahkannya di Klaim > Aturan manfaat.",
+            N_(
+                "Belum ada aturan manfaat %(kind)s yang berlaku pada %(on)s. "
+                "Admin platform menambahkannya di Klaim > Aturan manfaat."
+            ),
+            params={"kind": figures.text(KIND_LABELS[kind]), "on": figures.day(on)},
             field="event_date",
         )
     return sorted(found, key=lambda r: COMPONENTS.index(r.component) if r.component in COMPONENTS else 99)
@@ -366,15 +456,24 @@ def levels_for(levels: Iterable[ScholarshipLevel], *, on: date) -> list[Scholars
     seen: dict[str, ScholarshipLevel] = {}
     for level in found:
         if level.level in seen:
+            label = LEVEL_LABELS.get(level.level, level.level)
             raise BenefitRuleAmbiguous(
-                f"Lebih dari satu jadwal beasiswa {LEVEL_LABELS.get(level.level, level.level)} berlaku "
-                f"pada {formats.date(on)}. Admin platform perlu mengakhiri salah satunya.",
+                N_(
+                    "Lebih dari satu jadwal beasiswa %(level)s berlaku pada %(on)s. "
+                    "Admin platform perlu mengakhiri salah satunya."
+                ),
+                params={
+                    "level": figures.text(label),
+                    "on": figures.day(on),
+                },
                 field="event_date",
             )
         seen[level.level] = level
     if not found:
         raise BenefitRuleMissing(
-            f"Belum ada jadwal beasiswa yang berlaku pada {formats.date(on)}.", field="event_date"
+            N_("Belum ada jadwal beasiswa yang berlaku pada %(on)s."),
+            params={"on": figures.day(on)},
+            field="event_date",
         )
     return sorted(found, key=lambda lv: lv.order)
 
@@ -384,18 +483,23 @@ def levels_for(levels: Iterable[ScholarshipLevel], *, on: date) -> list[Scholars
 
 def _check_child(child: Child, number: int, known: dict[str, ScholarshipLevel], on: date) -> int | None:
     """Refuse a child the schedule cannot place; the child's age on ``on`` when known."""
-    who = child.name or f"anak ke-{number}"
+    who = child.name or figures.text(N_("anak ke-%(n)s"), {"n": str(number)})
     if child.level != NOT_IN_SCHOOL and child.level not in known:
         raise InvalidInput(
-            f"Jenjang sekolah '{child.level}' untuk {who} tidak dikenal. Pilih salah satu: "
-            f"{', '.join(LEVEL_LABELS)}.",
+            N_("Jenjang sekolah '%(level)s' untuk %(who)s tidak dikenal. Pilih salah satu: %(choices)s."),
+            params={"level": str(child.level), "who": who, "choices": ", ".join(LEVEL_LABELS)},
             code="child_level_unknown",
             field="children",
         )
     if child.level != NOT_IN_SCHOOL and not 1 <= child.year <= known[child.level].years:
         raise InvalidInput(
-            f"Kelas/tahun ke-{child.year} untuk {who} tidak ada di jenjang "
-            f"{LEVEL_LABELS[child.level]} (1 sampai {known[child.level].years}).",
+            N_("Kelas/tahun ke-%(year)s untuk %(who)s tidak ada di jenjang %(level)s (1 sampai %(years)s)."),
+            params={
+                "year": str(child.year),
+                "who": who,
+                "level": figures.text(LEVEL_LABELS[child.level]),
+                "years": known[child.level].years,
+            },
             code="child_year_invalid",
             field="children",
         )
@@ -404,8 +508,11 @@ def _check_child(child: Child, number: int, known: dict[str, ScholarshipLevel], 
     age = age_on(child.birth_date, on)
     if age >= SCHOLARSHIP_AGE_LIMIT:
         raise InvalidInput(
-            f"{who[0].upper()}{who[1:]} berusia {age} tahun pada tanggal kejadian; beasiswa hanya "
-            f"sampai usia {SCHOLARSHIP_AGE_LIMIT} tahun.",
+            N_(
+                "%(who)s berusia %(age)s tahun pada tanggal kejadian; beasiswa hanya "
+                "sampai usia %(limit)s tahun."
+            ),
+            params={"who": f"{who[0].upper()}{who[1:]}", "age": age, "limit": SCHOLARSHIP_AGE_LIMIT},
             code="child_too_old",
             field="children",
         )
@@ -420,14 +527,17 @@ def _scholarships(
     kind: str,
     membership_months: int,
     on: date,
-) -> tuple[list[Line], list[ChildScholarship], list[str]]:
+) -> tuple[list[Line], list[ChildScholarship], list[Note]]:
     if not children:
         return [], [], []
     limit = rule.max_children or 0
     if len(children) > limit:
         raise InvalidInput(
-            f"Beasiswa diberikan untuk paling banyak {limit} anak; {len(children)} anak didaftarkan. "
-            f"Pilih {limit} anak.",
+            N_(
+                "Beasiswa diberikan untuk paling banyak %(limit)s anak; %(count)s anak didaftarkan. "
+                "Pilih %(limit)s anak."
+            ),
+            params={"limit": limit, "count": len(children)},
             code="too_many_children",
             field="children",
         )
@@ -438,8 +548,14 @@ def _scholarships(
             [],
             [],
             [
-                f"Beasiswa tidak diberikan melalui {KIND_LABELS[kind]}: masa iur {membership_months} bulan, "
-                f"syaratnya paling sedikit {rule.min_membership_months} bulan."
+                Note(
+                    NO_SCHOLARSHIP_NOTE,
+                    {
+                        "kind": KIND_LABELS[kind],
+                        "months": membership_months,
+                        "required": rule.min_membership_months,
+                    },
+                )
             ],
         )
     lines, granted, notes = [], [], []
@@ -465,13 +581,19 @@ def _scholarships(
                 years=len(years),
             )
         )
-        detail = (
-            f"{LEVEL_LABELS[child.level]} kelas {child.year}: {rupiah(this_year)} tahun ini, "
-            f"hak seluruhnya {rupiah(entitlement)}"
-            if child.level != NOT_IN_SCHOOL
-            else f"belum sekolah: dibayar mulai TK/PAUD, hak seluruhnya {rupiah(entitlement)}"
-        )
-        lines.append(Line(f"{SCHOLARSHIP}_child_{number}", this_year, rule.id, rule.basis, detail))
+        if child.level != NOT_IN_SCHOOL:
+            message, params = (
+                SCHOLARSHIP_DETAIL,
+                {
+                    "level": LEVEL_LABELS[child.level],
+                    "year": child.year,
+                    "paid": figures.money(this_year),
+                    "total": figures.money(entitlement),
+                },
+            )
+        else:
+            message, params = NOT_IN_SCHOOL_DETAIL, {"total": figures.money(entitlement)}
+        lines.append(Line.computed(f"{SCHOLARSHIP}_child_{number}", this_year, rule, message, params))
     return lines, granted, notes
 
 
@@ -496,28 +618,28 @@ def quote_benefit(
     check_kind(kind)
     check_income(income)
     membership_months = _check_months(
-        membership_months, code="membership_months_invalid", field="membership_months", what="Masa iur"
+        membership_months, code="membership_months_invalid", field="membership_months", what=N_("Masa iur")
     )
     children = list(children)
     disability = None
     if kind == JKK_PARTIAL_DISABILITY:
         if disability_pct is None or disability_pct == "":
             raise InvalidInput(
-                "Cacat sebagian memerlukan persentase cacat (lebih dari 0 sampai 100), mis. 25.",
+                N_("Cacat sebagian memerlukan persentase cacat (lebih dari 0 sampai 100), mis. 25."),
                 code="disability_pct_required",
                 field="disability_pct",
             )
         disability = parse_percent(disability_pct)
     elif disability_pct not in (None, ""):
         raise InvalidInput(
-            "Persentase cacat hanya diisi untuk cacat sebagian (jkk_partial_disability).",
+            N_("Persentase cacat hanya diisi untuk cacat sebagian (jkk_partial_disability)."),
             code="disability_pct_not_applicable",
             field="disability_pct",
         )
     if kind == JKK_INJURY:
         if incapacity_months is None:
             raise InvalidInput(
-                "Kecelakaan kerja memerlukan lama tidak mampu bekerja dalam bulan (0 bila tidak ada).",
+                N_("Kecelakaan kerja memerlukan lama tidak mampu bekerja dalam bulan (0 bila tidak ada)."),
                 code="incapacity_months_required",
                 field="incapacity_months",
             )
@@ -525,11 +647,11 @@ def quote_benefit(
             incapacity_months,
             code="incapacity_months_invalid",
             field="incapacity_months",
-            what="Lama tidak mampu bekerja",
+            what=N_("Lama tidak mampu bekerja"),
         )
     elif incapacity_months is not None:
         raise InvalidInput(
-            "Lama tidak mampu bekerja hanya diisi untuk klaim kecelakaan kerja (jkk_injury).",
+            N_("Lama tidak mampu bekerja hanya diisi untuk klaim kecelakaan kerja (jkk_injury)."),
             code="incapacity_months_not_applicable",
             field="incapacity_months",
         )
@@ -537,40 +659,44 @@ def quote_benefit(
     scholarship_rule = next((r for r in in_force if r.calculation == SCHOLARSHIP), None)
     if children and scholarship_rule is None:
         raise InvalidInput(
-            f"{KIND_LABELS[kind]} tidak memberikan beasiswa; hapus data anak.",
+            N_("%(kind)s tidak memberikan beasiswa; hapus data anak."),
+            params={"kind": figures.text(KIND_LABELS[kind])},
             code="scholarship_not_applicable",
             field="children",
         )
     lines: list[Line] = []
-    notes: list[str] = []
+    notes: list[Note] = []
     for rule in in_force:
+        multiple = _figure(Decimal(rule.income_percent or 0) / PERCENT)
         if rule.calculation == FIXED:
+            amount = rule.amount or 0
             lines.append(
-                Line(rule.component, rule.amount or 0, rule.id, rule.basis, rupiah(rule.amount or 0))
+                Line.computed(rule.component, amount, rule, FIXED_DETAIL, {"amount": figures.money(amount)})
             )
         elif rule.calculation == INCOME_MULTIPLE:
             value = times_income(income, rule.income_percent or 0)
-            detail = f"{_multiple(rule.income_percent)} x {rupiah(income)}"
+            message, params = MULTIPLE_DETAIL, {"multiple": multiple, "income": figures.money(income)}
             if rule.minimum is not None and value < rule.minimum:
                 value = rule.minimum
-                detail += f", paling sedikit {rupiah(rule.minimum)}"
-            lines.append(Line(rule.component, value, rule.id, rule.basis, detail))
+                message = MULTIPLE_AT_LEAST_DETAIL
+                params = {**params, "minimum": figures.money(rule.minimum)}
+            lines.append(Line.computed(rule.component, value, rule, message, params))
         elif rule.calculation == DISABILITY_SCALED:
             value = disability_share(income, rule.income_percent or 0, disability)
-            shown = formats.percent(disability.normalize(), formats.INDONESIAN, None)
-            detail = f"{shown} x {_multiple(rule.income_percent)} x {rupiah(income)}"
-            lines.append(Line(rule.component, value, rule.id, rule.basis, detail))
+            params = {
+                "disability": _figure(disability),
+                "multiple": multiple,
+                "income": figures.money(income),
+            }
+            lines.append(Line.computed(rule.component, value, rule, DISABILITY_DETAIL, params))
         elif rule.calculation == PER_MONTH:
             first = rule.months_from or 1
             last = min(incapacity_months or 0, rule.months_to or (incapacity_months or 0))
             months = max(0, last - first + 1)
             if months:
                 monthly = times_income(income, rule.income_percent or 0)
-                lines.append(
-                    Line(
-                        rule.component, months * monthly, rule.id, rule.basis, f"{months} x {rupiah(monthly)}"
-                    )
-                )
+                params = {"months": months, "monthly": figures.money(monthly)}
+                lines.append(Line.computed(rule.component, months * monthly, rule, PER_MONTH_DETAIL, params))
     scholarships: list[ChildScholarship] = []
     if scholarship_rule is not None and children:
         schedule = levels_for(levels, on=event_date)
@@ -585,12 +711,7 @@ def quote_benefit(
         lines += more_lines
         notes += more_notes
     if kind == JKK_INJURY:
-        notes.append(
-            N_(
-                "Biaya perawatan dan pengobatan dibayar BPJS Ketenagakerjaan langsung ke fasilitas "
-                "kesehatan tanpa batas biaya; tidak termasuk dalam jumlah ini."
-            )
-        )
+        notes.append(Note(MEDICAL_CARE_NOTE))
     return BenefitQuote(
         kind=kind,
         event_date=event_date,
@@ -598,7 +719,7 @@ def quote_benefit(
         membership_months=membership_months,
         lines=tuple(lines),
         scholarships=tuple(scholarships),
-        notes=tuple(notes),
+        remarks=tuple(notes),
     )
 
 
@@ -607,27 +728,31 @@ def validate_rule(rule: BenefitRule) -> None:
     check_kind(rule.kind)
     if rule.component not in COMPONENTS:
         raise InvalidInput(
-            f"Komponen '{rule.component}' tidak dikenal.", code="component_unknown", field="component"
+            N_("Komponen '%(component)s' tidak dikenal."),
+            params={"component": str(rule.component)},
+            code="component_unknown",
+            field="component",
         )
     if rule.calculation not in CALCULATIONS:
         raise InvalidInput(
-            f"Cara hitung '{rule.calculation}' tidak dikenal.",
+            N_("Cara hitung '%(calculation)s' tidak dikenal."),
+            params={"calculation": str(rule.calculation)},
             code="calculation_unknown",
             field="calculation",
         )
     if (rule.calculation == SCHOLARSHIP) != (rule.component == SCHOLARSHIP):
         raise InvalidInput(
-            "Komponen beasiswa dihitung dengan cara 'scholarship', dan hanya komponen beasiswa.",
+            N_("Komponen beasiswa dihitung dengan cara 'scholarship', dan hanya komponen beasiswa."),
             code="calculation_mismatch",
             field="calculation",
         )
     if rule.calculation == FIXED and (rule.amount is None or rule.amount <= 0):
-        raise InvalidInput("Isi nominal rupiah lebih dari 0.", code="amount_required", field="amount")
+        raise InvalidInput(N_("Isi nominal rupiah lebih dari 0."), code="amount_required", field="amount")
     if rule.calculation in (INCOME_MULTIPLE, DISABILITY_SCALED, PER_MONTH) and (
         rule.income_percent is None or rule.income_percent <= 0
     ):
         raise InvalidInput(
-            "Isi kelipatan penghasilan dalam persen lebih dari 0 (4800 = 48 x penghasilan).",
+            N_("Isi kelipatan penghasilan dalam persen lebih dari 0 (4800 = 48 x penghasilan)."),
             code="income_percent_required",
             field="income_percent",
         )
@@ -637,29 +762,29 @@ def validate_rule(rule: BenefitRule) -> None:
         or (rule.months_to is not None and rule.months_to < rule.months_from)
     ):
         raise InvalidInput(
-            "Isi bulan pertama (1 atau lebih) dan bulan terakhir (kosong: seterusnya) yang dibayar.",
+            N_("Isi bulan pertama (1 atau lebih) dan bulan terakhir (kosong: seterusnya) yang dibayar."),
             code="months_range_invalid",
             field="months_from",
         )
     if rule.calculation == SCHOLARSHIP and (not rule.max_children or rule.max_children < 1):
         raise InvalidInput(
-            "Isi jumlah anak paling banyak (1 atau lebih).",
+            N_("Isi jumlah anak paling banyak (1 atau lebih)."),
             code="max_children_required",
             field="max_children",
         )
     if rule.minimum is not None and rule.minimum < 0:
         raise InvalidInput(
-            "Nominal paling sedikit tidak boleh negatif.", code="amount_invalid", field="minimum"
+            N_("Nominal paling sedikit tidak boleh negatif."), code="amount_invalid", field="minimum"
         )
     if rule.min_membership_months < 0:
         raise InvalidInput(
-            "Masa iur minimal tidak boleh negatif.",
+            N_("Masa iur minimal tidak boleh negatif."),
             code="membership_months_invalid",
             field="min_membership_months",
         )
     if rule.effective_to is not None and rule.effective_to < rule.effective_from:
         raise InvalidInput(
-            "Tanggal akhir berlaku tidak boleh sebelum tanggal mulai berlaku.",
+            N_("Tanggal akhir berlaku tidak boleh sebelum tanggal mulai berlaku."),
             code="rule_dates_reversed",
             field="effective_to",
         )

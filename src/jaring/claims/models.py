@@ -183,6 +183,9 @@ class Claim(models.Model):
     quote_lines = models.JSONField(_("rincian manfaat"), default=list, blank=True)
     quote_scholarships = models.JSONField(_("rincian beasiswa"), default=list, blank=True)
     quote_notes = models.JSONField(_("catatan manfaat"), default=list, blank=True)
+    # The same notes as catalogue messages with their figures ({"message", "params"}),
+    # shown in the reader's language; empty for a claim verified before they were kept.
+    quote_note_messages = models.JSONField(_("catatan manfaat (pesan)"), default=list, blank=True)
     quote_rules = models.ManyToManyField(BenefitRule, related_name="claims", blank=True)
     quote_income = models.PositiveBigIntegerField(_("penghasilan dilaporkan (Rp)"), null=True, blank=True)
     quote_membership_months = models.PositiveIntegerField(_("masa iur (bulan)"), null=True, blank=True)

@@ -27,6 +27,7 @@ from jaring.claims.models import (
     ScholarshipLevel,
 )
 from jaring.errors import InvalidInput
+from jaring.i18n import N_
 from jaring.regions.models import Region
 
 # --- rule tables ----------------------------------------------------------------------
@@ -272,7 +273,9 @@ def _totals(row: dict) -> BenefitTotals:
 def _paid(claims: QuerySet[Claim], date_from: date | None, date_to: date | None) -> QuerySet[Claim]:
     if date_from and date_to and date_to < date_from:
         raise InvalidInput(
-            "Tanggal akhir periode tidak boleh sebelum tanggal awal.", code="period_reversed", field="date_to"
+            N_("Tanggal akhir periode tidak boleh sebelum tanggal awal."),
+            code="period_reversed",
+            field="date_to",
         )
     paid = claims.filter(status=ClaimStatus.PAID)
     if date_from:

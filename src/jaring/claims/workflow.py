@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from jaring import formats
 from jaring.claims.benefits import (
     DEATH_KINDS,
     JKK_DEATH,
@@ -27,6 +26,7 @@ from jaring.claims.benefits import (
     KINDS,
 )
 from jaring.errors import Conflict, DomainError, InvalidInput
+from jaring.formats import figures
 from jaring.i18n import N_
 
 REPORTED = "reported"
@@ -114,7 +114,8 @@ class NotProtected(DomainError):
 def check_transition(current: str, new: str) -> None:
     if new not in TRANSITIONS[current]:
         raise TransitionRefused(
-            f"Klaim berstatus {STATUS_LABELS[current]} tidak dapat diubah menjadi {STATUS_LABELS[new]}."
+            N_("Klaim berstatus %(current)s tidak dapat diubah menjadi %(new)s."),
+            params={"current": figures.text(STATUS_LABELS[current]), "new": figures.text(STATUS_LABELS[new])},
         )
 
 
@@ -152,76 +153,112 @@ def check_event(facts: EventFacts) -> None:
     """Refuse an event that cannot be claimed, with the reason; None when it can."""
     kind, on = facts.kind, facts.event_date
     if kind not in KINDS:
-        raise InvalidInput(f"Jenis klaim '{kind}' tidak dikenal.", code="kind_unknown", field="kind")
+        raise InvalidInput(
+            N_("Jenis klaim '%(kind)s' tidak dikenal."),
+            params={"kind": str(kind)},
+            code="kind_unknown",
+            field="kind",
+        )
     if on > facts.today:
         raise InvalidInput(
-            f"Tanggal kejadian {formats.date(on)} belum terjadi (hari ini {formats.date(facts.today)}).",
+            N_("Tanggal kejadian %(on)s belum terjadi (hari ini %(today)s)."),
+            params={"on": figures.day(on), "today": figures.day(facts.today)},
             code="event_in_future",
             field="event_date",
         )
     if facts.first_enrolment is None:
         raise NotProtected(
-            "Peserta ini belum pernah didaftarkan dalam program pendanaan; tidak ada perlindungan "
-            "yang dapat diklaim.",
+            N_(
+                "Peserta ini belum pernah didaftarkan dalam program pendanaan; tidak ada perlindungan "
+                "yang dapat diklaim."
+            ),
             code="not_enrolled",
             field="event_date",
         )
     if on < facts.first_enrolment:
         raise NotProtected(
-            f"Tanggal kejadian {formats.date(on)} sebelum peserta pertama kali terdaftar "
-            f"({formats.date(facts.first_enrolment)}).",
+            N_("Tanggal kejadian %(on)s sebelum peserta pertama kali terdaftar (%(enrolled)s)."),
+            params={"on": figures.day(on), "enrolled": figures.day(facts.first_enrolment)},
             code="event_before_enrolment",
             field="event_date",
         )
     if kind != JKM and facts.today > _years_later(on, JKK_CLAIM_YEARS):
         raise InvalidInput(
-            f"Klaim JKK kedaluwarsa: kecelakaan {formats.date(on)} lebih dari {JKK_CLAIM_YEARS} tahun lalu.",
+            N_("Klaim JKK kedaluwarsa: kecelakaan %(on)s lebih dari %(years)s tahun lalu."),
+            params={"on": figures.day(on), "years": JKK_CLAIM_YEARS},
             code="claim_expired",
             field="event_date",
         )
     if facts.died_on is not None:
         # A death recorded before its claim (the same day, not claimed yet) may be claimed.
         recorded_first = on == facts.died_on and not facts.open_death_claim
+        if kind in DEATH_KINDS and not recorded_first and facts.open_death_claim:
+            raise Conflict(
+                N_(
+                    "Peserta sudah tercatat meninggal pada %(died)s (klaim %(claim)s); "
+                    "klaim kematian baru tidak dapat dicatat."
+                ),
+                params={"died": figures.day(facts.died_on), "claim": facts.open_death_claim},
+                code="participant_deceased",
+                field="kind",
+            )
         if kind in DEATH_KINDS and not recorded_first:
             raise Conflict(
-                f"Peserta sudah tercatat meninggal pada {formats.date(facts.died_on)}"
-                + (f" (klaim {facts.open_death_claim})" if facts.open_death_claim else "")
-                + "; klaim kematian baru tidak dapat dicatat.",
+                N_(
+                    "Peserta sudah tercatat meninggal pada %(died)s; klaim kematian baru tidak dapat dicatat."
+                ),
+                params={"died": figures.day(facts.died_on)},
                 code="participant_deceased",
                 field="kind",
             )
         if on > facts.died_on:
             raise InvalidInput(
-                f"Tanggal kejadian {formats.date(on)} sesudah peserta meninggal "
-                f"({formats.date(facts.died_on)}).",
+                N_("Tanggal kejadian %(on)s sesudah peserta meninggal (%(died)s)."),
+                params={"on": figures.day(on), "died": figures.day(facts.died_on)},
                 code="event_after_death",
                 field="event_date",
             )
     if kind in DEATH_KINDS and facts.open_death_claim:
         raise Conflict(
-            f"Kematian peserta ini sudah diklaim ({facts.open_death_claim}); satu kematian satu klaim.",
+            N_("Kematian peserta ini sudah diklaim (%(claim)s); satu kematian satu klaim."),
+            params={"claim": facts.open_death_claim},
             code="duplicate_death_claim",
             field="kind",
         )
     if facts.same_event_claim:
         raise Conflict(
-            f"Kejadian yang sama ({KIND_LABELS[kind]}, {formats.date(on)}) sudah diklaim "
-            f"({facts.same_event_claim}).",
+            N_("Kejadian yang sama (%(kind)s, %(on)s) sudah diklaim (%(claim)s)."),
+            params={
+                "kind": figures.text(KIND_LABELS[kind]),
+                "on": figures.day(on),
+                "claim": facts.same_event_claim,
+            },
             code="duplicate_claim",
             field="event_date",
         )
     status = facts.protection
     if status == ACTIVE or (status == ARREARS and facts.cover_arrears):
         return
-    paid = f"; iuran terbayar sampai {formats.date(facts.paid_through)}" if facts.paid_through else ""
-    rule = (
-        " Kejadian dalam masa tunggakan tidak ditanggung menurut pengaturan sistem."
-        if status == ARREARS
-        else ""
-    )
+    label = PROTECTION_LABELS.get(status, status)
+    shown = figures.text(label)
+    if facts.paid_through:
+        shown = figures.text(
+            N_("%(status)s; iuran terbayar sampai %(paid)s"),
+            {"status": shown, "paid": figures.day(facts.paid_through)},
+        )
+    if status == ARREARS:
+        raise NotProtected(
+            N_(
+                "Peserta tidak terlindungi pada tanggal kejadian %(on)s: status %(status)s. "
+                "Kejadian dalam masa tunggakan tidak ditanggung menurut pengaturan sistem."
+            ),
+            params={"on": figures.day(on), "status": shown},
+            code="not_protected",
+            field="event_date",
+        )
     raise NotProtected(
-        f"Peserta tidak terlindungi pada tanggal kejadian {formats.date(on)}: status "
-        f"{PROTECTION_LABELS.get(status, status)}{paid}.{rule}",
+        N_("Peserta tidak terlindungi pada tanggal kejadian %(on)s: status %(status)s."),
+        params={"on": figures.day(on), "status": shown},
         code="not_protected",
         field="event_date",
     )

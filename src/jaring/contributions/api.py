@@ -13,6 +13,7 @@ from jaring.contributions import selectors, services
 from jaring.contributions.planning import INCOME_DEFAULT
 from jaring.contributions.vocab import FundingSource, Package
 from jaring.guards import require
+from jaring.i18n import N_
 
 router = Router(tags=["Tarif iuran dan anggaran"])
 
@@ -189,7 +190,7 @@ def list_scenarios(request, year: Year | None = None, limit: Limit = 100):
 
 @router.post("/scenarios", response={201: ScenarioDetailOut}, summary="Simpan skenario anggaran (dibekukan)")
 def create_scenario(request, payload: ScenarioIn):
-    require(can_edit_data(request.user), "Hanya operator dan admin yang dapat membuat skenario anggaran.")
+    require(can_edit_data(request.user), N_("Hanya operator dan admin yang dapat membuat skenario anggaran."))
     scenario = services.scenario_create(
         actor=request.user,
         name=payload.name,

@@ -8,6 +8,8 @@ from collections.abc import Callable, Container
 from dataclasses import dataclass
 
 from jaring import codes
+from jaring.formats import figures
+from jaring.i18n import N_
 from jaring.sheets.cells import CellProblem, text_of, whole_number
 from jaring.sheets.headers import Column, Sheet
 from jaring.sheets.rows import RowError, RowErrors
@@ -56,40 +58,63 @@ def parse_count_row(
     raw_code = text_of(values.get("KODE_WILAYAH"))
     region = codes.try_normalize(raw_code) if raw_code else None
     if not raw_code:
-        fail("KODE_WILAYAH", "region_required", "Kode kabupaten/kota wajib diisi, mis. 15.04.")
+        fail(
+            "KODE_WILAYAH",
+            "region_required",
+            figures.text(N_("Kode kabupaten/kota wajib diisi, mis. 15.04.")),
+        )
     elif region is None or len(region) != 4:
         fail(
             "KODE_WILAYAH",
             "region_not_regency",
-            f"'{raw_code}' bukan kode kabupaten/kota. Isi 4 angka atau 2 kelompok bertitik, mis. 15.04 "
-            "(format kolom sebagai Teks agar 17.10 tidak menjadi 17.1).",
+            figures.text(
+                N_(
+                    "'%(code)s' bukan kode kabupaten/kota. Isi 4 angka atau 2 kelompok bertitik, mis. 15.04 "
+                    "(format kolom sebagai Teks agar 17.10 tidak menjadi 17.1)."
+                ),
+                {"code": raw_code},
+            ),
         )
     elif region not in regency_codes:
         fail(
             "KODE_WILAYAH",
             "region_unknown",
-            f"Kabupaten/kota {codes.dotted(region)} tidak terdaftar. Periksa kodenya di menu Wilayah.",
+            figures.text(
+                N_("Kabupaten/kota %(region)s tidak terdaftar. Periksa kodenya di menu Wilayah."),
+                {"region": codes.dotted(region)},
+            ),
         )
     elif not in_jurisdiction(region):
         fail(
             "KODE_WILAYAH",
             "region_outside_jurisdiction",
-            f"Kabupaten/kota {codes.dotted(region)} di luar wilayah kerja Anda. Hapus baris ini.",
+            figures.text(
+                N_("Kabupaten/kota %(region)s di luar wilayah kerja Anda. Hapus baris ini."),
+                {"region": codes.dotted(region)},
+            ),
         )
     year = SHEET.parse("TAHUN", values.get("TAHUN"))
     if year is None or not YEAR_MIN <= year <= YEAR_MAX:
         fail(
             "TAHUN",
             "year_invalid",
-            f"'{text_of(values.get('TAHUN'))}' bukan tahun. Isi tahun 4 angka, mis. 2025.",
+            figures.text(
+                N_("'%(value)s' bukan tahun. Isi tahun 4 angka, mis. 2025."),
+                {"value": text_of(values.get("TAHUN"))},
+            ),
         )
     count = SHEET.parse("PEKERJA_RENTAN", values.get("PEKERJA_RENTAN"))
     if count is None:
         fail(
             "PEKERJA_RENTAN",
             "count_invalid",
-            f"'{text_of(values.get('PEKERJA_RENTAN'))}' bukan jumlah orang. Isi bilangan bulat 0 atau "
-            "lebih tanpa desimal, mis. 12500.",
+            figures.text(
+                N_(
+                    "'%(value)s' bukan jumlah orang. Isi bilangan bulat 0 atau lebih tanpa desimal, "
+                    "mis. 12500."
+                ),
+                {"value": text_of(values.get("PEKERJA_RENTAN"))},
+            ),
         )
     if errors.items:
         return errors.items

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from jaring import formats
 from jaring.errors import InvalidInput
+from jaring.i18n import N_
 
 MONTHS_MAX = 12  # a budget is for one fiscal year
 PEOPLE_MAX = 100_000_000
@@ -28,7 +29,7 @@ def format_rupiah(amount: int | None) -> str:
 def check_people(people: int) -> int:
     if isinstance(people, bool) or not isinstance(people, int) or not 0 < people <= PEOPLE_MAX:
         raise InvalidInput(
-            "Jumlah orang harus bilangan bulat lebih dari 0, mis. 80418.",
+            N_("Jumlah orang harus bilangan bulat lebih dari 0, mis. 80418."),
             code="people_invalid",
             field="people",
         )
@@ -38,7 +39,8 @@ def check_people(people: int) -> int:
 def check_months(months: int) -> int:
     if isinstance(months, bool) or not isinstance(months, int) or not 0 < months <= MONTHS_MAX:
         raise InvalidInput(
-            f"Jumlah bulan harus 1 sampai {MONTHS_MAX} (satu tahun anggaran).",
+            N_("Jumlah bulan harus 1 sampai %(max)s (satu tahun anggaran)."),
+            params={"max": MONTHS_MAX},
             code="months_invalid",
             field="months",
         )
@@ -78,20 +80,23 @@ def plan_lines(
     if kind == PERCENT_OF_VULNERABLE:
         if percent is None or not 0 < percent <= 100:
             raise InvalidInput(
-                "Persentase cakupan harus 1 sampai 100.", code="percent_invalid", field="percent"
+                N_("Persentase cakupan harus 1 sampai 100."), code="percent_invalid", field="percent"
             )
         people_of = lambda count: people_for_percent(count, percent)  # noqa: E731
     elif kind == PER_VILLAGE:
         if per_village is None or per_village <= 0:
             raise InvalidInput(
-                "Jumlah orang per desa/kelurahan harus lebih dari 0, mis. 75.",
+                N_("Jumlah orang per desa/kelurahan harus lebih dari 0, mis. 75."),
                 code="per_village_invalid",
                 field="per_village",
             )
         people_of = lambda villages: villages * per_village  # noqa: E731
     else:
         raise InvalidInput(
-            f"Jenis skenario '{kind}' tidak dikenal.", code="scenario_kind_unknown", field="kind"
+            N_("Jenis skenario '%(kind)s' tidak dikenal."),
+            params={"kind": str(kind)},
+            code="scenario_kind_unknown",
+            field="kind",
         )
     lines = []
     for code in sorted(basis_counts):

@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from jaring import formats
+from jaring import formats, i18n
 from jaring.errors import DomainError, InvalidInput
+from jaring.formats import figures
+from jaring.i18n import N_
 
 # The same values as jaring.contributions.vocab (which imports Django).
 JKK, JKM, JHT, DISCOUNT = "JKK", "JKM", "JHT", "DISCOUNT"
@@ -34,7 +36,7 @@ PACKAGE_COMPONENTS = {
     "JKK_JKM_JHT": (JKK, JKM, JHT),
 }
 SOURCES = ("APBD_PROV", "APBD_KAB", "BKBK", "DBH_SAWIT", "APBDES", "CSR")
-COMPONENT_NAMES = {JKK: "JKK", JKM: "JKM", JHT: "JHT", DISCOUNT: "diskon JKK + JKM"}
+COMPONENT_NAMES = {JKK: "JKK", JKM: "JKM", JHT: "JHT", DISCOUNT: N_("diskon JKK + JKM")}
 PACKAGE_NAMES = {"JKK_JKM": "JKK + JKM", "JKK_JKM_JHT": "JKK + JKM + JHT"}
 BASIS_POINTS = 10_000  # 100%
 
@@ -97,12 +99,15 @@ class RateRule:
         )
 
     def describe(self) -> str:
+        """The rule as an error names it, in the active language: JKM 0,3% (01/01/2025 - seterusnya)."""
+        language = i18n.language()
         if self.rate_bp is not None:
-            value = formats.percent((Decimal(self.rate_bp) / 100).normalize(), formats.INDONESIAN, None)
+            value = formats.percent((Decimal(self.rate_bp) / 100).normalize(), language, None)
         else:
-            value = formats.rupiah(self.amount, formats.INDONESIAN)
-        until = formats.date(self.effective_to) if self.effective_to else "seterusnya"
-        return f"{COMPONENT_NAMES[self.component]} {value} ({formats.date(self.effective_from)} - {until})"
+            value = formats.rupiah(self.amount, language)
+        until = formats.date(self.effective_to) if self.effective_to else figures.text(N_("seterusnya"))
+        name = figures.text(COMPONENT_NAMES[self.component])
+        return f"{name} {value} ({formats.date(self.effective_from)} - {until})"
 
 
 @dataclass(frozen=True)
@@ -139,33 +144,46 @@ class Quote:
 def validate_rule(rule: RateRule) -> None:
     """Refuse a rule that cannot price anything sensibly (each problem names its field)."""
     if rule.component not in COMPONENTS:
-        raise InvalidInput(f"Komponen '{rule.component}' tidak dikenal.", field="component")
+        raise InvalidInput(
+            N_("Komponen '%(component)s' tidak dikenal."),
+            params={"component": str(rule.component)},
+            field="component",
+        )
     if not rule.packages or not rule.packages <= set(PACKAGE_COMPONENTS):
-        raise InvalidInput("Pilih minimal satu paket iuran.", code="rate_packages_empty", field="packages")
+        raise InvalidInput(
+            N_("Pilih minimal satu paket iuran."), code="rate_packages_empty", field="packages"
+        )
     if rule.component != DISCOUNT:
         wrong = sorted(p for p in rule.packages if rule.component not in PACKAGE_COMPONENTS[p])
         if wrong:
             raise InvalidInput(
-                f"Paket {', '.join(PACKAGE_NAMES[p] for p in wrong)} tidak memuat komponen "
-                f"{COMPONENT_NAMES[rule.component]}.",
+                N_("Paket %(packages)s tidak memuat komponen %(component)s."),
+                params={
+                    "packages": ", ".join(PACKAGE_NAMES[p] for p in wrong),
+                    "component": figures.text(COMPONENT_NAMES[rule.component]),
+                },
                 code="rate_package_mismatch",
                 field="packages",
             )
     if not rule.sources <= set(SOURCES):
-        raise InvalidInput("Sumber dana tidak dikenal.", field="sources")
+        raise InvalidInput(N_("Sumber dana tidak dikenal."), field="sources")
     if (rule.rate_bp is None) == (rule.amount is None):
         raise InvalidInput(
-            "Isi salah satu saja: persentase atau nominal rupiah.", code="rate_value_required", field="rate"
+            N_("Isi salah satu saja: persentase atau nominal rupiah."),
+            code="rate_value_required",
+            field="rate",
         )
     if rule.rate_bp is not None and not 0 < rule.rate_bp <= BASIS_POINTS:
         raise InvalidInput(
-            "Persentase harus lebih dari 0% dan paling banyak 100%.", code="rate_out_of_range", field="rate"
+            N_("Persentase harus lebih dari 0% dan paling banyak 100%."),
+            code="rate_out_of_range",
+            field="rate",
         )
     if rule.amount is not None and rule.amount <= 0:
-        raise InvalidInput("Nominal harus lebih dari Rp0.", code="rate_out_of_range", field="amount")
+        raise InvalidInput(N_("Nominal harus lebih dari Rp0."), code="rate_out_of_range", field="amount")
     if rule.effective_to is not None and rule.effective_to < rule.effective_from:
         raise InvalidInput(
-            "Tanggal akhir berlaku tidak boleh sebelum tanggal mulai berlaku.",
+            N_("Tanggal akhir berlaku tidak boleh sebelum tanggal mulai berlaku."),
             code="rate_dates_reversed",
             field="effective_to",
         )
@@ -182,9 +200,15 @@ def _the_rule(
     ]
     if len(found) > 1:
         raise RateAmbiguous(
-            f"Lebih dari satu aturan tarif {COMPONENT_NAMES[component]} berlaku pada {formats.date(on)}: "
-            + "; ".join(r.describe() for r in found)
-            + ". Admin perlu mengakhiri salah satunya.",
+            N_(
+                "Lebih dari satu aturan tarif %(component)s berlaku pada %(on)s: %(rules)s. Admin perlu "
+                "mengakhiri salah satunya."
+            ),
+            params={
+                "component": figures.text(COMPONENT_NAMES[component]),
+                "on": figures.day(on),
+                "rules": "; ".join(r.describe() for r in found),
+            },
             field="date",
         )
     return found[0] if found else None
@@ -196,19 +220,25 @@ def quote_monthly(
     """The monthly contribution of one person on date ``on``, in whole rupiah."""
     if package not in PACKAGE_COMPONENTS:
         raise InvalidInput(
-            f"Paket '{package}' tidak dikenal. Pilih {' atau '.join(PACKAGE_COMPONENTS)}.",
+            N_("Paket '%(package)s' tidak dikenal. Pilih %(packages)s atau %(last)s."),
+            params={
+                "package": str(package),
+                "packages": ", ".join(list(PACKAGE_COMPONENTS)[:-1]),
+                "last": list(PACKAGE_COMPONENTS)[-1],
+            },
             code="package_unknown",
             field="package",
         )
     if source not in SOURCES:
         raise InvalidInput(
-            f"Sumber dana '{source}' tidak dikenal. Pilih salah satu: {', '.join(SOURCES)}.",
+            N_("Sumber dana '%(source)s' tidak dikenal. Pilih salah satu: %(sources)s."),
+            params={"source": str(source), "sources": ", ".join(SOURCES)},
             code="source_unknown",
             field="source",
         )
     if isinstance(income, bool) or not isinstance(income, int) or income <= 0:
         raise InvalidInput(
-            "Penghasilan yang dilaporkan harus bilangan bulat rupiah lebih dari 0, mis. 1000000.",
+            N_("Penghasilan yang dilaporkan harus bilangan bulat rupiah lebih dari 0, mis. 1000000."),
             code="income_invalid",
             field="income",
         )
@@ -219,9 +249,16 @@ def quote_monthly(
         rule = _the_rule(rules, component, **case)
         if rule is None:
             raise RateMissing(
-                f"Belum ada tarif {COMPONENT_NAMES[component]} untuk paket {PACKAGE_NAMES[package]} "
-                f"(sumber dana {source}) pada {formats.date(on)}. Admin platform atau admin provinsi "
-                "menambahkannya di Anggaran > Tarif iuran.",
+                N_(
+                    "Belum ada tarif %(component)s untuk paket %(package)s (sumber dana %(source)s) pada "
+                    "%(on)s. Admin platform atau admin provinsi menambahkannya di Anggaran > Tarif iuran."
+                ),
+                params={
+                    "component": figures.text(COMPONENT_NAMES[component]),
+                    "package": PACKAGE_NAMES[package],
+                    "source": source,
+                    "on": figures.day(on),
+                },
                 field="date",
             )
         value = percent_of(income, rule.rate_bp) if rule.rate_bp is not None else rule.amount

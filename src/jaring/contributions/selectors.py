@@ -16,6 +16,7 @@ from jaring.access.scoping import get_visible_or_404, scope_to_jurisdiction
 from jaring.contributions import planning, rates
 from jaring.contributions.models import BudgetScenario, RateRule, ScenarioLine, VulnerableWorkerCount
 from jaring.errors import InvalidInput
+from jaring.i18n import N_
 from jaring.regions.models import Region
 
 COMPARE_MAX = 6
@@ -160,7 +161,10 @@ def scenarios_compare(user, ids: list[int]) -> Comparison:
     ids = list(dict.fromkeys(ids))
     if not 2 <= len(ids) <= COMPARE_MAX:
         raise InvalidInput(
-            f"Pilih 2 sampai {COMPARE_MAX} skenario untuk dibandingkan.", code="compare_count", field="s"
+            N_("Pilih 2 sampai %(max)s skenario untuk dibandingkan."),
+            params={"max": COMPARE_MAX},
+            code="compare_count",
+            field="s",
         )
     scenarios = [scenario_get(user, pk) for pk in ids]
     lines = ScenarioLine.objects.filter(scenario_id__in=ids).select_related("region")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from jaring import codes, dated_rules, formats
+from jaring import codes, dated_rules
 from jaring.access.permissions import acts_as_platform, author, require_editor
 from jaring.access.scoping import jurisdiction_of, reader_of
 from jaring.audit.services import audit_record, diff, snapshot
@@ -18,6 +18,8 @@ from jaring.contributions import counts, planning, rates, selectors
 from jaring.contributions.models import BudgetScenario, RateRule, ScenarioLine, VulnerableWorkerCount
 from jaring.contributions.permissions import can_edit_rates
 from jaring.errors import Conflict, InvalidInput, NotFound, PermissionDeniedError
+from jaring.formats import figures
+from jaring.i18n import N_
 from jaring.regions.models import Region
 from jaring.sheets.cells import is_blank
 from jaring.sheets.headers import Header, match_header
@@ -65,7 +67,7 @@ def _actor_region(actor) -> str:
 def _require_rate_editor(actor) -> None:
     if not acts_as_platform(actor) and not can_edit_rates(actor):
         raise PermissionDeniedError(
-            "Hanya admin platform dan admin provinsi yang dapat mengubah tarif iuran."
+            N_("Hanya admin platform dan admin provinsi yang dapat mengubah tarif iuran.")
         )
 
 
@@ -80,9 +82,11 @@ def _check_no_overlap(candidate: RateRule, *, exclude: int | None = None) -> Non
     for other in others.exclude(pk=exclude) if exclude else others:
         if pure.overlaps(selectors.as_rate_rule(other)):
             raise Conflict(
-                f"Aturan ini bertumpang tindih dengan aturan #{other.pk} "
-                f"{selectors.as_rate_rule(other).describe()}. Akhiri dulu aturan itu (isi tanggal "
-                "akhir berlaku) lalu tambahkan aturan baru mulai hari berikutnya.",
+                N_(
+                    "Aturan ini bertumpang tindih dengan aturan #%(id)s %(rule)s. Akhiri dulu aturan itu "
+                    "(isi tanggal akhir berlaku) lalu tambahkan aturan baru mulai hari berikutnya."
+                ),
+                params={"id": str(other.pk), "rule": selectors.as_rate_rule(other).describe()},
                 code="rate_overlap",
                 field="effective_from",
             )
@@ -142,12 +146,17 @@ def rate_rule_update(*, actor, rule: RateRule, **values) -> RateRule:
     rule = RateRule.objects.select_for_update().get(pk=rule.pk)
     if selectors.rate_rule_in_use(rule):
         raise Conflict(
-            "Aturan ini sudah dipakai dan tidak boleh diubah. Akhiri aturan ini lalu tambahkan aturan baru.",
+            N_(
+                "Aturan ini sudah dipakai dan tidak boleh diubah. Akhiri aturan ini lalu tambahkan "
+                "aturan baru."
+            ),
             code="rate_rule_in_use",
         )
     unknown = set(values) - set(RULE_FIELDS)
     if unknown:
-        raise InvalidInput(f"Kolom {', '.join(sorted(unknown))} tidak dapat diubah.")
+        raise InvalidInput(
+            N_("Kolom %(columns)s tidak dapat diubah."), params={"columns": ", ".join(sorted(unknown))}
+        )
     before = snapshot(rule, RULE_FIELDS)
     for name, value in values.items():
         if name in ("packages", "sources", "occupations"):
@@ -170,7 +179,7 @@ def rate_rule_close(*, actor, rule: RateRule, effective_to: date) -> RateRule:
 
     _require_rate_editor(actor)
     rule = dated_rules.lock_to_close(
-        rule, effective_to, code_prefix="rate", hint="Untuk masa sesudahnya tambahkan aturan baru."
+        rule, effective_to, code_prefix="rate", hint=N_("Untuk masa sesudahnya tambahkan aturan baru.")
     )
     before = snapshot(rule, RULE_FIELDS)
     dated_rules.close(rule, effective_to)
@@ -236,7 +245,7 @@ def _write_counts(actor, records: list[counts.CountRecord]) -> tuple[int, int, i
 @transaction.atomic
 def worker_count_set(*, actor, region_code: str, year: int, vulnerable_workers: int) -> VulnerableWorkerCount:
     """Enter (or correct) the number of vulnerable workers of one regency in one year."""
-    require_editor(actor, "Hanya operator dan admin yang dapat mengisi jumlah pekerja rentan.")
+    require_editor(actor, N_("Hanya operator dan admin yang dapat mengisi jumlah pekerja rentan."))
     outcome = counts.parse_count_row(
         {"KODE_WILAYAH": region_code, "TAHUN": year, "PEKERJA_RENTAN": vulnerable_workers},
         row=1,
@@ -269,7 +278,7 @@ def worker_counts_import(*, actor, path: Path) -> CountImportResult:
     """Read a CSV/XLSX of KODE_WILAYAH, TAHUN, PEKERJA_RENTAN. Every row is checked
     first; if any row is wrong nothing is written and every error is returned (row,
     column, what to fix). Otherwise all rows are saved in one transaction."""
-    require_editor(actor, "Hanya operator dan admin yang dapat mengimpor jumlah pekerja rentan.")
+    require_editor(actor, N_("Hanya operator dan admin yang dapat mengimpor jumlah pekerja rentan."))
     result = CountImportResult()
     regencies = _regency_codes()
     inside = _in_jurisdiction(actor)
@@ -292,8 +301,9 @@ def worker_counts_import(*, actor, path: Path) -> CountImportResult:
                         number,
                         "",
                         "file_too_large",
-                        f"Paling banyak {formats.number(COUNT_ROWS_MAX, formats.INDONESIAN)} "
-                        "baris per berkas.",
+                        figures.text(
+                            N_("Paling banyak %(limit)s baris per berkas."), {"limit": COUNT_ROWS_MAX}
+                        ),
                     )
                 )
                 break
@@ -310,8 +320,17 @@ def worker_counts_import(*, actor, path: Path) -> CountImportResult:
                         number,
                         "KODE_WILAYAH",
                         "row_duplicate",
-                        f"{codes.dotted(outcome.region_code)} tahun {outcome.year} sudah ada di baris "
-                        f"{seen[key]}. Hapus salah satu baris.",
+                        figures.text(
+                            N_(
+                                "%(region)s tahun %(year)s sudah ada di baris %(row)s. Hapus salah satu "
+                                "baris."
+                            ),
+                            {
+                                "region": codes.dotted(outcome.region_code),
+                                "year": str(outcome.year),
+                                "row": str(seen[key]),
+                            },
+                        ),
                     )
                 )
                 continue
@@ -321,9 +340,9 @@ def worker_counts_import(*, actor, path: Path) -> CountImportResult:
         result.errors = [RowError(0, "", exc.code, exc.message)]
         return result
     if header is None:
-        result.errors = [RowError(0, "", "file_empty", "Berkas kosong.")]
+        result.errors = [RowError(0, "", "file_empty", figures.text(N_("Berkas kosong.")))]
     elif not records and not result.errors:
-        result.errors = [RowError(2, "", "file_no_rows", "Berkas tidak berisi baris data.")]
+        result.errors = [RowError(2, "", "file_no_rows", figures.text(N_("Berkas tidak berisi baris data.")))]
     if result.errors:
         return result
     result.notices = header.notices
@@ -340,13 +359,14 @@ def _scenario_region(actor, region_code: str) -> Region:
     region = Region.objects.filter(code=code).first() if code else None
     if region is None or not _in_jurisdiction(actor)(region.code):
         raise NotFound(
-            f"Wilayah '{region_code}' tidak ditemukan atau di luar wilayah kerja Anda.",
+            N_("Wilayah '%(region)s' tidak ditemukan atau di luar wilayah kerja Anda."),
+            params={"region": str(region_code)},
             code="region_not_found",
             field="region",
         )
     if region.level not in ("province", "regency"):
         raise InvalidInput(
-            "Skenario anggaran dibuat untuk provinsi atau kabupaten/kota, mis. 17 atau 15.04.",
+            N_("Skenario anggaran dibuat untuk provinsi atau kabupaten/kota, mis. 17 atau 15.04."),
             code="scenario_region_level",
             field="region",
         )
@@ -364,10 +384,22 @@ def _basis_counts(*, kind: str, regencies: list[Region], year: int) -> dict[str,
     missing = [r for r in regencies if r.code not in found]
     if missing:
         names = ", ".join(f"{r.code_dotted} {r.name}" for r in missing[:10])
-        more = f" dan {len(missing) - 10} lainnya" if len(missing) > 10 else ""
+        if len(missing) > 10:
+            raise InvalidInput(
+                N_(
+                    "Jumlah pekerja rentan tahun %(year)s belum diisi untuk %(regions)s dan %(more)s "
+                    "lainnya. Isi dulu di Anggaran > Pekerja rentan (atau impor berkasnya)."
+                ),
+                params={"year": str(year), "regions": names, "more": len(missing) - 10},
+                code="worker_count_missing",
+                field="region",
+            )
         raise InvalidInput(
-            f"Jumlah pekerja rentan tahun {year} belum diisi untuk {names}{more}. Isi dulu di "
-            "Anggaran > Pekerja rentan (atau impor berkasnya).",
+            N_(
+                "Jumlah pekerja rentan tahun %(year)s belum diisi untuk %(regions)s. Isi dulu di "
+                "Anggaran > Pekerja rentan (atau impor berkasnya)."
+            ),
+            params={"year": str(year), "regions": names},
             code="worker_count_missing",
             field="region",
         )
@@ -393,15 +425,18 @@ def scenario_create(
     """Save a budget scenario with its lines per regency frozen: people, the monthly
     rate (from the rule table on ``rate_date``, default 1 January of ``year``) and
     rupiah. A later change of the rules never alters them."""
-    require_editor(actor, "Hanya operator dan admin yang dapat membuat skenario anggaran.")
+    require_editor(actor, N_("Hanya operator dan admin yang dapat membuat skenario anggaran."))
     name = " ".join((name or "").split())
     if not name:
-        raise InvalidInput("Nama skenario wajib diisi.", code="name_required", field="name")
+        raise InvalidInput(N_("Nama skenario wajib diisi."), code="name_required", field="name")
     if not 2000 <= year <= 2100:
-        raise InvalidInput("Tahun anggaran tidak valid, mis. 2026.", code="year_invalid", field="year")
+        raise InvalidInput(N_("Tahun anggaran tidak valid, mis. 2026."), code="year_invalid", field="year")
     if kind not in (planning.PERCENT_OF_VULNERABLE, planning.PER_VILLAGE):
         raise InvalidInput(
-            f"Jenis skenario '{kind}' tidak dikenal.", code="scenario_kind_unknown", field="kind"
+            N_("Jenis skenario '%(kind)s' tidak dikenal."),
+            params={"kind": str(kind)},
+            code="scenario_kind_unknown",
+            field="kind",
         )
     region = _scenario_region(actor, region_code)
     rate_date = rate_date or date(year, 1, 1)

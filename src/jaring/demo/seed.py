@@ -17,11 +17,13 @@ from jaring.alerts.services import alerts_refresh
 from jaring.demo.billing import seed_billing
 from jaring.demo.branch import seed_branch_claims
 from jaring.demo.claims import seed_claims
+from jaring.demo.desk import seed_desk
 from jaring.demo.live import seed_live_year
 from jaring.demo.monitoring import seed_coverage
 from jaring.demo.people import demo_people
 from jaring.demo.programs import seed_programs
 from jaring.errors import DomainError
+from jaring.i18n import N_
 from jaring.monitoring.summaries import summaries_refresh
 from jaring.registry.duplicates import duplicates_scan
 from jaring.registry.services import participants_upsert
@@ -93,7 +95,7 @@ class DemoRefused(DomainError):
 def seed_demo(*, people: bool = True) -> list[tuple[DemoUser, bool]]:
     """Create the demo organizations and users; returns each user and whether it is new."""
     if getattr(settings, "PRODUCTION", False):
-        raise DemoRefused("Data demo tidak boleh dimuat di lingkungan produksi.")
+        raise DemoRefused(N_("Data demo tidak boleh dimuat di lingkungan produksi."))
     for org in ORGANIZATIONS:
         if organization_by_code(org.code) is None:
             organization_create(
@@ -131,6 +133,7 @@ def seed_demo(*, people: bool = True) -> list[tuple[DemoUser, bool]]:
         seed_coverage()
         seed_live_year()  # today's year, beside the published 2024-2025 history
         seed_branch_claims()  # on this year's payments: the BPJS branch's inbox
+        seed_desk()  # saved budget scenarios, a village's upload with refused rows
         summaries_refresh()  # the dashboards' people-protected figures
         alerts_refresh()  # after every other demo module: the inbox shows their conditions
     return created

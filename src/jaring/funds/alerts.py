@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from jaring import codes
 from jaring.access.scoping import SYSTEM
-from jaring.alerts import text
 from jaring.alerts.models import Severity
 from jaring.alerts.sources import Draft, source
+from jaring.formats import figures
 from jaring.funds.selectors import idle_villages
 from jaring.i18n import N_
 from jaring.programs.models import Program
@@ -42,9 +42,9 @@ def idle_money(today: date) -> Iterator[Draft]:
                 "program": program.code,
                 "days": village.idle_days,
                 "village": village.village_name,
-                "received": text.money(village.received),
-                "last": text.day(village.last_received_on),
-                "paid": text.money(village.paid),
+                "received": figures.money(village.received),
+                "last": figures.day(village.last_received_on),
+                "paid": figures.money(village.paid),
             },
             url=reverse("transfer_list")
             + "?"

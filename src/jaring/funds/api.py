@@ -14,10 +14,11 @@ from jaring.api_input import Cursor, Date, Days, Id, Limit, RegionFilter, Rupiah
 from jaring.funds import selectors, services
 from jaring.funds.models import TransferKind
 from jaring.guards import require
+from jaring.i18n import N_
 from jaring.paging import keyset_page
 from jaring.programs.selectors import program_get, programs_visible_to
 
-EDITORS_ONLY = "Hanya operator dan admin yang dapat mencatat dana."
+EDITORS_ONLY = N_("Hanya operator dan admin yang dapat mencatat dana.")
 
 router = Router(tags=["Alur dana"])
 

@@ -10,17 +10,19 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from jaring import codes, formats
+from jaring import codes
 from jaring.access.permissions import acts_as_platform, author, can_edit_data
+from jaring.access.rules import levels_text
 from jaring.access.scoping import jurisdiction_of
 from jaring.accounts.models import OrgKind
 from jaring.audit.services import audit_record
 from jaring.contributions.selectors import monthly_contribution
 from jaring.errors import Conflict, InvalidInput, PermissionDeniedError
+from jaring.formats import figures
 from jaring.funds.models import Allocation, Transfer, TransferKind, TransferTotal
 from jaring.funds.selectors import transfer_sums_by_area
+from jaring.i18n import N_
 from jaring.programs.models import Program
-from jaring.programs.rules import rupiah
 from jaring.regions.models import Region, RegionLevel
 
 
@@ -29,9 +31,9 @@ def _require_money_editor(actor, program: Program, region_code: str) -> None:
     if acts_as_platform(actor):
         return
     if not can_edit_data(actor):
-        raise PermissionDeniedError("Hanya operator dan admin yang dapat mencatat dana.")
+        raise PermissionDeniedError(N_("Hanya operator dan admin yang dapat mencatat dana."))
     if actor.organization_id != program.payer_id and not jurisdiction_of(actor).contains(region_code):
-        raise PermissionDeniedError("Wilayah ini di luar wilayah kerja Anda.")
+        raise PermissionDeniedError(N_("Wilayah ini di luar wilayah kerja Anda."))
 
 
 def _in_program(program: Program, code: str) -> bool:
@@ -45,16 +47,16 @@ def _region(code: str, *, levels: tuple[str, ...], field: str) -> Region:
     normalized = codes.try_normalize(code or "")
     region = Region.objects.filter(code=normalized).first() if normalized else None
     if region is None:
-        raise InvalidInput(f"Kode wilayah '{code}' tidak dikenal.", code="region_unknown", field=field)
-    if region.level not in levels:
-        names = {
-            "regency": "kabupaten/kota",
-            "village": "desa/kelurahan",
-            "province": "provinsi",
-            "district": "kecamatan",
-        }
         raise InvalidInput(
-            f"{region.name} bukan {' atau '.join(names[level] for level in levels)}.",
+            N_("Kode wilayah '%(code)s' tidak dikenal."),
+            params={"code": str(code)},
+            code="region_unknown",
+            field=field,
+        )
+    if region.level not in levels:
+        raise InvalidInput(
+            N_("%(region)s bukan %(levels)s."),
+            params={"region": region.name, "levels": levels_text(levels)},
             code="region_level",
             field=field,
         )
@@ -69,10 +71,13 @@ def allocation_set(*, actor, program: Program, region_code: str, amount: int) ->
     region = _region(region_code, levels=(RegionLevel.REGENCY, RegionLevel.VILLAGE), field="region")
     _require_money_editor(actor, program, region.code)
     if amount is None or amount <= 0:
-        raise InvalidInput("Jumlah alokasi harus lebih dari nol.", code="amount_not_positive", field="amount")
+        raise InvalidInput(
+            N_("Jumlah alokasi harus lebih dari nol."), code="amount_not_positive", field="amount"
+        )
     if not _in_program(program, region.code):
         raise InvalidInput(
-            f"{region.name} bukan wilayah sasaran program {program.code}.",
+            N_("%(region)s bukan wilayah sasaran program %(program)s."),
+            params={"region": region.name, "program": program.code},
             code="outside_program_regions",
             field="region",
         )
@@ -81,7 +86,8 @@ def allocation_set(*, actor, program: Program, region_code: str, amount: int) ->
         others = same_level.aggregate(s=Sum("amount"))["s"] or 0
         if others + amount > program.budget_ceiling:
             raise InvalidInput(
-                f"Alokasi melebihi pagu: sudah {rupiah(others)} dari {rupiah(program.budget_ceiling)}.",
+                N_("Alokasi melebihi pagu: sudah %(used)s dari %(ceiling)s."),
+                params={"used": figures.money(others), "ceiling": figures.money(program.budget_ceiling)},
                 code="allocation_over_budget",
                 field="amount",
             )
@@ -92,7 +98,8 @@ def allocation_set(*, actor, program: Program, region_code: str, amount: int) ->
         )
         if regency is not None and siblings + amount > regency.amount:
             raise InvalidInput(
-                f"Alokasi desa melebihi alokasi kabupaten/kota ({rupiah(regency.amount)}).",
+                N_("Alokasi desa melebihi alokasi kabupaten/kota (%(amount)s)."),
+                params={"amount": figures.money(regency.amount)},
                 code="allocation_over_parent",
                 field="amount",
             )
@@ -122,7 +129,7 @@ def allocations_from_quotas(*, actor, program: Program) -> int:
     _require_money_editor(actor, program, program.region_code)
     per_village = sum(program.quotas.values_list("per_village", flat=True))
     if not per_village:
-        raise InvalidInput("Program ini tidak punya kuota per desa.", code="no_quota", field="quotas")
+        raise InvalidInput(N_("Program ini tidak punya kuota per desa."), code="no_quota", field="quotas")
     monthly = monthly_contribution(
         on=program.starts_on, package=program.package, source=program.source, income=program.declared_income
     ).total
@@ -133,13 +140,21 @@ def allocations_from_quotas(*, actor, program: Program) -> int:
         found = Region.objects.filter(level=RegionLevel.VILLAGE, code__gte=target.code)
         villages |= set((found.filter(code__lt=upper) if upper else found).values_list("code", flat=True))
     if not villages:
-        raise InvalidInput("Wilayah sasaran tidak memuat desa/kelurahan.", code="no_villages")
+        raise InvalidInput(N_("Wilayah sasaran tidak memuat desa/kelurahan."), code="no_villages")
     total = each * len(villages)
     if total > program.budget_ceiling:
         raise InvalidInput(
-            f"Kuota x {program.coverage_months} bulan x {rupiah(monthly)} untuk "
-            f"{formats.number(len(villages), formats.INDONESIAN)} desa = "
-            f"{rupiah(total)}, melebihi pagu {rupiah(program.budget_ceiling)}.",
+            N_(
+                "Kuota x %(months)s bulan x %(monthly)s untuk %(villages)s desa = "
+                "%(total)s, melebihi pagu %(ceiling)s."
+            ),
+            params={
+                "months": program.coverage_months,
+                "monthly": figures.money(monthly),
+                "villages": len(villages),
+                "total": figures.money(total),
+                "ceiling": figures.money(program.budget_ceiling),
+            },
             code="allocation_over_budget",
         )
     by_regency: dict[str, int] = defaultdict(int)
@@ -182,16 +197,20 @@ def _check_transfer_limits(program: Program, kind: str, region: Region, amount: 
         already = _net(program, kind, region.code)
         if allocation is not None and already + amount > allocation.amount:
             raise InvalidInput(
-                f"Transfer melebihi alokasi {region.name}: sudah {rupiah(already)} "
-                f"dari {rupiah(allocation.amount)}.",
+                N_("Transfer melebihi alokasi %(region)s: sudah %(used)s dari %(allocation)s."),
+                params={
+                    "region": region.name,
+                    "used": figures.money(already),
+                    "allocation": figures.money(allocation.amount),
+                },
                 code="transfer_over_allocation",
                 field="amount",
             )
         total = _net(program, kind)
         if total + amount > program.budget_ceiling:
             raise InvalidInput(
-                f"Transfer melebihi pagu program: sudah {rupiah(total)} "
-                f"dari {rupiah(program.budget_ceiling)}.",
+                N_("Transfer melebihi pagu program: sudah %(used)s dari %(ceiling)s."),
+                params={"used": figures.money(total), "ceiling": figures.money(program.budget_ceiling)},
                 code="transfer_over_budget",
                 field="amount",
             )
@@ -199,8 +218,12 @@ def _check_transfer_limits(program: Program, kind: str, region: Region, amount: 
         already = _net(program, kind, region.code)
         if allocation is not None and already + amount > allocation.amount:
             raise InvalidInput(
-                f"Transfer melebihi alokasi {region.name}: sudah {rupiah(already)} "
-                f"dari {rupiah(allocation.amount)}.",
+                N_("Transfer melebihi alokasi %(region)s: sudah %(used)s dari %(allocation)s."),
+                params={
+                    "region": region.name,
+                    "used": figures.money(already),
+                    "allocation": figures.money(allocation.amount),
+                },
                 code="transfer_over_allocation",
                 field="amount",
             )
@@ -209,30 +232,43 @@ def _check_transfer_limits(program: Program, kind: str, region: Region, amount: 
             passed_on = _net(program, kind, region.code[:4])
             if passed_on + amount > received:
                 raise InvalidInput(
-                    f"Kabupaten/kota baru menerima {rupiah(received)} "
-                    f"dan sudah menyalurkan {rupiah(passed_on)}; "
-                    f"sisa {rupiah(max(received - passed_on, 0))}.",
-                    code="transfer_over_received",
-                    field="amount",
-                )
-        total = _net(program, kind)
-        if total + amount > program.budget_ceiling:
-            raise InvalidInput("Transfer melebihi pagu program.", code="transfer_over_budget", field="amount")
-    else:  # to BPJS: a village pays from what it received; a payer from its budget
-        if region.level == RegionLevel.VILLAGE and _net(program, TransferKind.TO_VILLAGE):
-            received = _net(program, TransferKind.TO_VILLAGE, region.code)
-            paid = _net(program, kind, region.code)
-            if paid + amount > received:
-                raise InvalidInput(
-                    f"{region.name} baru menerima {rupiah(received)} dan sudah membayar {rupiah(paid)}; "
-                    f"sisa {rupiah(max(received - paid, 0))}.",
+                    N_(
+                        "Kabupaten/kota baru menerima %(received)s "
+                        "dan sudah menyalurkan %(passed)s; sisa %(left)s."
+                    ),
+                    params={
+                        "received": figures.money(received),
+                        "passed": figures.money(passed_on),
+                        "left": figures.money(max(received - passed_on, 0)),
+                    },
                     code="transfer_over_received",
                     field="amount",
                 )
         total = _net(program, kind)
         if total + amount > program.budget_ceiling:
             raise InvalidInput(
-                "Pembayaran melebihi pagu program.", code="transfer_over_budget", field="amount"
+                N_("Transfer melebihi pagu program."), code="transfer_over_budget", field="amount"
+            )
+    else:  # to BPJS: a village pays from what it received; a payer from its budget
+        if region.level == RegionLevel.VILLAGE and _net(program, TransferKind.TO_VILLAGE):
+            received = _net(program, TransferKind.TO_VILLAGE, region.code)
+            paid = _net(program, kind, region.code)
+            if paid + amount > received:
+                raise InvalidInput(
+                    N_("%(region)s baru menerima %(received)s dan sudah membayar %(paid)s; sisa %(left)s."),
+                    params={
+                        "region": region.name,
+                        "received": figures.money(received),
+                        "paid": figures.money(paid),
+                        "left": figures.money(max(received - paid, 0)),
+                    },
+                    code="transfer_over_received",
+                    field="amount",
+                )
+        total = _net(program, kind)
+        if total + amount > program.budget_ceiling:
+            raise InvalidInput(
+                N_("Pembayaran melebihi pagu program."), code="transfer_over_budget", field="amount"
             )
 
 
@@ -249,9 +285,13 @@ def _check_pdf_or_image(evidence) -> None:
     head = evidence.read(8)
     evidence.seek(0)
     if not (head.startswith(b"%PDF-") or head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8")):
-        raise InvalidInput("Bukti transfer harus PDF, PNG atau JPG.", code="evidence_type", field="evidence")
+        raise InvalidInput(
+            N_("Bukti transfer harus PDF, PNG atau JPG."), code="evidence_type", field="evidence"
+        )
     if evidence.size > 10 * 1024 * 1024:
-        raise InvalidInput("Bukti transfer paling besar 10 MB.", code="evidence_too_large", field="evidence")
+        raise InvalidInput(
+            N_("Bukti transfer paling besar 10 MB."), code="evidence_too_large", field="evidence"
+        )
 
 
 def _add_to_totals(transfer: Transfer) -> None:
@@ -293,37 +333,45 @@ def transfer_post(
     sender received, or the budget."""
     program = Program.objects.select_for_update().select_related("payer").get(pk=program.pk)
     if kind not in TransferKind.values:
-        raise InvalidInput(f"Jenis transfer '{kind}' tidak dikenal.", code="kind_unknown", field="kind")
+        raise InvalidInput(
+            N_("Jenis transfer '%(kind)s' tidak dikenal."),
+            params={"kind": str(kind)},
+            code="kind_unknown",
+            field="kind",
+        )
     region = _region(region_code, levels=_LEVELS[TransferKind(kind)], field="region")
     _require_money_editor(actor, program, region.code)
     if amount is None or amount <= 0:
         raise InvalidInput(
-            "Jumlah transfer harus lebih dari nol.", code="amount_not_positive", field="amount"
+            N_("Jumlah transfer harus lebih dari nol."), code="amount_not_positive", field="amount"
         )
     if transferred_on.year != program.fiscal_year:
         raise InvalidInput(
-            f"Tanggal {transferred_on:%d-%m-%Y} di luar tahun anggaran {program.fiscal_year}.",
+            N_("Tanggal %(date)s di luar tahun anggaran %(year)s."),
+            params={"date": figures.day(transferred_on), "year": str(program.fiscal_year)},
             code="date_outside_fiscal_year",
             field="transferred_on",
         )
     if transferred_on > timezone.localdate():
         raise InvalidInput(
-            "Tanggal transfer tidak boleh di masa depan.", code="date_in_future", field="transferred_on"
+            N_("Tanggal transfer tidak boleh di masa depan."), code="date_in_future", field="transferred_on"
         )
     if stage < 1:
-        raise InvalidInput("Tahap mulai dari 1.", code="stage_invalid", field="stage")
+        raise InvalidInput(N_("Tahap mulai dari 1."), code="stage_invalid", field="stage")
     reference = " ".join((reference or "").split())
     if not reference:
-        raise InvalidInput("Nomor referensi wajib diisi.", code="required", field="reference")
+        raise InvalidInput(N_("Nomor referensi wajib diisi."), code="required", field="reference")
     if Transfer.objects.filter(program=program, reference=reference).exists():
         raise Conflict(
-            f"Nomor referensi {reference} sudah dipakai di program {program.code}.",
+            N_("Nomor referensi %(reference)s sudah dipakai di program %(program)s."),
+            params={"reference": reference, "program": program.code},
             code="reference_taken",
             field="reference",
         )
     if not _in_program(program, region.code):
         raise InvalidInput(
-            f"{region.name} bukan wilayah sasaran program {program.code}.",
+            N_("%(region)s bukan wilayah sasaran program %(program)s."),
+            params={"region": region.name, "program": program.code},
             code="outside_program_regions",
             field="region",
         )
@@ -369,15 +417,19 @@ def transfer_reverse(*, actor, transfer: Transfer, reason: str, on: date | None 
     program = Program.objects.select_for_update().get(pk=original.program_id)
     _require_money_editor(actor, program, original.region_id)
     if original.reverses_id is not None:
-        raise InvalidInput("Entri koreksi tidak dapat dibatalkan lagi.", code="reversal_of_reversal")
+        raise InvalidInput(N_("Entri koreksi tidak dapat dibatalkan lagi."), code="reversal_of_reversal")
     if Transfer.objects.filter(reverses=original).exists():
-        raise Conflict(f"Transfer {original.reference} sudah dibatalkan.", code="already_reversed")
+        raise Conflict(
+            N_("Transfer %(reference)s sudah dibatalkan."),
+            params={"reference": original.reference},
+            code="already_reversed",
+        )
     if not reason or not reason.strip():
-        raise InvalidInput("Alasan koreksi wajib diisi.", code="required", field="reason")
+        raise InvalidInput(N_("Alasan koreksi wajib diisi."), code="required", field="reason")
     on = on or timezone.localdate()
     if on < original.transferred_on:
         raise InvalidInput(
-            "Tanggal koreksi sebelum tanggal transfer.", code="date_before_original", field="on"
+            N_("Tanggal koreksi sebelum tanggal transfer."), code="date_before_original", field="on"
         )
     if original.kind != TransferKind.TO_BPJS:
         # Money passed on further down cannot be taken back from under it.
@@ -389,8 +441,8 @@ def transfer_reverse(*, actor, transfer: Transfer, reason: str, on: date | None 
         chained = program.payer.kind == OrgKind.PROVINCE or downstream == TransferKind.TO_BPJS
         if chained and received - original.amount < passed_on:
             raise InvalidInput(
-                f"{original.region.name} sudah menyalurkan {rupiah(passed_on)}; "
-                "batalkan dulu transfer lanjutannya.",
+                N_("%(region)s sudah menyalurkan %(passed)s; batalkan dulu transfer lanjutannya."),
+                params={"region": original.region.name, "passed": figures.money(passed_on)},
                 code="reversal_below_downstream",
             )
     reversal = Transfer.objects.create(

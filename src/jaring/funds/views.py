@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from jaring import codes
 from jaring.access.permissions import can_edit_data
+from jaring.access.rules import OrgKind
 from jaring.access.scoping import region_subtree_q
 from jaring.errors import DomainError, add_domain_error
 from jaring.formats.active import rupiah
@@ -97,6 +98,11 @@ def transfer_export(request):
 def transfer_create(request):
     require(can_edit_data(request.user), EDITORS_ONLY)
     initial = {"program": request.GET.get("program"), "transferred_on": timezone.localdate()}
+    if request.GET.get("jenis") in TransferKind.values:  # the home page's money jobs
+        initial["kind"] = request.GET["jenis"]
+    organization = getattr(request.user, "organization", None)
+    if organization is not None and organization.kind == OrgKind.VILLAGE and organization.scope_code:
+        initial["region"] = codes.dotted(organization.scope_code)  # a village records its own money
     form = TransferForm(
         request.POST or None,
         request.FILES or None,

@@ -11,11 +11,11 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from jaring import codes
-from jaring.alerts import text
 from jaring.alerts.models import Severity
 from jaring.alerts.sources import Draft, source
 from jaring.billing.alerts import list_url, names_of
 from jaring.billing.selectors import protection_counts_by_village
+from jaring.formats import figures
 from jaring.i18n import N_
 from jaring.monitoring.coverage import Figure, percent_text, target_for, trajectory_pct
 from jaring.monitoring.models import CoverageFigure, CoverageTarget, ProtectionSummary
@@ -42,14 +42,14 @@ def coverage_behind(today: date) -> Iterator[Draft]:
         for code, year, pct in CoverageTarget.objects.values_list("region_id", "year", "target_pct")
     }
     names = dict(Region.objects.filter(code__in=list(history)).values_list("code", "name"))
-    for code, figures in history.items():
-        latest = figures[-1]
+    for code, series in history.items():
+        latest = series[-1]
         year = latest.on.year
         target = target_for(code, year, targets, codes.parent_of)
         if target is None:
             continue
-        before = [f for f in figures if f.on.year < year]
-        baseline = before[-1] if before else figures[0]
+        before = [f for f in series if f.on.year < year]
+        baseline = before[-1] if before else series[0]
         expected = trajectory_pct(baseline=baseline, target=target, on=latest.on)
         actual = Decimal(percent_text(latest.participants, latest.potential))
         if actual >= expected:
@@ -64,12 +64,12 @@ def coverage_behind(today: date) -> Iterator[Draft]:
             detail=N_("Per %(on)s; target %(target)s pada akhir %(year)s, tertinggal %(behind)s poin."),
             params={
                 "region": name,
-                "actual": text.percent(actual),
-                "expected": text.percent(expected),
-                "on": text.day(latest.on),
-                "target": text.percent(target),
+                "actual": figures.percent(actual),
+                "expected": figures.percent(expected),
+                "on": figures.day(latest.on),
+                "target": figures.percent(target),
                 "year": str(year),
-                "behind": text.decimal(behind),
+                "behind": figures.decimal(behind),
             },
             url=reverse("coverage_dashboard")
             + "?"

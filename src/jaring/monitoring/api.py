@@ -14,6 +14,7 @@ from jaring.access.permissions import can_edit_data
 from jaring.api_input import Date, ErrorOut, RegionFilter, Year
 from jaring.errors import InvalidInput
 from jaring.guards import require
+from jaring.i18n import N_
 from jaring.monitoring import selectors, services
 from jaring.monitoring.models import ImportSource
 
@@ -85,7 +86,7 @@ def get_coverage(request, region: RegionFilter = "", date: Date | None = None):
     chosen = selectors.report_region(request.user, region)
     if chosen is None and not region:
         raise InvalidInput(
-            "Wilayah kerja Anda lebih dari satu wilayah: isi parameter region, mis. region=15.04.",
+            N_("Wilayah kerja Anda lebih dari satu wilayah: isi parameter region, mis. region=15.04."),
             code="region_required",
             field="region",
         )
@@ -98,7 +99,7 @@ def get_coverage(request, region: RegionFilter = "", date: Date | None = None):
     summary="Impor angka cakupan (XLSX/CSV); bila ada baris salah tidak ada yang disimpan",
 )
 def import_coverage(request, file: File[UploadedFile]):
-    require(can_edit_data(request.user), "Hanya operator dan admin yang dapat mengimpor angka cakupan.")
+    require(can_edit_data(request.user), N_("Hanya operator dan admin yang dapat mengimpor angka cakupan."))
     suffix = Path(file.name or "upload").suffix[:8]
     with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
         for chunk in file.chunks():

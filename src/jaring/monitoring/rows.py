@@ -18,7 +18,8 @@ from decimal import Decimal, InvalidOperation
 from functools import partial
 
 from jaring import codes
-from jaring.monitoring.coverage import format_people
+from jaring.formats import figures
+from jaring.i18n import N_
 from jaring.sheets.cells import CellProblem, parse_date, text_of, whole_number
 from jaring.sheets.headers import Column, Sheet
 from jaring.sheets.rows import RowError
@@ -35,8 +36,10 @@ SHEET = Sheet(
         Column("POTENSI_PEKERJA", required=True, parse=lambda cell, _column: whole_number(cell)),
         Column("TARGET_PERSEN"),
     ),
-    missing="Kolom {column} tidak ada di baris judul. Baris pertama harus berisi {columns} (TARGET_PERSEN "
-    "boleh tidak ada).",
+    missing=N_(
+        "Kolom %(column)s tidak ada di baris judul. Baris pertama harus berisi %(columns)s (TARGET_PERSEN "
+        "boleh tidak ada)."
+    ),
 )
 COLUMNS = tuple(SHEET.names)
 REQUIRED = tuple(SHEET.required)
@@ -102,31 +105,49 @@ def parse_coverage_row(
     raw_code = text_of(values.get("KODE_WILAYAH"))
     region = codes.try_normalize(raw_code) if raw_code else None
     if not raw_code:
-        fail("KODE_WILAYAH", "region_required", "Kode wilayah wajib diisi, mis. 15 atau 15.04.")
+        fail(
+            "KODE_WILAYAH",
+            "region_required",
+            figures.text(N_("Kode wilayah wajib diisi, mis. 15 atau 15.04.")),
+        )
     elif region is None:
         fail(
             "KODE_WILAYAH",
             "region_invalid",
-            f"'{raw_code}' bukan kode wilayah. Isi kode provinsi (15), kabupaten/kota (15.04), kecamatan "
-            "(15.04.01) atau desa (15.04.01.2003); format kolom sebagai Teks agar 17.10 tidak menjadi 17.1.",
+            figures.text(
+                N_(
+                    "'%(code)s' bukan kode wilayah. Isi kode provinsi (15), kabupaten/kota (15.04), "
+                    "kecamatan "
+                    "(15.04.01) atau desa (15.04.01.2003); format kolom sebagai Teks agar 17.10 tidak "
+                    "menjadi "
+                    "17.1."
+                ),
+                {"code": raw_code},
+            ),
         )
     elif region not in known_codes:
         fail(
             "KODE_WILAYAH",
             "region_unknown",
-            f"Wilayah {codes.dotted(region)} tidak terdaftar. Periksa kodenya di menu Wilayah.",
+            figures.text(
+                N_("Wilayah %(region)s tidak terdaftar. Periksa kodenya di menu Wilayah."),
+                {"region": codes.dotted(region)},
+            ),
         )
     elif not in_jurisdiction(region):
         fail(
             "KODE_WILAYAH",
             "region_outside_jurisdiction",
-            f"Wilayah {codes.dotted(region)} di luar wilayah kerja Anda. Hapus baris ini.",
+            figures.text(
+                N_("Wilayah %(region)s di luar wilayah kerja Anda. Hapus baris ini."),
+                {"region": codes.dotted(region)},
+            ),
         )
 
     on = None
     raw_date = values.get("TANGGAL")
     if not isinstance(raw_date, date) and not text_of(raw_date):
-        fail("TANGGAL", "date_required", "Tanggal data wajib diisi, mis. 31/12/2024.")
+        fail("TANGGAL", "date_required", figures.text(N_("Tanggal data wajib diisi, mis. 31/12/2024.")))
     else:
         try:
             on = SHEET.parse("TANGGAL", raw_date)
@@ -137,15 +158,23 @@ def parse_coverage_row(
                 fail(
                     "TANGGAL",
                     "date_future",
-                    f"Tanggal {on:%d/%m/%Y} belum terjadi. Isi tanggal posisi data, paling lambat hari ini.",
+                    figures.text(
+                        N_("Tanggal %(on)s belum terjadi. Isi tanggal posisi data, paling lambat hari ini."),
+                        {"on": figures.day(on)},
+                    ),
                 )
                 on = None
             elif on < FIRST_DATE:
                 fail(
                     "TANGGAL",
                     "date_too_early",
-                    f"Tanggal {on:%d/%m/%Y} sebelum BPJS Ketenagakerjaan beroperasi (1 Januari 2014). "
-                    "Periksa tahunnya.",
+                    figures.text(
+                        N_(
+                            "Tanggal %(on)s sebelum BPJS Ketenagakerjaan beroperasi (1 Januari 2014). "
+                            "Periksa tahunnya."
+                        ),
+                        {"on": figures.day(on)},
+                    ),
                 )
                 on = None
 
@@ -160,45 +189,77 @@ def parse_coverage_row(
                 fail(
                     column,
                     "number_required",
-                    f"{column} wajib diisi dengan jumlah orang, mis. 49803 (kosongkan PESERTA_AKTIF dan "
-                    "POTENSI_PEKERJA bersama-sama hanya untuk baris yang mengisi TARGET_PERSEN saja).",
+                    figures.text(
+                        N_(
+                            "%(column)s wajib diisi dengan jumlah orang, mis. 49803 (kosongkan "
+                            "PESERTA_AKTIF dan "
+                            "POTENSI_PEKERJA bersama-sama hanya untuk baris yang mengisi TARGET_PERSEN saja)."
+                        ),
+                        {"column": column},
+                    ),
                 )
             elif isinstance(value, CellProblem):
                 fail(
                     column,
                     "number_negative" if value.code == "negative" else "number_invalid",
-                    f"'{shown}' tidak dapat dipakai ({value.message}). Isi bilangan bulat {minimum} atau "
-                    "lebih tanpa desimal, mis. 49803 atau 49.803.",
+                    figures.text(
+                        N_(
+                            "'%(value)s' tidak dapat dipakai (%(problem)s). Isi bilangan bulat %(minimum)s "
+                            "atau "
+                            "lebih tanpa desimal, mis. 49803 atau 49.803."
+                        ),
+                        {"value": shown, "problem": value.message, "minimum": minimum},
+                    ),
                 )
             elif value < minimum:
                 fail(
                     column,
                     "potential_zero",
-                    "POTENSI_PEKERJA harus lebih dari 0: cakupan dihitung sebagai peserta / potensi.",
+                    figures.text(
+                        N_("POTENSI_PEKERJA harus lebih dari 0: cakupan dihitung sebagai peserta / potensi.")
+                    ),
                 )
             elif value > PEOPLE_MAX:
                 fail(
                     column,
                     "number_too_large",
-                    f"'{shown}' terlalu besar untuk jumlah orang. Periksa angkanya.",
+                    figures.text(
+                        N_("'%(value)s' terlalu besar untuk jumlah orang. Periksa angkanya."),
+                        {"value": shown},
+                    ),
                 )
 
     if isinstance(target, str):
         fail(
             "TARGET_PERSEN",
             "target_invalid",
-            f"'{text_of(values.get('TARGET_PERSEN'))}' bukan persentase. Isi angka 0-100 tanpa tanda %, "
-            "mis. 53 atau 53,5, atau kosongkan.",
+            figures.text(
+                N_(
+                    "'%(value)s' bukan persentase. Isi angka 0-100 tanpa tanda %%, mis. 53 atau 53,5, atau "
+                    "kosongkan."
+                ),
+                {"value": text_of(values.get("TARGET_PERSEN"))},
+            ),
         )
     elif target is not None and not (1 < target <= 100):
         fail(
             "TARGET_PERSEN",
             "target_out_of_range",
-            f"Target {text_of(values.get('TARGET_PERSEN'))} di luar rentang. Isi persen lebih dari 1 "
-            "sampai 100, mis. 53 untuk 53% (bila sel berformat persen 0,53, ubah menjadi angka 53).",
+            figures.text(
+                N_(
+                    "Target %(value)s di luar rentang. Isi persen lebih dari 1 sampai 100, mis. 53 untuk "
+                    "53%% "
+                    "(bila sel berformat persen 0,53, ubah menjadi angka 53)."
+                ),
+                {"value": text_of(values.get("TARGET_PERSEN"))},
+            ),
         )
     elif target is not None and target != target.quantize(Decimal("0.01")):
-        fail("TARGET_PERSEN", "target_precision", "Target paling banyak dua angka desimal, mis. 53,25.")
+        fail(
+            "TARGET_PERSEN",
+            "target_precision",
+            figures.text(N_("Target paling banyak dua angka desimal, mis. 53,25.")),
+        )
 
     if errors:
         return None, errors, warnings
@@ -208,9 +269,13 @@ def parse_coverage_row(
                 row,
                 "PESERTA_AKTIF",
                 "participants_over_potential",
-                f"Peserta aktif ({format_people(participants)}) melebihi potensi pekerja "
-                f"({format_people(potential)}) di {codes.dotted(region)}: cakupan di atas 100%. "
-                "Tetap disimpan; periksa angka potensi BPS.",
+                figures.text(
+                    N_(
+                        "Peserta aktif (%(participants)s) melebihi potensi pekerja (%(potential)s) di "
+                        "%(region)s: cakupan di atas 100%%. Tetap disimpan; periksa angka potensi BPS."
+                    ),
+                    {"participants": participants, "potential": potential, "region": codes.dotted(region)},
+                ),
             )
         )
     record = CoverageRecord(

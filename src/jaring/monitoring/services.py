@@ -17,13 +17,15 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from jaring import codes, formats
+from jaring import codes
 from jaring.access.permissions import author, require_editor
 from jaring.access.scoping import jurisdiction_of, reader_of
 from jaring.audit.models import AuditEvent
 from jaring.audit.services import audit_values
 from jaring.bulk import bulk_insert
 from jaring.errors import Conflict
+from jaring.formats import figures
+from jaring.i18n import N_
 from jaring.monitoring import rows as coverage_rows
 from jaring.monitoring.models import CoverageFigure, CoverageImport, CoverageTarget, ImportSource
 from jaring.regions.models import Region
@@ -95,8 +97,10 @@ def _read(path: Path, result: CoverageImportResult) -> list[tuple[int, dict[str,
                         number,
                         "",
                         "file_too_large",
-                        f"Paling banyak {formats.number(ROWS_MAX, formats.INDONESIAN)} baris per berkas; "
-                        "bagi berkasnya per provinsi.",
+                        figures.text(
+                            N_("Paling banyak %(limit)s baris per berkas; bagi berkasnya per provinsi."),
+                            {"limit": ROWS_MAX},
+                        ),
                     )
                 ]
                 return []
@@ -105,9 +109,13 @@ def _read(path: Path, result: CoverageImportResult) -> list[tuple[int, dict[str,
         result.errors = [RowError(0, "", exc.code, exc.message)]
         return []
     if header is None:
-        result.errors = [RowError(0, "", "file_empty", "Berkas kosong: tidak ada baris judul maupun data.")]
+        result.errors = [
+            RowError(
+                0, "", "file_empty", figures.text(N_("Berkas kosong: tidak ada baris judul maupun data."))
+            )
+        ]
     elif not found:
-        result.errors = [RowError(2, "", "file_no_rows", "Berkas tidak berisi baris data.")]
+        result.errors = [RowError(2, "", "file_no_rows", figures.text(N_("Berkas tidak berisi baris data.")))]
     else:  # headers not read: told with the rows saved with a note, the file read all the same
         result.warnings.extend(
             coverage_rows.RowWarning(n.row, n.column, n.code, n.message) for n in header.notices
@@ -138,8 +146,14 @@ def _check(
                     number,
                     "KODE_WILAYAH",
                     "row_duplicate",
-                    f"{codes.dotted(record.region_code)} tanggal {record.on:%d/%m/%Y} sudah ada di baris "
-                    f"{seen[key]}. Hapus salah satu baris.",
+                    figures.text(
+                        N_("%(region)s tanggal %(on)s sudah ada di baris %(row)s. Hapus salah satu baris."),
+                        {
+                            "region": codes.dotted(record.region_code),
+                            "on": figures.day(record.on),
+                            "row": str(seen[key]),
+                        },
+                    ),
                 )
             )
             continue
@@ -153,9 +167,18 @@ def _check(
                         number,
                         "TARGET_PERSEN",
                         "target_conflict",
-                        f"Target {codes.dotted(record.region_code)} tahun {record.on.year} sudah "
-                        f"{earlier[1]} di baris {earlier[0]}; satu wilayah satu target per tahun. "
-                        "Samakan atau kosongkan salah satunya.",
+                        figures.text(
+                            N_(
+                                "Target %(region)s tahun %(year)s sudah %(target)s di baris %(row)s; satu "
+                                "wilayah satu target per tahun. Samakan atau kosongkan salah satunya."
+                            ),
+                            {
+                                "region": codes.dotted(record.region_code),
+                                "year": str(record.on.year),
+                                "target": figures.percent(earlier[1]),
+                                "row": str(earlier[0]),
+                            },
+                        ),
                     )
                 )
                 continue
@@ -170,7 +193,7 @@ def coverage_import(
 ) -> CoverageImportResult:
     """Import a CSV/XLSX of KODE_WILAYAH, TANGGAL, PESERTA_AKTIF, POTENSI_PEKERJA and
     optionally TARGET_PERSEN. All or nothing: any wrong row means nothing is saved."""
-    require_editor(actor, "Hanya operator dan admin yang dapat mengimpor angka cakupan.")
+    require_editor(actor, N_("Hanya operator dan admin yang dapat mengimpor angka cakupan."))
     result = CoverageImportResult()
     found = _read(Path(path), result)
     if result.errors:
@@ -185,7 +208,7 @@ def coverage_import(
             _save(actor, records, result, file_name=file_name or Path(path).name, source=source)
     except IntegrityError as exc:
         raise Conflict(
-            "Angka yang sama sedang disimpan oleh impor lain. Tunggu sebentar lalu unggah lagi.",
+            N_("Angka yang sama sedang disimpan oleh impor lain. Tunggu sebentar lalu unggah lagi."),
             code="import_concurrent",
         ) from exc
     return result

@@ -9,9 +9,9 @@ from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from jaring.alerts import text
 from jaring.alerts.models import Severity
 from jaring.alerts.sources import Draft, source
+from jaring.formats import figures
 from jaring.i18n import N_
 from jaring.programs.models import Agreement, Program, ProgramQuota, VillageEnrolmentCount
 from jaring.programs.selectors import ALERT_DAYS, active_enrolments_on
@@ -40,7 +40,7 @@ def agreements_ending(today: date) -> Iterator[Draft]:
                 "days": days,
                 "payer": agreement.payer.name,
                 "office": agreement.bpjs_office.name,
-                "ends_on": text.day(agreement.ends_on),
+                "ends_on": figures.day(agreement.ends_on),
             },
             url=reverse("agreement_detail", args=[agreement.pk]),
             count=days,
@@ -116,9 +116,9 @@ def programs_over_limit(today: date) -> Iterator[Draft]:
                 detail=N_("Terpakai %(committed)s dari pagu %(ceiling)s."),
                 params={
                     "program": program.code,
-                    "over": text.money(over),
-                    "committed": text.money(committed),
-                    "ceiling": text.money(program.budget_ceiling),
+                    "over": figures.money(over),
+                    "committed": figures.money(committed),
+                    "ceiling": figures.money(program.budget_ceiling),
                 },
                 rupiah=over,
                 **common,

@@ -15,13 +15,14 @@ from jaring.accounts.selectors import organization_by_code
 from jaring.api_input import Count, Cursor, Date, Days, Id, Income, Limit, Months, Rupiah, Year
 from jaring.errors import NotFound
 from jaring.guards import require
+from jaring.i18n import N_
 from jaring.paging import keyset_page
 from jaring.privacy import mask_nik
 from jaring.programs import selectors, services
 from jaring.registry.selectors import participants_visible_to
 from jaring.sheets.cells import compact
 
-EDITORS_ONLY = "Hanya operator dan admin yang dapat mengubah data program."
+EDITORS_ONLY = N_("Hanya operator dan admin yang dapat mengubah data program.")
 
 router = Router(tags=["Program dan PKS"])
 
@@ -176,7 +177,12 @@ def _agreement_out(agreement, today: date) -> dict:
 def _organization(code: str, field: str) -> Organization:
     found = organization_by_code(code, active_only=True)
     if found is None:
-        raise NotFound(f"Organisasi '{code}' tidak ditemukan.", code="organization_unknown", field=field)
+        raise NotFound(
+            N_("Organisasi '%(organization)s' tidak ditemukan."),
+            params={"organization": str(code)},
+            code="organization_unknown",
+            field=field,
+        )
     return found
 
 
@@ -236,7 +242,10 @@ def enrolment_create(request, program_id: Id, payload: EnrolmentIn):
     person = participants_visible_to(request.user).filter(nik=nik).first()
     if person is None:
         raise NotFound(
-            f"NIK {nik} tidak ditemukan di wilayah kerja Anda.", code="participant_unknown", field="nik"
+            N_("NIK %(nik)s tidak ditemukan di wilayah kerja Anda."),
+            params={"nik": str(nik)},
+            code="participant_unknown",
+            field="nik",
         )
     enrolment = services.enrolment_create(
         actor=request.user, program=program, participant=person, starts_on=payload.starts_on
@@ -272,7 +281,10 @@ def enrolment_transfer(request, enrolment_id: Id, payload: EnrolmentMove):
     target = selectors.program_by_code(request.user, payload.to_program)
     if target is None:
         raise NotFound(
-            f"Program {payload.to_program} tidak ditemukan.", code="program_unknown", field="to_program"
+            N_("Program %(program)s tidak ditemukan."),
+            params={"program": str(payload.to_program)},
+            code="program_unknown",
+            field="to_program",
         )
     new = services.enrolment_transfer(
         actor=request.user, enrolment=enrolment, to_program=target, on=payload.on, reason=payload.reason
@@ -298,13 +310,23 @@ def agreement_create(request, payload: AgreementIn):
     for code in payload.programs:
         program = selectors.program_by_code(request.user, code)
         if program is None:
-            raise NotFound(f"Program {code} tidak ditemukan.", code="program_unknown", field="programs")
+            raise NotFound(
+                N_("Program %(program)s tidak ditemukan."),
+                params={"program": str(code)},
+                code="program_unknown",
+                field="programs",
+            )
         programs.append(program)
     renews = None
     if payload.renews:
         renews = selectors.agreements_visible_to(request.user).filter(number=payload.renews).first()
         if renews is None:
-            raise NotFound(f"PKS {payload.renews} tidak ditemukan.", code="agreement_unknown", field="renews")
+            raise NotFound(
+                N_("PKS %(agreement)s tidak ditemukan."),
+                params={"agreement": str(payload.renews)},
+                code="agreement_unknown",
+                field="renews",
+            )
     agreement = services.agreement_create(
         actor=request.user,
         number=payload.number,

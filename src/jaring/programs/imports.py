@@ -16,6 +16,8 @@ from django.db import transaction
 from jaring.access.scoping import reader_of
 from jaring.bulk import Among
 from jaring.errors import DomainError, PermissionDeniedError
+from jaring.formats import figures
+from jaring.i18n import N_
 from jaring.programs.selectors import programs_visible_to
 from jaring.programs.services import EnrolmentRequest, enrolments_create
 from jaring.registry.selectors import participants_visible_to
@@ -65,13 +67,12 @@ def enrolments_import(*, actor, path: Path, dry_run: bool = False) -> EnrolmentI
     rows = read_rows(Path(path))
     header = next(rows, None)
     if header is None:
-        raise DomainError("Berkas kosong: tidak ada baris judul maupun data.", code="file_empty")
+        raise DomainError(N_("Berkas kosong: tidak ada baris judul maupun data."), code="file_empty")
     columns = match_header(header[1], SHEET)
     if columns.missing:
         raise DomainError(
-            "Kolom wajib tidak ada di baris judul: "
-            + ", ".join(columns.missing)
-            + ". Tidak ada baris yang dibaca.",
+            N_("Kolom wajib tidak ada di baris judul: %(columns)s. Tidak ada baris yang dibaca."),
+            params={"columns": ", ".join(columns.missing)},
             code="columns_missing",
         )
     visible = programs_visible_to(reader_of(actor))
@@ -114,28 +115,42 @@ def _flush(actor, pending, programs, people, result: EnrolmentImport) -> None:
         errors = []
         person = found.get(nik)
         if not nik:
-            errors.append(RowError(number, "NIK", "required", "Kolom NIK wajib diisi."))
+            errors.append(RowError(number, "NIK", "required", figures.text(N_("Kolom NIK wajib diisi."))))
         elif person is None:
             errors.append(
                 RowError(
                     number,
                     "NIK",
                     "participant_unknown",
-                    f"NIK {nik} belum terdaftar sebagai peserta di wilayah kerja Anda. "
-                    "Daftarkan dulu lewat impor peserta.",
+                    figures.text(
+                        N_(
+                            "NIK %(nik)s belum terdaftar sebagai peserta di wilayah kerja Anda. "
+                            "Daftarkan dulu lewat impor peserta."
+                        ),
+                        {"nik": str(nik)},
+                    ),
                 )
             )
         program = programs.get(code) if code else None
         if not code:
-            errors.append(RowError(number, "KODE_PROGRAM", "required", "Kolom KODE_PROGRAM wajib diisi."))
+            errors.append(
+                RowError(
+                    number, "KODE_PROGRAM", "required", figures.text(N_("Kolom KODE_PROGRAM wajib diisi."))
+                )
+            )
         elif program is None:
             errors.append(
                 RowError(
                     number,
                     "KODE_PROGRAM",
                     "program_unknown",
-                    f"Program {code} tidak dikenal atau di luar wilayah kerja Anda. "
-                    "Periksa kodenya di menu Program.",
+                    figures.text(
+                        N_(
+                            "Program %(program)s tidak dikenal atau di luar wilayah kerja Anda. "
+                            "Periksa kodenya di menu Program."
+                        ),
+                        {"program": code},
+                    ),
                 )
             )
         starts_on = None

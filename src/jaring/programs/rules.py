@@ -7,12 +7,11 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from jaring import formats
-from jaring.contributions.planning import format_rupiah as rupiah  # Rp1.234.567
-
-
-def _people(count: int) -> str:
-    return formats.number(count, formats.INDONESIAN)
+# ``rupiah`` (Rp1.234.567) is imported from here by the billing services.
+from jaring.contributions.planning import format_rupiah as rupiah  # noqa: F401
+from jaring.errors import InvalidInput
+from jaring.formats import figures
+from jaring.i18n import N_
 
 
 def add_months(day: date, months: int) -> date:
@@ -47,20 +46,25 @@ class QuotaState:
     budget_ceiling: int
     budget_committed: int
 
-    def refusal(self, *, cost: int) -> tuple[str, str] | None:
-        """(code, message) when one more person at ``cost`` would break a limit."""
+    def refusal(self, *, cost: int) -> InvalidInput | None:
+        """The refusal (on the person's NIK) when one more person at ``cost`` would break a limit."""
         if self.total_limit is not None and self.total_used + 1 > self.total_limit:
-            return (
-                "quota_total",
-                f"Kuota program sudah penuh ({_people(self.total_used)} dari "
-                f"{_people(self.total_limit)} orang).",
+            return InvalidInput(
+                N_("Kuota program sudah penuh (%(used)s dari %(limit)s orang)."),
+                params={"used": self.total_used, "limit": self.total_limit},
+                code="quota_total",
+                field="NIK",
             )
         if self.budget_committed + cost > self.budget_ceiling:
             left = max(self.budget_ceiling - self.budget_committed, 0)
-            return (
-                "budget_exceeded",
-                f"Pagu anggaran tidak cukup: sisa {rupiah(left)}, dibutuhkan {rupiah(cost)} "
-                "untuk satu orang selama masa perlindungan.",
+            return InvalidInput(
+                N_(
+                    "Pagu anggaran tidak cukup: sisa %(left)s, dibutuhkan %(cost)s "
+                    "untuk satu orang selama masa perlindungan."
+                ),
+                params={"left": figures.money(left), "cost": figures.money(cost)},
+                code="budget_exceeded",
+                field="NIK",
             )
         return None
 

@@ -21,6 +21,8 @@ from jaring.bulk import Among, bulk_insert, bulk_set
 from jaring.contributions.selectors import monthly_contribution
 from jaring.contributions.vocab import FundingSource, Package
 from jaring.errors import Conflict, InvalidInput, PermissionDeniedError
+from jaring.formats import figures
+from jaring.i18n import N_
 from jaring.programs import rules
 from jaring.programs.models import (
     Agreement,
@@ -43,10 +45,11 @@ def _require_editor(actor, organization: Organization | None = None) -> None:
     if acts_as_platform(actor):
         return
     if not can_edit_data(actor):
-        raise PermissionDeniedError("Hanya operator dan admin yang dapat mengubah data program.")
+        raise PermissionDeniedError(N_("Hanya operator dan admin yang dapat mengubah data program."))
     if organization is not None and actor.organization_id != organization.pk:
         raise PermissionDeniedError(
-            f"Data ini milik {organization.name}; hanya petugasnya yang dapat mengubahnya."
+            N_("Data ini milik %(organization)s; hanya petugasnya yang dapat mengubahnya."),
+            params={"organization": organization.name},
         )
 
 
@@ -68,9 +71,15 @@ def _program_snapshot(program: Program) -> dict:
     }
 
 
-def _positive(value: int | None, name: str, label: str) -> None:
+def _positive(value: int | None, name: str, label: str, params: dict | None = None) -> None:
+    """Refuse a missing or non-positive ``value``; ``label`` (``N_``, with ``params``) names it."""
     if value is None or value <= 0:
-        raise InvalidInput(f"{label} harus lebih dari nol.", code="amount_not_positive", field=name)
+        raise InvalidInput(
+            N_("%(what)s harus lebih dari nol."),
+            params={"what": figures.text(label, params)},
+            code="amount_not_positive",
+            field=name,
+        )
 
 
 @transaction.atomic
@@ -95,37 +104,56 @@ def program_create(
     _require_editor(actor, payer)
     code = code.strip().upper()
     if not code or not name.strip():
-        raise InvalidInput("Kode dan nama program wajib diisi.", code="required", field="code")
+        raise InvalidInput(N_("Kode dan nama program wajib diisi."), code="required", field="code")
     if Program.objects.filter(code=code).exists():
-        raise Conflict(f"Kode program {code} sudah dipakai.", code="program_code_taken", field="code")
+        raise Conflict(
+            N_("Kode program %(code)s sudah dipakai."),
+            params={"code": code},
+            code="program_code_taken",
+            field="code",
+        )
     if source not in FundingSource.values:
-        raise InvalidInput(f"Sumber dana '{source}' tidak dikenal.", code="source_unknown", field="source")
+        raise InvalidInput(
+            N_("Sumber dana '%(source)s' tidak dikenal."),
+            params={"source": str(source)},
+            code="source_unknown",
+            field="source",
+        )
     if package not in Package.values:
         raise InvalidInput(
-            f"Paket manfaat '{package}' tidak dikenal.", code="package_unknown", field="package"
+            N_("Paket manfaat '%(package)s' tidak dikenal."),
+            params={"package": str(package)},
+            code="package_unknown",
+            field="package",
         )
-    _positive(budget_ceiling, "budget_ceiling", "Pagu anggaran")
-    _positive(declared_income, "declared_income", "Penghasilan yang dilaporkan")
-    _positive(coverage_months, "coverage_months", "Masa perlindungan")
+    _positive(budget_ceiling, "budget_ceiling", N_("Pagu anggaran"))
+    _positive(declared_income, "declared_income", N_("Penghasilan yang dilaporkan"))
+    _positive(coverage_months, "coverage_months", N_("Masa perlindungan"))
     if coverage_months > 60:
         raise InvalidInput(
-            "Masa perlindungan paling lama 60 bulan.", code="months_too_long", field="coverage_months"
+            N_("Masa perlindungan paling lama 60 bulan."), code="months_too_long", field="coverage_months"
         )
     if starts_on.year != fiscal_year:
         raise InvalidInput(
-            f"Tanggal mulai {starts_on:%d-%m-%Y} di luar tahun anggaran {fiscal_year}.",
+            N_("Tanggal mulai %(start)s di luar tahun anggaran %(year)s."),
+            params={"start": figures.day(starts_on), "year": str(fiscal_year)},
             code="date_outside_fiscal_year",
             field="starts_on",
         )
     if quota_total is not None and quota_total <= 0:
-        raise InvalidInput("Kuota total harus lebih dari nol (atau dikosongkan).", code="amount_not_positive")
+        raise InvalidInput(
+            N_("Kuota total harus lebih dari nol (atau dikosongkan)."), code="amount_not_positive"
+        )
     quotas = quotas or {}
     for category, per_village in quotas.items():
         if category not in {c.value for c in Category}:
             raise InvalidInput(
-                f"Kategori kuota '{category}' tidak dikenal.", code="category_unknown", field="quotas"
+                N_("Kategori kuota '%(category)s' tidak dikenal."),
+                params={"category": str(category)},
+                code="category_unknown",
+                field="quotas",
             )
-        _positive(per_village, "quotas", f"Kuota per desa untuk {category}")
+        _positive(per_village, "quotas", N_("Kuota per desa untuk %(category)s"), {"category": category})
     regions = _target_regions(actor, target_region_codes)
     program = Program.objects.create(
         code=code,
@@ -162,14 +190,15 @@ def program_create(
 def _target_regions(actor, region_codes: list[str]) -> list[Region]:
     if not region_codes:
         raise InvalidInput(
-            "Pilih paling sedikit satu wilayah sasaran.", code="required", field="target_regions"
+            N_("Pilih paling sedikit satu wilayah sasaran."), code="required", field="target_regions"
         )
     normalized = sorted({codes.normalize(c) for c in region_codes})
     regions = list(Region.objects.filter(code__in=normalized))
     missing = sorted(set(normalized) - {r.code for r in regions})
     if missing:
         raise InvalidInput(
-            "Wilayah tidak dikenal: " + ", ".join(codes.dotted(c) for c in missing),
+            N_("Wilayah tidak dikenal: %(regions)s"),
+            params={"regions": ", ".join(codes.dotted(c) for c in missing)},
             code="region_unknown",
             field="target_regions",
         )
@@ -177,7 +206,8 @@ def _target_regions(actor, region_codes: list[str]) -> list[Region]:
     outside = [r for r in regions if not jurisdiction.contains(r.code)]
     if outside:
         raise PermissionDeniedError(
-            "Wilayah sasaran di luar wilayah kerja Anda: " + ", ".join(r.name for r in outside)
+            N_("Wilayah sasaran di luar wilayah kerja Anda: %(regions)s"),
+            params={"regions": ", ".join(r.name for r in outside)},
         )
     return regions
 
@@ -188,11 +218,12 @@ def coverage_period_start(*, actor, program: Program, starts_on: date, months: i
     the start date: after its agreement ended, it must be renewed first."""
     program = Program.objects.select_for_update().get(pk=program.pk)
     _require_editor(actor, program.payer)
-    _positive(months, "months", "Masa perlindungan")
+    _positive(months, "months", N_("Masa perlindungan"))
     last = program.periods.order_by("-ends_on").first()
     if last and starts_on <= last.ends_on:
         raise InvalidInput(
-            f"Periode baru harus mulai setelah periode terakhir berakhir ({last.ends_on:%d-%m-%Y}).",
+            N_("Periode baru harus mulai setelah periode terakhir berakhir (%(end)s)."),
+            params={"end": figures.day(last.ends_on)},
             code="period_overlaps",
             field="starts_on",
         )
@@ -202,8 +233,11 @@ def coverage_period_start(*, actor, program: Program, starts_on: date, months: i
         if agreement is None:
             ended = program.agreements.order_by("-ends_on").first()
             raise InvalidInput(
-                f"PKS {ended.number} berakhir {ended.ends_on:%d-%m-%Y}; perbarui PKS sebelum memulai "
-                "periode perlindungan baru.",
+                N_(
+                    "PKS %(agreement)s berakhir %(end)s; perbarui PKS sebelum memulai "
+                    "periode perlindungan baru."
+                ),
+                params={"agreement": ended.number, "end": figures.day(ended.ends_on)},
                 code="agreement_ended",
                 field="starts_on",
             )
@@ -261,8 +295,8 @@ def _monthly_rates(program: Program, occupations: set[str]) -> dict[str, int]:
     }
 
 
-def _refuse(request: EnrolmentRequest, code: str, message: str, result: EnrolmentOutcome) -> None:
-    result.refused.append((request, InvalidInput(message, code=code, field="NIK")))
+def _refuse(request: EnrolmentRequest, refusal: InvalidInput, result: EnrolmentOutcome) -> None:
+    result.refused.append((request, refusal))
 
 
 @transaction.atomic
@@ -278,7 +312,9 @@ def enrolments_create(
     if not requests:
         return result
     if not acts_as_platform(actor) and not can_edit_data(actor):
-        raise PermissionDeniedError("Hanya operator dan admin yang dapat mendaftarkan peserta ke program.")
+        raise PermissionDeniedError(
+            N_("Hanya operator dan admin yang dapat mendaftarkan peserta ke program.")
+        )
     program = Program.objects.select_for_update().get(pk=program.pk)  # serializes quota and budget checks
     intake = _intake(actor, program, requests)
     new_rows: list[dict] = []
@@ -293,7 +329,7 @@ def enrolments_create(
         )
         refusal = _refusal(intake, person, starts_on, cost)
         if refusal:
-            _refuse(request, *refusal, result)
+            _refuse(request, refusal, result)
             continue
         new_rows.append(_admit(intake, actor, person, starts_on, cost))
     if not new_rows:
@@ -372,26 +408,40 @@ def _intake(actor, program: Program, requests: list[EnrolmentRequest]) -> _Intak
     )
 
 
-def _refusal(intake: _Intake, person: Participant, starts_on: date, cost: int) -> tuple[str, str] | None:
-    """(code, message) when ``person`` may not be enrolled from ``starts_on`` at ``cost``."""
+def _refusal(intake: _Intake, person: Participant, starts_on: date, cost: int) -> InvalidInput | None:
+    """Why ``person`` may not be enrolled from ``starts_on`` at ``cost`` (None: he may)."""
     program = intake.program
     if person.status in (Status.DECEASED, Status.EXITED):
-        return (
-            "participant_not_eligible",
-            f"{person.full_name} berstatus {STATUS_LABELS[Status(person.status)]}; tidak dapat didaftarkan.",
+        return InvalidInput(
+            N_("%(name)s berstatus %(status)s; tidak dapat didaftarkan."),
+            params={
+                "name": person.full_name,
+                "status": figures.text(STATUS_LABELS[Status(person.status)]),
+            },
+            code="participant_not_eligible",
+            field="NIK",
         )
     if not intake.jurisdiction.contains(person.village_id):
-        return "outside_jurisdiction", "Peserta ini di luar wilayah kerja Anda."
+        return InvalidInput(
+            N_("Peserta ini di luar wilayah kerja Anda."), code="outside_jurisdiction", field="NIK"
+        )
     if not any(person.village_id.startswith(t) for t in intake.targets):
-        return (
-            "outside_program_regions",
-            f"Desa {codes.dotted(person.village_id)} tidak termasuk wilayah sasaran program {program.code}.",
+        return InvalidInput(
+            N_("Desa %(village)s tidak termasuk wilayah sasaran program %(program)s."),
+            params={"village": codes.dotted(person.village_id), "program": program.code},
+            code="outside_program_regions",
+            field="NIK",
         )
     if not program.starts_on <= starts_on <= program.ends_on:
-        return (
-            "date_outside_program",
-            f"Tanggal mulai {starts_on:%d-%m-%Y} di luar masa program "
-            f"({program.starts_on:%d-%m-%Y} s.d. {program.ends_on:%d-%m-%Y}).",
+        return InvalidInput(
+            N_("Tanggal mulai %(start)s di luar masa program (%(first)s s.d. %(last)s)."),
+            params={
+                "start": figures.day(starts_on),
+                "first": figures.day(program.starts_on),
+                "last": figures.day(program.ends_on),
+            },
+            code="date_outside_program",
+            field="NIK",
         )
     clash = next(
         (
@@ -402,32 +452,46 @@ def _refusal(intake: _Intake, person: Participant, starts_on: date, cost: int) -
         None,
     )
     if clash:
-        return (
-            "double_funding",
-            f"{person.full_name} sudah dibiayai program {clash} pada periode yang sama. "
-            "Pindahkan kepesertaannya bila pembiayaan beralih.",
+        return InvalidInput(
+            N_(
+                "%(name)s sudah dibiayai program %(program)s pada periode yang sama. "
+                "Pindahkan kepesertaannya bila pembiayaan beralih."
+            ),
+            params={"name": person.full_name, "program": clash},
+            code="double_funding",
+            field="NIK",
         )
     return _quota_refusal(intake, person) or intake.state.refusal(cost=cost)
 
 
-def _quota_refusal(intake: _Intake, person: Participant) -> tuple[str, str] | None:
-    """(code, message) when the program's places for the person's category in his village are taken."""
+def _quota_refusal(intake: _Intake, person: Participant) -> InvalidInput | None:
+    """The refusal when the program's places for the person's category in his village are taken."""
     if not intake.quotas:
         return None
     limit = intake.quotas.get(person.category)
     if limit is None:
-        return (
-            "quota_category",
-            f"Program {intake.program.code} tidak punya kuota untuk kategori "
-            f"{CATEGORY_LABELS[Category(person.category)]}.",
+        return InvalidInput(
+            N_("Program %(program)s tidak punya kuota untuk kategori %(category)s."),
+            params={
+                "program": intake.program.code,
+                "category": figures.text(CATEGORY_LABELS[Category(person.category)]),
+            },
+            code="quota_category",
+            field="NIK",
         )
     counter = intake.counts.get((person.village_id, person.category))
     used = counter.active if counter else 0
     if used + 1 > limit:
-        return (
-            "quota_village",
-            f"Kuota {CATEGORY_LABELS[Category(person.category)]} desa {codes.dotted(person.village_id)} "
-            f"sudah penuh ({used} dari {limit}).",
+        return InvalidInput(
+            N_("Kuota %(category)s desa %(village)s sudah penuh (%(used)s dari %(limit)s)."),
+            params={
+                "category": figures.text(CATEGORY_LABELS[Category(person.category)]),
+                "village": codes.dotted(person.village_id),
+                "used": used,
+                "limit": limit,
+            },
+            code="quota_village",
+            field="NIK",
         )
     return None
 
@@ -520,7 +584,9 @@ def enrolment_create(
         raise result.refused[0][1]
     if result.unchanged:
         raise Conflict(
-            f"{participant.full_name} sudah terdaftar di program {program.code}.", code="already_enrolled"
+            N_("%(name)s sudah terdaftar di program %(program)s."),
+            params={"name": participant.full_name, "program": program.code},
+            code="already_enrolled",
         )
     return Enrolment.objects.get(pk=result.enrolment_ids[0])
 
@@ -543,12 +609,13 @@ def enrolment_end(*, actor, enrolment: Enrolment, ends_on: date, reason: str) ->
     enrolment = Enrolment.objects.select_for_update().select_related("participant").get(pk=enrolment.pk)
     _check_may_change_enrolment(actor, enrolment, program)
     if enrolment.status != EnrolmentStatus.ACTIVE:
-        raise InvalidInput("Kepesertaan ini sudah berakhir.", code="enrolment_not_active")
+        raise InvalidInput(N_("Kepesertaan ini sudah berakhir."), code="enrolment_not_active")
     if not reason.strip():
-        raise InvalidInput("Alasan wajib diisi.", code="required", field="reason")
+        raise InvalidInput(N_("Alasan wajib diisi."), code="required", field="reason")
     if ends_on < enrolment.starts_on:
         raise InvalidInput(
-            f"Tanggal berakhir sebelum tanggal mulai ({enrolment.starts_on:%d-%m-%Y}).",
+            N_("Tanggal berakhir sebelum tanggal mulai (%(start)s)."),
+            params={"start": figures.day(enrolment.starts_on)},
             code="date_before_start",
             field="ends_on",
         )
@@ -575,11 +642,11 @@ def _check_may_change_enrolment(actor, enrolment: Enrolment, program: Program) -
     if acts_as_platform(actor):
         return
     if not can_edit_data(actor):
-        raise PermissionDeniedError("Hanya operator dan admin yang dapat mengubah kepesertaan.")
+        raise PermissionDeniedError(N_("Hanya operator dan admin yang dapat mengubah kepesertaan."))
     if actor.organization_id != program.payer_id and not jurisdiction_of(actor).contains(
         enrolment.village_id
     ):
-        raise PermissionDeniedError("Kepesertaan ini di luar wilayah kerja Anda.")
+        raise PermissionDeniedError(N_("Kepesertaan ini di luar wilayah kerja Anda."))
 
 
 @transaction.atomic
@@ -589,7 +656,9 @@ def enrolment_transfer(
     """Move a person's funding to another program from ``on``: the old enrolment ends
     as transferred (pointing to the new one) and the new one passes every check."""
     if to_program.pk == enrolment.program_id:
-        raise InvalidInput("Program tujuan sama dengan program asal.", code="same_program", field="program")
+        raise InvalidInput(
+            N_("Program tujuan sama dengan program asal."), code="same_program", field="program"
+        )
     old = enrolment_end(
         actor=actor, enrolment=enrolment, ends_on=on - timedelta(days=1), reason=reason or "Pindah program"
     )
@@ -616,9 +685,9 @@ def _check_pdf(document) -> None:
     head = document.read(5)
     document.seek(0)
     if head != b"%PDF-":
-        raise InvalidInput("Dokumen PKS harus berkas PDF.", code="document_not_pdf", field="document")
+        raise InvalidInput(N_("Dokumen PKS harus berkas PDF."), code="document_not_pdf", field="document")
     if document.size > 20 * 1024 * 1024:
-        raise InvalidInput("Dokumen PKS paling besar 20 MB.", code="document_too_large", field="document")
+        raise InvalidInput(N_("Dokumen PKS paling besar 20 MB."), code="document_too_large", field="document")
 
 
 @transaction.atomic
@@ -640,41 +709,49 @@ def agreement_create(
     _require_editor(actor, payer)
     number = " ".join(number.split())
     if not number:
-        raise InvalidInput("Nomor PKS wajib diisi.", code="required", field="number")
+        raise InvalidInput(N_("Nomor PKS wajib diisi."), code="required", field="number")
     if Agreement.objects.filter(number=number).exists():
-        raise Conflict(f"PKS nomor {number} sudah tercatat.", code="agreement_number_taken", field="number")
+        raise Conflict(
+            N_("PKS nomor %(number)s sudah tercatat."),
+            params={"number": number},
+            code="agreement_number_taken",
+            field="number",
+        )
     if bpjs_office.kind not in BPJS_KINDS:
         raise InvalidInput(
-            f"{bpjs_office.name} bukan kantor BPJS Ketenagakerjaan.",
+            N_("%(office)s bukan kantor BPJS Ketenagakerjaan."),
+            params={"office": bpjs_office.name},
             code="not_bpjs_office",
             field="bpjs_office",
         )
     if ends_on <= starts_on:
         raise InvalidInput(
-            "Tanggal berakhir harus setelah tanggal mulai.", code="dates_reversed", field="ends_on"
+            N_("Tanggal berakhir harus setelah tanggal mulai."), code="dates_reversed", field="ends_on"
         )
     programs = programs or []
     foreign = [p.code for p in programs if p.payer_id != payer.pk]
     if foreign:
         raise InvalidInput(
-            "Program berikut bukan milik pemberi dana ini: " + ", ".join(foreign),
+            N_("Program berikut bukan milik pemberi dana ini: %(programs)s"),
+            params={"programs": ", ".join(foreign)},
             code="program_foreign",
             field="programs",
         )
     if renews is not None:
         if renews.payer_id != payer.pk:
             raise InvalidInput(
-                "PKS yang diperbarui milik pemberi dana lain.", code="renewal_foreign", field="renews"
+                N_("PKS yang diperbarui milik pemberi dana lain."), code="renewal_foreign", field="renews"
             )
         if hasattr(renews, "renewed_by"):
             raise Conflict(
-                f"PKS {renews.number} sudah diperbarui oleh {renews.renewed_by.number}.",
+                N_("PKS %(agreement)s sudah diperbarui oleh %(renewal)s."),
+                params={"agreement": renews.number, "renewal": renews.renewed_by.number},
                 code="agreement_already_renewed",
                 field="renews",
             )
         if starts_on <= renews.starts_on:
             raise InvalidInput(
-                "Pembaruan harus mulai setelah PKS lama mulai.", code="renewal_dates", field="starts_on"
+                N_("Pembaruan harus mulai setelah PKS lama mulai."), code="renewal_dates", field="starts_on"
             )
     _check_pdf(document)
     agreement = Agreement(

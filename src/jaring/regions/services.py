@@ -14,6 +14,7 @@ from django.db import transaction
 from jaring import codes
 from jaring.audit.services import audit_record
 from jaring.errors import InvalidInput
+from jaring.i18n import N_
 from jaring.regions.models import Region
 
 BUNDLED_REGIONS = Path(__file__).resolve().parent / "data" / "wilayah.csv.gz"
@@ -51,13 +52,19 @@ def read_region_rows(source: Path | None = None) -> list[RegionRow]:
         for name in _SHARED_FILES:
             file = path / name
             if not file.exists():
-                raise InvalidInput(f"Berkas {file} tidak ditemukan.", code="region_source_missing")
+                raise InvalidInput(
+                    N_("Berkas %(file)s tidak ditemukan."),
+                    params={"file": str(file)},
+                    code="region_source_missing",
+                )
             texts.append(file.read_text(encoding="utf-8-sig"))
     elif path.exists():
         raw = path.read_bytes()
         texts = [gzip.decompress(raw).decode("utf-8") if path.suffix == ".gz" else raw.decode("utf-8-sig")]
     else:
-        raise InvalidInput(f"Berkas {path} tidak ditemukan.", code="region_source_missing")
+        raise InvalidInput(
+            N_("Berkas %(file)s tidak ditemukan."), params={"file": str(path)}, code="region_source_missing"
+        )
 
     rows: list[RegionRow] = []
     seen: set[str] = set()
@@ -65,7 +72,11 @@ def read_region_rows(source: Path | None = None) -> list[RegionRow]:
         for line_no, record in enumerate(csv.DictReader(io.StringIO(text)), start=2):
             code = codes.normalize(record["code"])
             if code in seen:
-                raise InvalidInput(f"Kode {code} muncul dua kali (baris {line_no}).", code="region_duplicate")
+                raise InvalidInput(
+                    N_("Kode %(code)s muncul dua kali (baris %(row)s)."),
+                    params={"code": code, "row": str(line_no)},
+                    code="region_duplicate",
+                )
             seen.add(code)
             rows.append(
                 RegionRow(code=code, name=" ".join(record["name"].split()), kind=record.get("type") or "")
@@ -112,7 +123,8 @@ def regions_load(*, source: Path | None = None, provinces: set[str] | None = Non
     for code, values in target.items():
         if values[0] and values[0] not in known:
             raise InvalidInput(
-                f"Wilayah {codes.dotted(code)} merujuk induk {codes.dotted(values[0])} yang tidak ada.",
+                N_("Wilayah %(region)s merujuk induk %(parent)s yang tidak ada."),
+                params={"region": codes.dotted(code), "parent": codes.dotted(values[0])},
                 code="region_orphan",
             )
 

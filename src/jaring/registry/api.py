@@ -12,6 +12,7 @@ from jaring.access.permissions import can_edit_data, can_read_audit
 from jaring.api_input import Cursor, Id, Limit, RegionFilter
 from jaring.errors import InvalidInput
 from jaring.guards import require
+from jaring.i18n import N_
 from jaring.registry import selectors
 from jaring.registry.imports import import_participants, row_context
 from jaring.registry.rows import COLUMN_OF_FIELD, validate_row
@@ -109,7 +110,7 @@ def _out(user, p) -> dict:
 
 
 def _save(request, data: dict):
-    require(can_edit_data(request.user), "Hanya operator dan admin yang dapat mengubah data peserta.")
+    require(can_edit_data(request.user), N_("Hanya operator dan admin yang dapat mengubah data peserta."))
     values = {COLUMN_OF_FIELD[k]: v for k, v in data.items() if k in COLUMN_OF_FIELD}
     # The API sends what it means: "" erases, a field not sent keeps what is stored.
     outcome = validate_row(values, row=1, ctx=row_context(request.user), blank_keeps=False)
@@ -181,14 +182,14 @@ class ImportErrorOut(Schema):
 def _visible_import(request, import_id: Id):
     require(
         can_edit_data(request.user) or can_read_audit(request.user),
-        "Impor hanya untuk operator, admin dan auditor.",
+        N_("Impor hanya untuk operator, admin dan auditor."),
     )
     return get_object_or_404(selectors.imports_visible_to(request.user), pk=import_id)
 
 
 @imports_router.post("", response={201: ImportOut}, summary="Unggah berkas peserta (XLSX/CSV)")
 def upload_import(request, file: File[UploadedFile], dry_run: Form[bool] = False):
-    require(can_edit_data(request.user), "Hanya operator dan admin yang dapat mengimpor peserta.")
+    require(can_edit_data(request.user), N_("Hanya operator dan admin yang dapat mengimpor peserta."))
     suffix = Path(file.name or "upload").suffix[:8]
     with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
         for chunk in file.chunks():

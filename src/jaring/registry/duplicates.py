@@ -14,6 +14,7 @@ from jaring.access.permissions import author
 from jaring.access.scoping import Jurisdiction, region_subtree_q
 from jaring.audit.services import audit_record
 from jaring.errors import InvalidInput
+from jaring.i18n import N_
 from jaring.registry.models import DuplicateCandidate, DuplicateStatus, Participant
 from jaring.registry.names import name_similarity
 from jaring.registry.services import participant_set_status
@@ -86,7 +87,7 @@ def duplicate_decide(
         DuplicateCandidate.objects.select_for_update().select_related("first", "second").get(pk=candidate.pk)
     )
     if pair.status != DuplicateStatus.OPEN:
-        raise InvalidInput("Pasangan ini sudah diputuskan.", code="duplicate_decided")
+        raise InvalidInput(N_("Pasangan ini sudah diputuskan."), code="duplicate_decided")
     pair.decided_by = author(actor)
     pair.decided_at = timezone.now()
     if not same:
@@ -104,7 +105,7 @@ def duplicate_decide(
         return pair
     if keep is None or keep.pk not in (pair.first_id, pair.second_id):
         raise InvalidInput(
-            "Pilih data yang dipertahankan (salah satu dari pasangan ini).",
+            N_("Pilih data yang dipertahankan (salah satu dari pasangan ini)."),
             code="duplicate_keep_missing",
             field="keep",
         )

@@ -16,13 +16,15 @@ from django.conf import settings
 from django.core.files.base import File
 from django.db import connection, reset_queries, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jaring.access.permissions import author, require_editor
 from jaring.access.scoping import jurisdiction_of, reader_of
 from jaring.audit.services import audit_record
 from jaring.bulk import bulk_insert
 from jaring.errors import DomainError, InvalidInput
+from jaring.formats import figures
+from jaring.i18n import N_
 from jaring.regions.models import Region
 from jaring.registry.columnar import BatchChecker, records_of
 from jaring.registry.merge import MergeResult, merge_participants
@@ -76,7 +78,7 @@ def estimate_rows(path: Path) -> int:
 
 
 def _require_importer(actor) -> None:
-    require_editor(actor, "Hanya operator dan admin yang dapat mengimpor peserta.")
+    require_editor(actor, N_("Hanya operator dan admin yang dapat mengimpor peserta."))
 
 
 def _new_run(actor, *, file_name: str, sha256: str, dry_run: bool) -> ImportRun:
@@ -108,7 +110,9 @@ def import_upload(*, actor, uploaded_file) -> ImportRun:
     run.stored_file.save(run.file_name, File(uploaded_file), save=False)
     run.total_rows = estimate_rows(Path(run.stored_file.path))
     run.save()
-    transaction.on_commit(lambda: run_import.enqueue(run.pk))
+    # The worker writes the row errors in the uploader's language (the page's, now).
+    language = translation.get_language()
+    transaction.on_commit(lambda: run_import.enqueue(run.pk, language))
     return run
 
 
@@ -121,14 +125,16 @@ def import_commit(*, actor, run: ImportRun) -> ImportRun:
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     if run.status != ImportStatus.VALIDATED or not run.dry_run:
         raise InvalidInput(
-            "Impor ini belum selesai diperiksa atau sudah disimpan.", code="import_not_validated"
+            N_("Impor ini belum selesai diperiksa atau sudah disimpan."), code="import_not_validated"
         )
     run.errors.all().delete()
     run.dry_run = False
     run.status = ImportStatus.PENDING
     run.processed_rows = run.created = run.updated = run.unchanged = run.rejected = 0
     run.save()
-    transaction.on_commit(lambda: run_import.enqueue(run.pk))
+    # The worker writes the row errors in the uploader's language (the page's, now).
+    language = translation.get_language()
+    transaction.on_commit(lambda: run_import.enqueue(run.pk, language))
     return run
 
 
@@ -277,7 +283,7 @@ def _run(actor, path, run, *, dry_run, today, batch_size, progress) -> None:
     rows = read_rows(path)
     header = next(rows, None)
     if header is None:
-        raise FileProblem("Berkas kosong: tidak ada baris judul maupun data.", code="file_empty")
+        raise FileProblem(N_("Berkas kosong: tidak ada baris judul maupun data."), code="file_empty")
     columns = match_header(header[1], SHEET)
     header_errors = columns.errors
     if header_errors:
@@ -287,13 +293,13 @@ def _run(actor, path, run, *, dry_run, today, batch_size, progress) -> None:
         duplicated = list(dict.fromkeys(e.column for e in header_errors if e.code == "column_duplicate"))
         if duplicated:
             raise DomainError(
-                "Kolom ganda di baris judul: " + ", ".join(duplicated) + ". Tidak ada baris yang dibaca.",
+                N_("Kolom ganda di baris judul: %(columns)s. Tidak ada baris yang dibaca."),
+                params={"columns": ", ".join(duplicated)},
                 code="columns_duplicate",
             )
         raise DomainError(
-            "Kolom wajib tidak lengkap: "
-            + ", ".join(e.column for e in header_errors)
-            + ". Tidak ada baris yang dibaca.",
+            N_("Kolom wajib tidak lengkap: %(columns)s. Tidak ada baris yang dibaca."),
+            params={"columns": ", ".join(e.column for e in header_errors)},
             code="columns_missing",
         )
     checker = BatchChecker(row_context(actor, today=today))
@@ -316,8 +322,11 @@ def _run(actor, path, run, *, dry_run, today, batch_size, progress) -> None:
         _record_errors(run, columns.notices)  # headers not read: told, the rows read all the same
     else:
         raise FileProblem(
-            "Berkas hanya berisi baris judul: tidak ada baris data. Isi data peserta di bawah baris judul "
-            "lalu unggah lagi.",
+            N_(
+                "Berkas hanya berisi baris judul: tidak ada baris data. Isi data peserta di bawah baris "
+                "judul "
+                "lalu unggah lagi."
+            ),
             code="file_no_rows",
         )
 
@@ -343,7 +352,10 @@ def _import_batch(
                     number,
                     "NIK",
                     "nik_duplicate_in_file",
-                    f"NIK {nik} sudah ada di baris {first} berkas ini; baris ini tidak diimpor.",
+                    figures.text(
+                        N_("NIK %(nik)s sudah ada di baris %(row)s berkas ini; baris ini tidak diimpor."),
+                        {"nik": str(nik), "row": str(first)},
+                    ),
                 )
             )
             run.rejected += 1

@@ -21,6 +21,7 @@ from jaring.access.permissions import author_id
 from jaring.access.scoping import jurisdiction_of, reader_of
 from jaring.audit.models import AuditEvent
 from jaring.errors import InvalidInput
+from jaring.i18n import N_
 from jaring.registry.columnar import SCHEMA
 from jaring.registry.models import Participant, StatusChange
 from jaring.registry.services import FIELDS
@@ -118,13 +119,16 @@ def _known(actor, frame: pl.DataFrame, result: MergeResult) -> pl.DataFrame:
     for _pid, nik, village, allowed in known:
         if not allowed:
             outside.add(nik)
-            message = (
-                f"NIK {nik} sudah terdaftar di desa {codes.dotted(village)}, di luar wilayah kerja Anda. "
-                "Minta operator wilayah itu memindahkan peserta."
+            refusal = InvalidInput(
+                N_(
+                    "NIK %(nik)s sudah terdaftar di desa %(village)s, di luar wilayah kerja Anda. "
+                    "Minta operator wilayah itu memindahkan peserta."
+                ),
+                params={"nik": nik, "village": codes.dotted(village)},
+                code="nik_registered_elsewhere",
+                field="NIK",
             )
-            result.refused.append(
-                (rows_of[nik], InvalidInput(message, code="nik_registered_elsewhere", field="NIK"))
-            )
+            result.refused.append((rows_of[nik], refusal))
     result.refused.sort(key=lambda refusal: refusal[0])
     ids = pl.DataFrame(
         [(nik, pid) for pid, nik, _village, allowed in known if allowed],

@@ -16,6 +16,8 @@ from decimal import Decimal
 from enum import StrEnum
 
 from jaring.errors import InvalidInput
+from jaring.formats import figures
+from jaring.i18n import N_
 from jaring.privacy import NIK_LENGTH
 
 _INSIDE_SEPARATORS = re.compile(r"[\s.\-]")
@@ -24,6 +26,9 @@ _INSIDE_SEPARATORS = re.compile(r"[\s.\-]")
 class Sex(StrEnum):
     MALE = "L"
     FEMALE = "P"
+
+
+_SEX_NAMES = {Sex.MALE: N_("laki-laki (L)"), Sex.FEMALE: N_("perempuan (P)")}
 
 
 class NikError(InvalidInput):
@@ -49,32 +54,43 @@ def normalize_nik(raw: object) -> str:
     number has already lost its last digit and cannot be repaired.
     """
     if raw is None:
-        raise NikError("NIK wajib diisi.", code="nik_missing", field="NIK")
+        raise NikError(N_("NIK wajib diisi."), code="nik_missing", field="NIK")
     if isinstance(raw, bool):
-        raise NikError("NIK harus berupa 16 angka.", code="nik_invalid", field="NIK")
+        raise NikError(N_("NIK harus berupa 16 angka."), code="nik_invalid", field="NIK")
     if isinstance(raw, int | float | Decimal):
         raise NikError(
-            "NIK tersimpan sebagai angka sehingga digit terakhirnya hilang (Excel hanya menyimpan "
-            "15 digit). Format kolom NIK sebagai Teks, ketik ulang NIK-nya, lalu unggah lagi.",
+            N_(
+                "NIK tersimpan sebagai angka sehingga digit terakhirnya hilang (Excel hanya menyimpan "
+                "15 digit). Format kolom NIK sebagai Teks, ketik ulang NIK-nya, lalu unggah lagi."
+            ),
             code="nik_stored_as_number",
             field="NIK",
         )
     text = str(raw).strip().lstrip("'").strip()
     if not text:
-        raise NikError("NIK wajib diisi.", code="nik_missing", field="NIK")
+        raise NikError(N_("NIK wajib diisi."), code="nik_missing", field="NIK")
     compact = _INSIDE_SEPARATORS.sub("", text)
     if re.fullmatch(r"\d+(\.0+)?[eE]\+?\d+|\d\.\d+[eE]\+?\d+", text):
         raise NikError(
-            f"NIK '{text}' tertulis dalam notasi ilmiah Excel; digitnya sudah hilang. Format kolom "
-            "NIK sebagai Teks, ketik ulang NIK-nya, lalu unggah lagi.",
+            N_(
+                "NIK '%(nik)s' tertulis dalam notasi ilmiah Excel; digitnya sudah hilang. Format kolom "
+                "NIK sebagai Teks, ketik ulang NIK-nya, lalu unggah lagi."
+            ),
+            params={"nik": text},
             code="nik_stored_as_number",
             field="NIK",
         )
     if not compact.isascii() or not compact.isdigit():
-        raise NikError(f"NIK '{text}' hanya boleh berisi angka.", code="nik_invalid", field="NIK")
+        raise NikError(
+            N_("NIK '%(nik)s' hanya boleh berisi angka."),
+            params={"nik": text},
+            code="nik_invalid",
+            field="NIK",
+        )
     if len(compact) != NIK_LENGTH:
         raise NikError(
-            f"NIK '{text}' berisi {len(compact)} angka; NIK harus 16 angka.",
+            N_("NIK '%(nik)s' berisi %(count)s angka; NIK harus 16 angka."),
+            params={"nik": text, "count": len(compact)},
             code="nik_length",
             field="NIK",
         )
@@ -107,8 +123,11 @@ def parse_nik(
     regency = nik[:4]
     if regency not in regency_codes:
         raise NikError(
-            f"NIK {nik}: kode wilayah {nik[:2]}.{nik[2:4]} di awal NIK bukan kabupaten/kota yang "
-            "terdaftar. Periksa 4 angka pertama NIK pada KTP.",
+            N_(
+                "NIK %(nik)s: kode wilayah %(region)s di awal NIK bukan kabupaten/kota yang "
+                "terdaftar. Periksa 4 angka pertama NIK pada KTP."
+            ),
+            params={"nik": nik, "region": f"{nik[:2]}.{nik[2:4]}"},
             code="nik_region",
             field="NIK",
         )
@@ -121,15 +140,21 @@ def parse_nik(
         birth = _birth_date(day, month, yy, today)
     except ValueError:
         raise NikError(
-            f"NIK {nik}: angka 7-12 ({nik[6:12]}) bukan tanggal lahir yang sah "
-            "(perempuan: tanggal ditambah 40). Periksa NIK pada KTP.",
+            N_(
+                "NIK %(nik)s: angka 7-12 (%(digits)s) bukan tanggal lahir yang sah "
+                "(perempuan: tanggal ditambah 40). Periksa NIK pada KTP."
+            ),
+            params={"nik": nik, "digits": nik[6:12]},
             code="nik_birth_date",
             field="NIK",
         ) from None
     serial = nik[12:]
     if serial == "0000":
         raise NikError(
-            f"NIK {nik}: nomor urut (4 angka terakhir) tidak boleh 0000.", code="nik_serial", field="NIK"
+            N_("NIK %(nik)s: nomor urut (4 angka terakhir) tidak boleh 0000."),
+            params={"nik": nik},
+            code="nik_serial",
+            field="NIK",
         )
     return NikInfo(
         nik=nik,
@@ -146,17 +171,27 @@ def check_agrees(info: NikInfo, *, birth_date: date | None, sex: Sex | None) -> 
     """The birth date and sex given beside the NIK must be the ones it encodes."""
     if birth_date is not None and birth_date != info.birth_date:
         raise NikError(
-            f"Tanggal lahir {birth_date:%d-%m-%Y} tidak sesuai NIK {info.nik}, yang menyatakan "
-            f"{info.birth_date:%d-%m-%Y}. Periksa salah satunya pada KTP.",
+            N_(
+                "Tanggal lahir %(given)s tidak sesuai NIK %(nik)s, yang menyatakan "
+                "%(encoded)s. Periksa salah satunya pada KTP."
+            ),
+            params={
+                "given": figures.day(birth_date),
+                "nik": info.nik,
+                "encoded": figures.day(info.birth_date),
+            },
             code="nik_birth_date_mismatch",
             field="TANGGAL_LAHIR",
         )
     if sex is not None and sex != info.sex:
-        stated = "laki-laki (L)" if sex == Sex.MALE else "perempuan (P)"
-        encoded = "laki-laki (L)" if info.sex == Sex.MALE else "perempuan (P)"
+        stated = figures.text(_SEX_NAMES[sex])
+        encoded = figures.text(_SEX_NAMES[info.sex])
         raise NikError(
-            f"Jenis kelamin {stated} tidak sesuai NIK {info.nik}, yang menyatakan {encoded} "
-            "(perempuan: tanggal lahir pada NIK ditambah 40).",
+            N_(
+                "Jenis kelamin %(stated)s tidak sesuai NIK %(nik)s, yang menyatakan %(encoded)s "
+                "(perempuan: tanggal lahir pada NIK ditambah 40)."
+            ),
+            params={"stated": stated, "nik": info.nik, "encoded": encoded},
             code="nik_sex_mismatch",
             field="JENIS_KELAMIN",
         )
@@ -172,7 +207,8 @@ def check_age(birth_date: date, *, on: date, minimum: int, maximum: int) -> int:
     age = age_on(birth_date, on)
     if not minimum <= age <= maximum:
         raise NikError(
-            f"Umur {age} tahun pada {on:%d-%m-%Y} di luar batas peserta ({minimum}-{maximum} tahun).",
+            N_("Umur %(age)s tahun pada %(on)s di luar batas peserta (%(minimum)s-%(maximum)s tahun)."),
+            params={"age": age, "on": figures.day(on), "minimum": minimum, "maximum": maximum},
             code="age_out_of_range",
             field="TANGGAL_LAHIR",
         )

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from jaring import codes
+from jaring.formats import figures
+from jaring.i18n import N_
 from jaring.registry import nik as nik_rules
 from jaring.registry.vocab import Category, Occupation, parse_category, parse_occupation
 from jaring.sheets import cells
@@ -99,7 +101,8 @@ def parse_sex(value: object, column: str = "JENIS_KELAMIN") -> str:
     }
     if key not in mapping:
         raise CellProblem(
-            f"Jenis kelamin '{text_of(value)}' tidak dikenal; isi L (laki-laki) atau P (perempuan).",
+            N_("Jenis kelamin '%(value)s' tidak dikenal; isi L (laki-laki) atau P (perempuan)."),
+            params={"value": text_of(value)},
             code="sex_invalid",
         )
     return mapping[key]
@@ -111,16 +114,20 @@ def parse_name(value: object, column: str = "NAMA") -> str:
     reject_formula(column, value)
     name = " ".join(text_of(value).split())
     if not name:
-        raise CellProblem(f"Kolom {column} wajib diisi.", code="required")
+        raise CellProblem(N_("Kolom %(column)s wajib diisi."), params={"column": column}, code="required")
     if len(name) > NAME_MAX or not re.search(r"[^\W\d_]", name):
         raise CellProblem(
-            f"Nama '{name[:40]}' tidak sah: harus berisi huruf, paling panjang {NAME_MAX}.",
+            N_("Nama '%(name)s' tidak sah: harus berisi huruf, paling panjang %(limit)s."),
+            params={"name": name[:40], "limit": NAME_MAX},
             code="name_invalid",
         )
     if found := _NAME_FORBIDDEN.search(name):
         raise CellProblem(
-            f"Nama '{name[:40]}' berisi tanda '{found.group()}' yang tidak ada pada nama di KTP. Tulis "
-            "nama seperti pada KTP (huruf, spasi, titik, koma, tanda petik tunggal, tanda hubung).",
+            N_(
+                "Nama '%(name)s' berisi tanda '%(mark)s' yang tidak ada pada nama di KTP. Tulis "
+                "nama seperti pada KTP (huruf, spasi, titik, koma, tanda petik tunggal, tanda hubung)."
+            ),
+            params={"name": name[:40], "mark": found.group()},
             code="name_invalid",
         )
     return name
@@ -133,7 +140,9 @@ def _optional_digits(value: object, column: str, length: int) -> str:
         return ""
     if not text.isdigit() or len(text) != length:
         raise CellProblem(
-            f"{column} '{text_of(value)}' harus {length} angka (atau dikosongkan).", code="digits"
+            N_("%(column)s '%(value)s' harus %(length)s angka (atau dikosongkan)."),
+            params={"column": column, "value": text_of(value), "length": length},
+            code="digits",
         )
     return text
 
@@ -146,7 +155,9 @@ def _phone(value: object, column: str = "NO_HP") -> str:
     text = re.sub(r"[\s.\-()]", "", text_of(value))
     if text and not re.fullmatch(r"\+?\d{8,15}", text):
         raise CellProblem(
-            f"Nomor HP '{text_of(value)}' tidak sah; tulis angka saja, mis. 081234567890.", code="phone"
+            N_("Nomor HP '%(value)s' tidak sah; tulis angka saja, mis. 081234567890."),
+            params={"value": text_of(value)},
+            code="phone",
         )
     return text
 
@@ -157,7 +168,11 @@ def _decile(value: object, column: str = "DESIL") -> int | None:
     if not text:
         return None
     if not re.fullmatch(r"[0-9]{1,2}", text) or not 1 <= int(text) <= 10:
-        raise CellProblem(f"Desil '{text}' harus angka 1 sampai 10 (atau dikosongkan).", code="decile")
+        raise CellProblem(
+            N_("Desil '%(value)s' harus angka 1 sampai 10 (atau dikosongkan)."),
+            params={"value": text},
+            code="decile",
+        )
     return int(text)
 
 
@@ -187,7 +202,7 @@ SHEET = Sheet(
         Column("DESIL", parse=_decile),
     ),
     duplicates=REFUSE,
-    missing="Kolom wajib {column} tidak ada di baris judul. Pakai templat impor.",
+    missing=N_("Kolom wajib %(column)s tidak ada di baris judul. Pakai templat impor."),
     ignored=(ROW_COLUMN, PROBLEM_COLUMN),
 )
 COLUMNS = SHEET.names  # the template's order
@@ -216,7 +231,9 @@ def validate_row(
     for column in REQUIRED:
         value = values.get(column)
         if column != "NIK" and not isinstance(value, date) and not text_of(value):
-            errors.add(column, "required", f"Kolom {column} wajib diisi.")
+            errors.add(
+                column, "required", figures.text(N_("Kolom %(column)s wajib diisi."), {"column": column})
+            )
             missing.add(column)
 
     def cell(column: str) -> object:
@@ -285,19 +302,23 @@ def parse_village(value: object, ctx: RowContext) -> str:
     code = codes.try_normalize(text)
     if code is None or len(code) != 10:
         raise CellProblem(
-            f"Kode desa '{text}' harus 10 angka (boleh dengan titik), mis. 15.04.01.2003.",
+            N_("Kode desa '%(code)s' harus 10 angka (boleh dengan titik), mis. 15.04.01.2003."),
+            params={"code": text},
             code="village_code_invalid",
         )
     if code not in ctx.village_codes:
         raise CellProblem(
-            f"Kode desa {codes.dotted(code)} tidak ada dalam daftar wilayah Kemendagri. "
-            "Cari kodenya di menu Wilayah.",
+            N_("Kode desa %(code)s tidak ada dalam daftar wilayah Kemendagri. Cari kodenya di menu Wilayah."),
+            params={"code": codes.dotted(code)},
             code="village_unknown",
         )
     if not ctx.in_jurisdiction(code):
         raise CellProblem(
-            f"Desa {codes.dotted(code)} berada di luar wilayah kerja Anda; peserta desa ini didaftarkan oleh "
-            "operator wilayahnya.",
+            N_(
+                "Desa %(code)s berada di luar wilayah kerja Anda; peserta desa ini didaftarkan oleh "
+                "operator wilayahnya."
+            ),
+            params={"code": codes.dotted(code)},
             code="village_outside_jurisdiction",
         )
     return code

@@ -15,6 +15,7 @@ from jaring.audit.models import AuditEvent
 from jaring.audit.services import audit_record, audit_values, diff
 from jaring.bulk import bulk_insert
 from jaring.errors import InvalidInput, NotFound
+from jaring.i18n import N_
 from jaring.registry.models import Participant, StatusChange
 from jaring.registry.rows import ParticipantRecord
 from jaring.registry.vocab import Status, check_transition
@@ -145,8 +146,12 @@ def _upsert(actor, records: list[ParticipantRecord], source: str) -> UpsertResul
                     (
                         index,
                         InvalidInput(
-                            f"NIK {record.nik} sudah terdaftar di desa {codes.dotted(current.village_id)}, "
-                            "di luar wilayah kerja Anda. Minta operator wilayah itu memindahkan peserta.",
+                            N_(
+                                "NIK %(nik)s sudah terdaftar di desa %(village)s, di luar wilayah kerja "
+                                "Anda. "
+                                "Minta operator wilayah itu memindahkan peserta."
+                            ),
+                            params={"nik": record.nik, "village": codes.dotted(current.village_id)},
                             code="nik_registered_elsewhere",
                             field="NIK",
                         ),
@@ -229,7 +234,7 @@ def participant_set_status(*, actor, participant: Participant, status: str, reas
     """The one place a participant's status changes; refuses illegal transitions."""
     current = Participant.objects.select_for_update().filter(pk=participant.pk).first()
     if current is None:
-        raise NotFound("Peserta tidak ditemukan.")
+        raise NotFound(N_("Peserta tidak ditemukan."))
     new = Status(status)
     check_transition(Status(current.status), new)
     StatusChange.objects.create(

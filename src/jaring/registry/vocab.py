@@ -10,6 +10,7 @@ import re
 from enum import StrEnum
 
 from jaring.errors import InvalidInput
+from jaring.formats import figures
 from jaring.i18n import N_
 
 
@@ -116,9 +117,10 @@ _CATEGORIES = _lookup(CATEGORY_LABELS, {"rt": Category.RT_RW, "rw": Category.RT_
 def parse_occupation(raw: object) -> Occupation:
     member = _OCCUPATIONS.get(_key(str(raw or "")))
     if member is None:
-        allowed = ", ".join(OCCUPATION_LABELS.values())
+        allowed = ", ".join(figures.text(label) for label in OCCUPATION_LABELS.values())
         raise InvalidInput(
-            f"Pekerjaan '{raw}' tidak dikenal. Pilih salah satu: {allowed}.",
+            N_("Pekerjaan '%(value)s' tidak dikenal. Pilih salah satu: %(allowed)s."),
+            params={"value": str(raw), "allowed": allowed},
             code="occupation_unknown",
             field="PEKERJAAN",
         )
@@ -128,9 +130,10 @@ def parse_occupation(raw: object) -> Occupation:
 def parse_category(raw: object) -> Category:
     member = _CATEGORIES.get(_key(str(raw or "")))
     if member is None:
-        allowed = ", ".join(CATEGORY_LABELS.values())
+        allowed = ", ".join(figures.text(label) for label in CATEGORY_LABELS.values())
         raise InvalidInput(
-            f"Kategori '{raw}' tidak dikenal. Pilih salah satu: {allowed}.",
+            N_("Kategori '%(value)s' tidak dikenal. Pilih salah satu: %(allowed)s."),
+            params={"value": str(raw), "allowed": allowed},
             code="category_unknown",
             field="KATEGORI",
         )
@@ -140,7 +143,8 @@ def parse_category(raw: object) -> Category:
 def check_transition(current: Status, new: Status) -> None:
     if new not in TRANSITIONS[current]:
         raise InvalidInput(
-            f"Status tidak dapat diubah dari {STATUS_LABELS[current]} ke {STATUS_LABELS[new]}.",
+            N_("Status tidak dapat diubah dari %(current)s ke %(new)s."),
+            params={"current": figures.text(STATUS_LABELS[current]), "new": figures.text(STATUS_LABELS[new])},
             code="status_transition_refused",
             field="status",
         )

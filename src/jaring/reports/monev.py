@@ -26,6 +26,7 @@ from jaring.claims.models import ClaimKind
 from jaring.claims.selectors import benefits_paid
 from jaring.errors import InvalidInput, PermissionDeniedError
 from jaring.funds.selectors import funnel_report, idle_villages
+from jaring.i18n import N_
 from jaring.monitoring import summaries
 from jaring.monitoring.maps import COVERAGE
 from jaring.monitoring.selectors import (
@@ -90,18 +91,32 @@ def monev_report(user, *, region_code: str, period: date, generated_by: str = ""
     jurisdiction or a month in the future."""
     region = codes.try_normalize(region_code)
     if region is None:
-        raise InvalidInput(f"Kode wilayah {region_code!r} tidak sah.", code="invalid_region", field="region")
+        raise InvalidInput(
+            N_("Kode wilayah '%(code)s' tidak sah."),
+            params={"code": str(region_code)},
+            code="invalid_region",
+            field="region",
+        )
     place = Region.objects.filter(code=region).first()
     if place is None:
         raise InvalidInput(
-            f"Wilayah {codes.dotted(region)} tidak dikenal.", code="unknown_region", field="region"
+            N_("Wilayah %(region)s tidak dikenal."),
+            params={"region": codes.dotted(region)},
+            code="unknown_region",
+            field="region",
         )
     if not jurisdiction_of(user).contains(region):
-        raise PermissionDeniedError(f"{place.name} di luar wilayah kerja Anda.", code="outside_jurisdiction")
+        raise PermissionDeniedError(
+            N_("%(region)s di luar wilayah kerja Anda."),
+            params={"region": place.name},
+            code="outside_jurisdiction",
+        )
     today = timezone.localdate()
     period = period.replace(day=1)
     if period > today:
-        raise InvalidInput("Periode laporan belum berjalan; pilih bulan ini atau sebelumnya.", field="period")
+        raise InvalidInput(
+            N_("Periode laporan belum berjalan; pilih bulan ini atau sebelumnya."), field="period"
+        )
     as_of = min(today, period.replace(day=calendar.monthrange(period.year, period.month)[1]))
     report = MonevReport(
         region_code=region,

@@ -8,6 +8,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from jaring import formats
+from jaring.formats import figures
+from jaring.i18n import N_
 
 MONTHS_ID = (
     "Januari",
@@ -90,7 +92,11 @@ def parse_period(text: str) -> date:
         year, month = (int(part) for part in text.strip().split("-"))
         return date(year, month, 1)
     except (ValueError, TypeError):
-        raise ValueError(f"Periode {text!r} tidak sah; tulis tahun-bulan, mis. 2025-08.") from None
+        raise ValueError(
+            figures.text(
+                N_("Periode '%(period)s' tidak sah; tulis tahun-bulan, mis. 2025-08."), {"period": text}
+            )
+        ) from None
 
 
 def thousands(value: int) -> str:

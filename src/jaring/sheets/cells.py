@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from jaring.errors import DomainError
+from jaring.formats import figures
+from jaring.i18n import N_
 
 EXCEL_EPOCH = date(1899, 12, 30)
 COUNT_LIMIT = 10**10  # more people than live on earth: a typing or column error
@@ -54,8 +56,11 @@ def reject_formula(column: str, value: object) -> None:
     """A formula kept as text (``=A1&B1``) is not a value: it is refused, never stored."""
     if isinstance(value, str) and value.strip().startswith("="):
         raise CellProblem(
-            f"Isi kolom {column} adalah rumus ({value.strip()[:30]}), bukan nilai. Salin lalu tempel "
-            "sebagai nilai (Paste Special > Values) dan unggah lagi.",
+            N_(
+                "Isi kolom %(column)s adalah rumus (%(formula)s), bukan nilai. Salin lalu tempel "
+                "sebagai nilai (Paste Special > Values) dan unggah lagi."
+            ),
+            params={"column": column, "formula": value.strip()[:30]},
             code="formula",
         )
 
@@ -76,34 +81,37 @@ def whole_number(cell: object, *, limit: int = COUNT_LIMIT) -> int | None:
     if cell is None or (isinstance(cell, str) and not cell.strip()):
         return None
     if isinstance(cell, bool):
-        raise CellProblem("bukan angka", code="not_a_number")
+        raise CellProblem(N_("bukan angka"), code="not_a_number")
     if isinstance(cell, int | float):
         if isinstance(cell, float) and not cell.is_integer():
-            raise CellProblem("ada desimal", code="fraction")
+            raise CellProblem(N_("ada desimal"), code="fraction")
         if abs(cell) >= limit:
-            raise CellProblem("terlalu besar", code="too_large")
+            raise CellProblem(N_("terlalu besar"), code="too_large")
         if cell < 0:
-            raise CellProblem("negatif", code="negative")
+            raise CellProblem(N_("negatif"), code="negative")
         return int(cell)
     text = str(cell).strip().replace(" ", "")
     if text.startswith("-") and text[1:].replace(".", "").replace(",", "").isdigit():
-        raise CellProblem("negatif", code="negative")
+        raise CellProblem(N_("negatif"), code="negative")
     text = ungroup(text)
     if text.isdigit() and text.isascii():
         if len(text) < len(str(limit)):
             return int(text)
-        raise CellProblem("terlalu besar", code="too_large")
-    raise CellProblem("bukan bilangan bulat", code="not_whole")
+        raise CellProblem(N_("terlalu besar"), code="too_large")
+    raise CellProblem(N_("bukan bilangan bulat"), code="not_whole")
 
 
 def parse_rupiah(value: object, column: str = "JUMLAH") -> int:
     """Whole rupiah: 16800, 16.800, 16,800, Rp16.800 (zero and negatives are returned:
     the caller's rules refuse them with their own message)."""
     if isinstance(value, bool):
-        raise CellProblem(f"{column} bukan jumlah rupiah.", code="amount_invalid")
+        raise CellProblem(
+            N_("%(column)s bukan jumlah rupiah."), params={"column": column}, code="amount_invalid"
+        )
     if isinstance(value, int | float) and abs(value) >= RUPIAH_LIMIT:
         raise CellProblem(
-            f"{column} {value:.0f} terlalu besar untuk jumlah rupiah. Periksa isian kolomnya.",
+            N_("%(column)s %(value)s terlalu besar untuk jumlah rupiah. Periksa isian kolomnya."),
+            params={"column": column, "value": f"{value:.0f}"},
             code="amount_invalid",
         )
     if isinstance(value, int):
@@ -112,14 +120,17 @@ def parse_rupiah(value: object, column: str = "JUMLAH") -> int:
         if value.is_integer():
             return int(value)
         raise CellProblem(
-            f"{column} {value} bukan rupiah bulat. Tulis tanpa sen, mis. 16800.", code="amount_invalid"
+            N_("%(column)s %(value)s bukan rupiah bulat. Tulis tanpa sen, mis. 16800."),
+            params={"column": column, "value": str(value)},
+            code="amount_invalid",
         )
     text = text_of(value).replace(" ", "")
     text = ungroup(re.sub(r"^(-?)Rp\.?", r"\1", text, flags=re.IGNORECASE))
     if not re.fullmatch(r"-?[0-9]{1,15}", text):  # at most 999 trillion rupiah
-        shown = text_of(value) or "(kosong)"
+        shown = text_of(value) or figures.text(N_("(kosong)"))
         raise CellProblem(
-            f"{column} '{shown}' bukan jumlah rupiah. Isi angka bulat tanpa sen, mis. 201600.",
+            N_("%(column)s '%(value)s' bukan jumlah rupiah. Isi angka bulat tanpa sen, mis. 201600."),
+            params={"column": column, "value": shown},
             code="amount_invalid" if text else "required",
         )
     return int(text)
@@ -136,10 +147,16 @@ def parse_date(value: object, column: str, *, example: str = "12/03/1985") -> da
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 1 <= value < 2958466:
             return EXCEL_EPOCH + timedelta(days=int(value))
-        raise CellProblem(f"Angka {value} bukan tanggal Excel yang sah.", code="date_invalid")
+        raise CellProblem(
+            N_("Angka %(value)s bukan tanggal Excel yang sah."),
+            params={"value": str(value)},
+            code="date_invalid",
+        )
     text = text_of(value)
     if not text:
-        raise CellProblem(f"{column} wajib diisi (format dd/mm/yyyy).", code="required")
+        raise CellProblem(
+            N_("%(column)s wajib diisi (format dd/mm/yyyy)."), params={"column": column}, code="required"
+        )
     try:
         if match := _DATE_TEXT.match(text):
             day, month, year = (int(g) for g in match.groups())
@@ -152,7 +169,9 @@ def parse_date(value: object, column: str, *, example: str = "12/03/1985") -> da
     except ValueError:
         pass
     raise CellProblem(
-        f"Tanggal '{text}' tidak dikenali. Tulis sebagai dd/mm/yyyy, mis. {example}.", code="date_invalid"
+        N_("Tanggal '%(text)s' tidak dikenali. Tulis sebagai dd/mm/yyyy, mis. %(example)s."),
+        params={"text": text, "example": example},
+        code="date_invalid",
     )
 
 
@@ -163,15 +182,22 @@ def parse_month(value: object, column: str) -> int:
         return value.year * 12 + value.month - 1
     text = text_of(value)
     if not text:
-        raise CellProblem(f"{column} wajib diisi, format YYYY-MM (mis. 2025-01).", code="required")
+        raise CellProblem(
+            N_("%(column)s wajib diisi, format YYYY-MM (mis. 2025-01)."),
+            params={"column": column},
+            code="required",
+        )
     match = _MONTH_ISO.match(text)
     year, month = (int(match[1]), int(match[2])) if match else (None, None)
     if match is None and (local := _MONTH_LOCAL.match(text)):
         year, month = int(local[2]), int(local[1])
     if year is None or not 1 <= month <= 12 or not 2000 <= year <= 2100:
         raise CellProblem(
-            f"Bulan '{text}' tidak dikenali. Tulis sebagai YYYY-MM, mis. 2025-01 "
-            "(format kolom sebagai Teks).",
+            N_(
+                "Bulan '%(text)s' tidak dikenali. Tulis sebagai YYYY-MM, mis. 2025-01 (format kolom sebagai "
+                "Teks)."
+            ),
+            params={"text": text},
             code="month_invalid",
         )
     return year * 12 + month - 1

@@ -38,8 +38,9 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from jaring import formats
 from jaring.errors import InvalidInput
+from jaring.formats import figures
+from jaring.i18n import N_
 
 MAX_COLUMNS = 200
 MAX_ROWS = 1_048_576  # Excel's own limit: no workbook saved by Excel has more
@@ -88,10 +89,6 @@ class Extent:
     columns: int = 0
 
 
-def _n(value: int) -> str:
-    return formats.number(value, formats.INDONESIAN)
-
-
 def column_name(number: int) -> str:
     name = ""
     while number > 0:
@@ -115,8 +112,10 @@ def _number(digits: bytes) -> int:
 
 def _corrupt() -> FileProblem:
     return FileProblem(
-        "Berkas Excel rusak atau terpotong (bukan arsip .xlsx yang utuh). Buka di Excel, "
-        "simpan ulang sebagai .xlsx, lalu unggah lagi.",
+        N_(
+            "Berkas Excel rusak atau terpotong (bukan arsip .xlsx yang utuh). Buka di Excel, "
+            "simpan ulang sebagai .xlsx, lalu unggah lagi."
+        ),
         code="file_corrupt",
     )
 
@@ -125,32 +124,51 @@ def _not_utf8_xml() -> FileProblem:
     # A NUL byte is never allowed in XML; a part in UTF-16 is full of them, and would hide
     # its references and declarations from the byte patterns above.
     return FileProblem(
-        "Berkas Excel berisi bagian XML yang rusak atau tidak bersandi UTF-8 (byte NUL); Excel tidak "
-        "membuat berkas seperti ini. Buka di Excel, simpan ulang sebagai .xlsx, lalu unggah lagi.",
+        N_(
+            "Berkas Excel berisi bagian XML yang rusak atau tidak bersandi UTF-8 (byte NUL); Excel tidak "
+            "membuat berkas seperti ini. Buka di Excel, simpan ulang sebagai .xlsx, lalu unggah lagi."
+        ),
         code="file_unreadable",
     )
 
 
 def _check_bounds(rows: int, columns: int, *, declared: str = "") -> None:
-    where = f"menyatakan ukuran {declared}" if declared else "memakai sel"
+    where = (
+        figures.text(N_("menyatakan ukuran %(size)s"), {"size": declared})
+        if declared
+        else figures.text(N_("memakai sel"))
+    )
     if columns > MAX_COLUMNS:
         raise FileProblem(
-            f"Lembar kerja {where} sampai kolom {column_name(min(columns, 16_384))}; paling banyak "
-            f"{MAX_COLUMNS} kolom ({column_name(MAX_COLUMNS)}). Hapus isian di luar tabel, simpan, lalu "
-            "unggah lagi.",
+            N_(
+                "Lembar kerja %(where)s sampai kolom %(column)s; paling banyak %(limit)s kolom (%(last)s). "
+                "Hapus isian di luar tabel, simpan, lalu unggah lagi."
+            ),
+            params={
+                "where": where,
+                "column": column_name(min(columns, 16_384)),
+                "limit": MAX_COLUMNS,
+                "last": column_name(MAX_COLUMNS),
+            },
             code="too_many_columns",
         )
     if rows > MAX_ROWS:
         raise FileProblem(
-            f"Lembar kerja {where} sampai baris {_n(rows)}; paling banyak {_n(MAX_ROWS)} baris. Hapus "
-            "isian di luar tabel atau pecah berkasnya, lalu unggah lagi.",
+            N_(
+                "Lembar kerja %(where)s sampai baris %(rows)s; paling banyak %(limit)s baris. Hapus "
+                "isian di luar tabel atau pecah berkasnya, lalu unggah lagi."
+            ),
+            params={"where": where, "rows": rows, "limit": MAX_ROWS},
             code="too_many_rows",
         )
     if rows * columns > MAX_CELLS:
         raise FileProblem(
-            f"Lembar kerja {where} seluas {_n(rows)} baris x {_n(columns)} kolom; paling banyak "
-            f"{_n(MAX_CELLS)} sel. Hapus kolom dan baris di luar tabel atau pecah berkasnya, lalu "
-            "unggah lagi.",
+            N_(
+                "Lembar kerja %(where)s seluas %(rows)s baris x %(columns)s kolom; paling banyak "
+                "%(limit)s sel. Hapus kolom dan baris di luar tabel atau pecah berkasnya, lalu "
+                "unggah lagi."
+            ),
+            params={"where": where, "rows": rows, "columns": columns, "limit": MAX_CELLS},
             code="too_many_cells",
         )
 
@@ -158,9 +176,12 @@ def _check_bounds(rows: int, columns: int, *, declared: str = "") -> None:
 def _check_unpacked(total: int, archive_size: int) -> None:
     if total > MAX_UNPACKED or (total > BOMB_FLOOR and total > BOMB_RATIO * archive_size):
         raise FileProblem(
-            f"Isi berkas Excel terlalu besar setelah dibuka (lebih dari {_n(total >> 20)} MB dari berkas "
-            f"{_n(max(archive_size >> 20, 1))} MB). Excel tidak membuat berkas seperti ini; simpan datanya "
-            "sebagai .xlsx atau CSV biasa, atau pecah menjadi beberapa berkas.",
+            N_(
+                "Isi berkas Excel terlalu besar setelah dibuka (lebih dari %(unpacked)s MB dari berkas "
+                "%(size)s MB). Excel tidak membuat berkas seperti ini; simpan datanya "
+                "sebagai .xlsx atau CSV biasa, atau pecah menjadi beberapa berkas."
+            ),
+            params={"unpacked": total >> 20, "size": max(archive_size >> 20, 1)},
             code="file_too_large_unpacked",
         )
 
@@ -178,15 +199,20 @@ class _PartScan:
     def feed(self, chunk: bytes) -> None:
         if _DECLARATION.search(chunk):
             raise FileProblem(
-                "Berkas Excel berisi deklarasi DOCTYPE/ENTITY XML, yang tidak pernah ditulis Excel dan "
-                "dapat membebani server. Buka di Excel, simpan ulang sebagai .xlsx, lalu unggah lagi.",
+                N_(
+                    "Berkas Excel berisi deklarasi DOCTYPE/ENTITY XML, yang tidak pernah ditulis Excel dan "
+                    "dapat membebani server. Buka di Excel, simpan ulang sebagai .xlsx, lalu unggah lagi."
+                ),
                 code="file_xml_entities",
             )
         for match in _UNIQUE_COUNT.finditer(chunk):
             if _number(match.group(1)) > MAX_CELLS:
                 raise FileProblem(
-                    f"Berkas Excel menyatakan lebih dari {_n(MAX_CELLS)} teks; Excel tidak membuat berkas "
-                    "seperti ini. Simpan ulang sebagai .xlsx lalu unggah lagi.",
+                    N_(
+                        "Berkas Excel menyatakan lebih dari %(limit)s teks; Excel tidak membuat berkas "
+                        "seperti ini. Simpan ulang sebagai .xlsx lalu unggah lagi."
+                    ),
+                    params={"limit": MAX_CELLS},
                     code="too_many_cells",
                 )
         for match in _DIMENSION.finditer(chunk):
@@ -267,8 +293,11 @@ def _part_chunks(fh, info: zipfile.ZipInfo, archive_size: int):
     """The inflated bytes of one part, whatever its header claims its size is."""
     if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise FileProblem(
-            "Berkas Excel memakai sandi atau cara kompresi yang tidak dibuat Excel. Buka di Excel, simpan "
-            "ulang sebagai .xlsx tanpa kata sandi, lalu unggah lagi.",
+            N_(
+                "Berkas Excel memakai sandi atau cara kompresi yang tidak dibuat Excel. Buka di Excel, "
+                "simpan "
+                "ulang sebagai .xlsx tanpa kata sandi, lalu unggah lagi."
+            ),
             code="file_unreadable",
         )
     if not 0 <= info.header_offset <= archive_size - 30:  # a directory pointing outside the file
@@ -323,14 +352,19 @@ def inspect_xlsx(path: Path) -> Extent:
     names = {info.filename for info in parts}
     if "xl/workbook.xml" not in names or "content.xml" in names:
         raise FileProblem(
-            "Berkas ini arsip ZIP tetapi bukan buku kerja Excel (.xlsx), mis. dokumen Word atau lembar "
-            "OpenDocument (.ods). Simpan sebagai .xlsx atau CSV lalu unggah lagi.",
+            N_(
+                "Berkas ini arsip ZIP tetapi bukan buku kerja Excel (.xlsx), mis. dokumen Word atau lembar "
+                "OpenDocument (.ods). Simpan sebagai .xlsx atau CSV lalu unggah lagi."
+            ),
             code="file_not_spreadsheet",
         )
     if len(parts) > MAX_PARTS:
         raise FileProblem(
-            f"Berkas Excel berisi {_n(len(parts))} bagian; Excel tidak membuat berkas seperti ini. Simpan "
-            "ulang sebagai .xlsx lalu unggah lagi.",
+            N_(
+                "Berkas Excel berisi %(parts)s bagian; Excel tidak membuat berkas seperti ini. Simpan "
+                "ulang sebagai .xlsx lalu unggah lagi."
+            ),
+            params={"parts": len(parts)},
             code="file_unreadable",
         )
     _check_unpacked(sum(info.file_size for info in parts), archive_size)
@@ -353,8 +387,11 @@ def inspect_xlsx(path: Path) -> Extent:
                     _check_bounds(reach.rows, reach.columns)
                 if len(buffer) > MAX_TAG:
                     raise FileProblem(
-                        "Berkas Excel berisi tag XML yang sangat panjang; Excel tidak membuat berkas seperti "
-                        "ini. Simpan ulang sebagai .xlsx lalu unggah lagi.",
+                        N_(
+                            "Berkas Excel berisi tag XML yang sangat panjang; Excel tidak membuat berkas "
+                            "seperti "
+                            "ini. Simpan ulang sebagai .xlsx lalu unggah lagi."
+                        ),
                         code="file_unreadable",
                     )
                 carry = buffer

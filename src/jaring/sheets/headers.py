@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from jaring.formats import figures
+from jaring.i18n import N_
 from jaring.sheets.cells import text_of
 from jaring.sheets.rows import RowError
 
@@ -24,18 +26,19 @@ from jaring.sheets.rows import RowError
 FIRST = "first"  # the first one is read, the others ignored
 LAST = "last"  # the last one is read, the others ignored
 REFUSE = "refuse"  # an error (``column_duplicate``) for each repetition
-MISSING = "Kolom {column} tidak ada di baris judul. Baris pertama harus berisi {columns}."
-DUPLICATE = (
-    "Kolom {column} ada dua kali di baris judul (kolom ke-{first} dan ke-{again}). Hapus salah satu "
+# Catalogue messages (``figures.text``); a sheet's own ``missing`` has the same figures.
+MISSING = N_("Kolom %(column)s tidak ada di baris judul. Baris pertama harus berisi %(columns)s.")
+DUPLICATE = N_(
+    "Kolom %(column)s ada dua kali di baris judul (kolom ke-%(first)s dan ke-%(again)s). Hapus salah satu "
     "lalu unggah lagi."
 )
-UNKNOWN = (
-    "Kolom {column} (kolom ke-{position}) tidak dikenal dan tidak dibaca. Jika isinya diperlukan, "
-    "pindahkan ke kolom templat yang sesuai: {columns}."
+UNKNOWN = N_(
+    "Kolom %(column)s (kolom ke-%(position)s) tidak dikenal dan tidak dibaca. Jika isinya diperlukan, "
+    "pindahkan ke kolom templat yang sesuai: %(columns)s."
 )
-REPEATED = (
-    "Kolom {column} ada dua kali di baris judul (kolom ke-{first} dan ke-{again}); hanya kolom "
-    "ke-{read} yang dibaca. Hapus kolom yang tidak dipakai agar tidak keliru."
+REPEATED = N_(
+    "Kolom %(column)s ada dua kali di baris judul (kolom ke-%(first)s dan ke-%(again)s); hanya kolom "
+    "ke-%(read)s yang dibaca. Hapus kolom yang tidak dipakai agar tidak keliru."
 )
 
 
@@ -62,8 +65,9 @@ class Column:
 
 @dataclass(frozen=True)
 class Sheet:
-    """``missing`` is the message of a required column missing from the header, with
-    ``{column}`` and ``{columns}`` (the declared names, in order)."""
+    """``missing`` is the message of a required column missing from the header: a
+    catalogue message (``N_``) with ``%(column)s`` and ``%(columns)s`` (the declared
+    names, in order)."""
 
     columns: tuple[Column, ...]
     duplicates: str = FIRST
@@ -100,7 +104,10 @@ class Sheet:
 def column_missing(sheet: Sheet, column: str, *, named: str = "", columns: Sequence[str] = ()) -> RowError:
     """The header error for ``column``; ``named`` replaces its name in the message (one
     error for several columns), ``columns`` the declared names."""
-    message = sheet.missing.format(column=named or column, columns=", ".join(columns or sheet.names))
+    figures_of = {"column": named or column, "columns": ", ".join(columns or sheet.names)}
+    message = figures.text(sheet.missing, figures_of)
+    if "{column" in message:  # a message still written for str.format
+        message = message.format(**figures_of)
     return RowError(1, column, "column_missing", message)
 
 
@@ -123,14 +130,17 @@ class Header:
         file is read all the same): each unknown header, and each repetition of a column
         the sheet reads once (``FIRST`` or ``LAST``), in the file's order."""
         found = [
-            (position, RowError(1, shown[:20], "column_unknown", UNKNOWN.format(
-                column=shown, position=position + 1, columns=", ".join(self.sheet.names))))
+            (position, RowError(1, shown[:20], "column_unknown", figures.text(UNKNOWN, {
+                "column": shown, "position": str(position + 1), "columns": ", ".join(self.sheet.names)})))
             for shown, position in ((_shortened(text), position) for text, position in self.unknown)
         ]  # fmt: skip
         if self.sheet.duplicates != REFUSE:
             for name, first, again in self.repeated:
                 read = self.index[name] + 1
-                message = REPEATED.format(column=name, first=first + 1, again=again + 1, read=read)
+                message = figures.text(
+                    REPEATED,
+                    {"column": name, "first": str(first + 1), "again": str(again + 1), "read": str(read)},
+                )
                 found.append((again, RowError(1, name, "column_repeated", message)))
         return [notice for _position, notice in sorted(found, key=lambda pair: pair[0])]
 
@@ -158,7 +168,10 @@ def match_header(cells: Iterable[object], sheet: Sheet) -> Header:
     if sheet.duplicates == REFUSE:
         header.errors += [
             RowError(
-                1, name, "column_duplicate", DUPLICATE.format(column=name, first=first + 1, again=again + 1)
+                1,
+                name,
+                "column_duplicate",
+                figures.text(DUPLICATE, {"column": name, "first": str(first + 1), "again": str(again + 1)}),
             )
             for name, first, again in header.repeated
         ]

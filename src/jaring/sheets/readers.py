@@ -21,7 +21,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from jaring import formats
+from jaring.i18n import N_
 from jaring.sheets.filecheck import MAX_COLUMNS, FileProblem, inspect_xlsx
 
 __all__ = ["MAX_CELL_CHARS", "FileProblem", "read_rows", "sniff_kind"]
@@ -31,39 +31,50 @@ _ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")  # a part first; an empty a
 _OLE = b"\xd0\xcf\x11\xe0"
 _BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
 _BLANK = b"\xef\xbb\xbf \r\n\t,;"
-_RESAVE = "Simpan ulang sebagai 'CSV UTF-8 (Comma delimited)' dari Excel lalu unggah lagi."
-
-
-def _n(value: int) -> str:
-    return formats.number(value, formats.INDONESIAN)
 
 
 def _not_a_spreadsheet() -> FileProblem:
     return FileProblem(
-        "Berkas ini bukan lembar kerja. Unggah berkas Excel (.xlsx) atau CSV sesuai templat.",
+        N_("Berkas ini bukan lembar kerja. Unggah berkas Excel (.xlsx) atau CSV sesuai templat."),
         code="file_not_spreadsheet",
     )
 
 
-def _empty(what: str = "Berkas") -> FileProblem:
+def _empty(*, first_sheet: bool = False) -> FileProblem:
+    if first_sheet:
+        return FileProblem(
+            N_(
+                "Lembar kerja pertama kosong: tidak ada baris judul maupun data. Isi templat impor (baris "
+                "judul di baris 1, data mulai baris 2) lalu unggah lagi."
+            ),
+            code="file_empty",
+        )
     return FileProblem(
-        f"{what} kosong: tidak ada baris judul maupun data. Isi templat impor (baris judul di baris 1, "
-        "data mulai baris 2) lalu unggah lagi.",
+        N_(
+            "Berkas kosong: tidak ada baris judul maupun data. Isi templat impor (baris judul di baris 1, "
+            "data mulai baris 2) lalu unggah lagi."
+        ),
         code="file_empty",
     )
 
 
 def _utf16() -> FileProblem:
     return FileProblem(
-        "Berkas CSV ini bersandi UTF-16 (mis. disimpan sebagai 'Unicode Text' di Excel). " + _RESAVE,
+        N_(
+            "Berkas CSV ini bersandi UTF-16 (mis. disimpan sebagai 'Unicode Text' di Excel). "
+            "Simpan ulang sebagai 'CSV UTF-8 (Comma delimited)' dari Excel lalu unggah lagi."
+        ),
         code="file_utf16",
     )
 
 
 def _nul(row: int) -> FileProblem:
     return FileProblem(
-        f"Berkas CSV berisi karakter NUL (byte 0) di baris {_n(row)}: berkas rusak atau bukan teks. "
-        + _RESAVE,
+        N_(
+            "Berkas CSV berisi karakter NUL (byte 0) di baris %(row)s: berkas rusak atau bukan teks. "
+            "Simpan ulang sebagai 'CSV UTF-8 (Comma delimited)' dari Excel lalu unggah lagi."
+        ),
+        params={"row": row},
         code="file_nul",
     )
 
@@ -95,7 +106,7 @@ def sniff_kind(path: Path) -> str:
             head = fh.read(4096)
     except OSError as exc:
         raise FileProblem(
-            "Berkas tidak dapat dibuka (hilang dari server atau tidak terbaca). Unggah ulang berkasnya.",
+            N_("Berkas tidak dapat dibuka (hilang dari server atau tidak terbaca). Unggah ulang berkasnya."),
             code="file_missing",
         ) from exc
     if not head.strip(_BLANK) and _blank(path):
@@ -141,7 +152,11 @@ def _csv_encoding(path: Path) -> str:
                 utf8 = False
     if bom and not utf8:
         raise FileProblem(
-            "Berkas CSV bertanda UTF-8 tetapi berisi huruf yang bukan UTF-8. " + _RESAVE, code="file_encoding"
+            N_(
+                "Berkas CSV bertanda UTF-8 tetapi berisi huruf yang bukan UTF-8. Simpan ulang sebagai 'CSV "
+                "UTF-8 (Comma delimited)' dari Excel lalu unggah lagi."
+            ),
+            code="file_encoding",
         )
     if bom:
         return "utf-8-sig"
@@ -154,8 +169,11 @@ def _checked(number: int, cells: list[str]) -> list[str]:
             cells.pop()
         if len(cells) > MAX_COLUMNS:
             raise FileProblem(
-                f"Baris {_n(number)} berisi {_n(len(cells))} kolom; paling banyak {MAX_COLUMNS}. Periksa "
-                "pemisah kolom (koma atau titik koma) dan hapus kolom berlebih, lalu unggah lagi.",
+                N_(
+                    "Baris %(row)s berisi %(columns)s kolom; paling banyak %(limit)s. Periksa "
+                    "pemisah kolom (koma atau titik koma) dan hapus kolom berlebih, lalu unggah lagi."
+                ),
+                params={"row": number, "columns": len(cells), "limit": MAX_COLUMNS},
                 code="too_many_columns",
             )
     if cells and max(map(len, cells)) > MAX_CELL_CHARS:
@@ -165,8 +183,11 @@ def _checked(number: int, cells: list[str]) -> list[str]:
 
 def _cell_too_long(number: int) -> FileProblem:
     return FileProblem(
-        f"Sel di baris {_n(number)} berisi lebih dari {_n(MAX_CELL_CHARS)} karakter (batas Excel). Periksa "
-        'tanda kutip (") yang tidak ditutup atau isian yang terlalu panjang, lalu unggah lagi.',
+        N_(
+            "Sel di baris %(row)s berisi lebih dari %(limit)s karakter (batas Excel). Periksa "
+            'tanda kutip (") yang tidak ditutup atau isian yang terlalu panjang, lalu unggah lagi.'
+        ),
+        params={"row": number, "limit": MAX_CELL_CHARS},
         code="cell_too_long",
     )
 
@@ -181,7 +202,11 @@ def _records(lines, delimiter: str, start: int) -> Iterator[tuple[int, list[str]
             if "field larger than field limit" in str(exc):
                 raise _cell_too_long(number) from exc
             raise FileProblem(
-                f"Berkas CSV tidak dapat dibaca di baris {_n(number)} ({exc}). " + _RESAVE,
+                N_(
+                    "Berkas CSV tidak dapat dibaca di baris %(row)s (%(cause)s). Simpan ulang sebagai 'CSV "
+                    "UTF-8 (Comma delimited)' dari Excel lalu unggah lagi."
+                ),
+                params={"row": number, "cause": str(exc)},
                 code="csv_malformed",
             ) from exc
         if cells is None:
@@ -202,19 +227,32 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
         yield from _records(fh, delimiter, 2)
 
 
-def _unreadable(exc: BaseException, where: str = "") -> FileProblem:
+def _unreadable(exc: BaseException, after: int | None = None) -> FileProblem:
+    """Calamine's error; ``after``: the rows read before it."""
     from python_calamine import PasswordError
 
     if isinstance(exc, PasswordError):
         return FileProblem(
-            "Berkas Excel dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu "
-            "unggah lagi.",
+            N_(
+                "Berkas Excel dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu "
+                "unggah lagi."
+            ),
             code="file_password",
         )
     detail = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else ""
     cause = exc.__class__.__name__ + (f": {detail}" if detail else "")
+    if after is not None:
+        return FileProblem(
+            N_(
+                "Berkas Excel tidak dapat dibaca setelah baris %(row)s (%(cause)s). Simpan ulang sebagai "
+                ".xlsx lalu unggah lagi."
+            ),
+            params={"row": after, "cause": cause},
+            code="file_unreadable",
+        )
     return FileProblem(
-        f"Berkas Excel tidak dapat dibaca{where} ({cause}). Simpan ulang sebagai .xlsx lalu unggah lagi.",
+        N_("Berkas Excel tidak dapat dibaca (%(cause)s). Simpan ulang sebagai .xlsx lalu unggah lagi."),
+        params={"cause": cause},
         code="file_unreadable",
     )
 
@@ -230,7 +268,7 @@ def _excel_rows(path: Path, kind: str) -> Iterator[tuple[int, list[object]]]:
         workbook = CalamineWorkbook.from_path(str(path))
         if not workbook.sheet_names:
             raise FileProblem(
-                "Berkas Excel tidak berisi lembar kerja. Isi templat impor lalu unggah lagi.",
+                N_("Berkas Excel tidak berisi lembar kerja. Isi templat impor lalu unggah lagi."),
                 code="file_no_sheet",
             )
         rows = iter(workbook.get_sheet_by_index(0).iter_rows())
@@ -245,10 +283,10 @@ def _excel_rows(path: Path, kind: str) -> Iterator[tuple[int, list[object]]]:
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:
-            raise _unreadable(exc, f" setelah baris {_n(number)}") from exc
+            raise _unreadable(exc, after=number) from exc
         if row is None:
             if not number:
-                raise _empty("Lembar kerja pertama")
+                raise _empty(first_sheet=True)
             return
         number += 1
         cells = list(row)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from jaring.access.permissions import can_edit_data
 from jaring.access.rules import OrgKind
 from jaring.access.scoping import jurisdiction_of
+from jaring.funds.models import TransferKind
 from jaring.monitoring import summaries
 from jaring.monitoring.panel import programs_panel
 from jaring.regions import selectors
@@ -17,7 +18,8 @@ from jaring.regions import selectors
 
 def daily_tasks(user) -> list[dict]:
     """A village operator's daily jobs, each one tap from the home page (its pages answer
-    the rest): register people, see whose protection ends, record money, report a death."""
+    the rest): register people, see whose protection ends, record money received and
+    contributions paid (the form opens on that kind and the village), report a death."""
     organization = getattr(user, "organization", None)
     if organization is None or organization.kind != OrgKind.VILLAGE or not can_edit_data(user):
         return []
@@ -37,11 +39,18 @@ def daily_tasks(user) -> list[dict]:
             "url": reverse("protection_alerts") + "?jenis=berakhir",
         },
         {
-            "key": "money",
+            "key": "received",
             "icon": "cash-coin",
-            "label": _("Catat uang masuk dan bayar"),
-            "hint": _("Dana diterima desa, iuran dibayar ke BPJS"),
-            "url": reverse("transfer_create"),
+            "label": _("Catat dana masuk"),
+            "hint": _("Dana diterima di rekening desa"),
+            "url": reverse("transfer_create") + f"?jenis={TransferKind.TO_VILLAGE}",
+        },
+        {
+            "key": "paid",
+            "icon": "send-check",
+            "label": _("Catat bayar iuran"),
+            "hint": _("Iuran dibayar desa ke BPJS Ketenagakerjaan"),
+            "url": reverse("transfer_create") + f"?jenis={TransferKind.TO_BPJS}",
         },
         {
             "key": "death",

@@ -22,6 +22,7 @@ from jaring.billing.selectors import lines_of_people
 from jaring.billing.services.postings import BillReport, PaymentRequest, PostingResult, _refuse
 from jaring.bulk import Among, bulk_insert, bulk_set
 from jaring.errors import Conflict
+from jaring.i18n import N_
 from jaring.registry.models import Participant
 
 
@@ -229,8 +230,10 @@ def _insert_payments(payments: list[_Posted]) -> None:
             bulk_insert(Payment, [p.row for p in payments])
     except IntegrityError as exc:  # a reference recorded at the same moment by another session
         raise Conflict(
-            "Sebagian referensi baru saja dicatat oleh sesi lain. Unggah berkas ini sekali lagi: "
-            "pembayaran yang sudah tercatat akan dilewati.",
+            N_(
+                "Sebagian referensi baru saja dicatat oleh sesi lain. Unggah berkas ini sekali lagi: "
+                "pembayaran yang sudah tercatat akan dilewati."
+            ),
             code="reference_taken",
         ) from exc
     ids = dict(
@@ -341,10 +344,13 @@ def _person_months_ok(request, person, states, wanted: set[int], died: int | Non
         _refuse(
             result,
             request,
-            f"Belum ada tagihan yang memuat {person.full_name} (NIK {person.nik}). Terbitkan tagihan "
-            "programnya dulu, atau periksa NIK-nya.",
+            N_(
+                "Belum ada tagihan yang memuat %(name)s (NIK %(nik)s). Terbitkan tagihan programnya dulu, "
+                "atau periksa NIK-nya."
+            ),
             "person_not_billed",
             "nik",
+            params={"name": person.full_name, "nik": str(person.nik)},
         )
         return False
     billed = {s.bill_first_month + o for s in states for o in rules.bits(s.billed_mask)}
@@ -354,10 +360,17 @@ def _person_months_ok(request, person, states, wanted: set[int], died: int | Non
         _refuse(
             result,
             request,
-            f"Bulan {', '.join(month_label(m) for m in outside)} tidak ditagihkan untuk {person.full_name}; "
-            f"bulan yang ditagihkan: {_months_list(billed)}. Perbaiki BULAN_DARI/BULAN_SAMPAI.",
+            N_(
+                "Bulan %(months)s tidak ditagihkan untuk %(name)s; bulan yang ditagihkan: %(billed)s. "
+                "Perbaiki BULAN_DARI/BULAN_SAMPAI."
+            ),
             "months_outside_bill",
             "first_month",
+            params={
+                "months": ", ".join(month_label(m) for m in outside),
+                "name": person.full_name,
+                "billed": _months_list(billed),
+            },
         )
         return False
     after_death = sorted(m for m in wanted if died is not None and m > died)
@@ -365,10 +378,17 @@ def _person_months_ok(request, person, states, wanted: set[int], died: int | Non
         _refuse(
             result,
             request,
-            f"{person.full_name} meninggal pada {month_label(died)}; bulan {month_label(after_death[0])} dan "
-            "sesudahnya tidak ditagihkan. Perbaiki BULAN_SAMPAI.",
+            N_(
+                "%(name)s meninggal pada %(died)s; bulan %(month)s dan sesudahnya tidak ditagihkan. "
+                "Perbaiki BULAN_SAMPAI."
+            ),
             "months_after_death",
             "last_month",
+            params={
+                "name": person.full_name,
+                "died": month_label(died),
+                "month": month_label(after_death[0]),
+            },
         )
         return False
     twice = sorted(wanted & paid)
@@ -376,10 +396,10 @@ def _person_months_ok(request, person, states, wanted: set[int], died: int | Non
         _refuse(
             result,
             request,
-            f"Bulan {', '.join(month_label(m) for m in twice)} untuk {person.full_name} sudah dibayar. "
-            "Hapus bulan itu dari baris ini.",
+            N_("Bulan %(months)s untuk %(name)s sudah dibayar. Hapus bulan itu dari baris ini."),
             "months_already_paid",
             "first_month",
+            params={"months": ", ".join(month_label(m) for m in twice), "name": person.full_name},
         )
         return False
     return True

@@ -17,18 +17,20 @@ from jaring.billing.models import Bill, BillLine, BillStatus
 from jaring.billing.protection import month_end, month_index, month_label, month_start
 from jaring.billing.services._guards import _payer_or_bpjs
 from jaring.errors import Conflict, InvalidInput, PermissionDeniedError
+from jaring.formats import figures
+from jaring.i18n import N_
 from jaring.programs.models import Program
 
 
 def _require_issuer(actor, program: Program) -> None:
     """Bills are issued by the payer's officers or by BPJS offices (which bill payers)."""
-    require_editor(actor, "Hanya operator dan admin yang dapat menerbitkan tagihan.")
+    require_editor(actor, N_("Hanya operator dan admin yang dapat menerbitkan tagihan."))
     if acts_as_platform(actor):
         return
     if not _payer_or_bpjs(actor, program):
         raise PermissionDeniedError(
-            f"Tagihan program {program.code} diterbitkan oleh {program.payer.name} atau kantor BPJS "
-            "Ketenagakerjaan."
+            N_("Tagihan program %(program)s diterbitkan oleh %(payer)s atau kantor BPJS Ketenagakerjaan."),
+            params={"program": program.code, "payer": program.payer.name},
         )
 
 
@@ -57,8 +59,14 @@ def bill_issue(*, actor, program: Program, first_month: date, months: int) -> Bi
     period_start, period_end = month_start(start), month_end(start + months - 1)
     if period_end < program.starts_on or period_start > program.ends_on:
         raise InvalidInput(
-            f"Periode {month_label(start)} s.d. {month_label(start + months - 1)} di luar masa program "
-            f"{program.code} ({program.starts_on:%d-%m-%Y} s.d. {program.ends_on:%d-%m-%Y}).",
+            N_("Periode %(first)s s.d. %(last)s di luar masa program %(program)s (%(start)s s.d. %(end)s)."),
+            params={
+                "first": month_label(start),
+                "last": month_label(start + months - 1),
+                "program": program.code,
+                "start": figures.day(program.starts_on),
+                "end": figures.day(program.ends_on),
+            },
             code="period_outside_program",
             field="first_month",
         )
@@ -67,8 +75,16 @@ def bill_issue(*, actor, program: Program, first_month: date, months: int) -> Bi
     ).first()
     if clash is not None:
         raise Conflict(
-            f"Bulan {month_label(start)} s.d. {month_label(start + months - 1)} program {program.code} "
-            f"sudah ditagih dalam {clash.number}. Untuk memperbaiki tagihan itu, terbitkan koreksinya.",
+            N_(
+                "Bulan %(first)s s.d. %(last)s program %(program)s sudah ditagih dalam %(bill)s. Untuk "
+                "memperbaiki tagihan itu, terbitkan koreksinya."
+            ),
+            params={
+                "first": month_label(start),
+                "last": month_label(start + months - 1),
+                "program": program.code,
+                "bill": clash.number,
+            },
             code="bill_period_taken",
             field="first_month",
         )
@@ -88,8 +104,15 @@ def bill_issue(*, actor, program: Program, first_month: date, months: int) -> Bi
 def _finish_bill(actor, bill: Bill, written: Written, *, action: str, extra: dict | None = None) -> Bill:
     if not written.people:
         raise InvalidInput(
-            f"Tidak ada peserta program {bill.program.code} yang terlindungi pada "
-            f"{bill.period_start:%m-%Y} s.d. {bill.period_end:%m-%Y}: tidak ada yang ditagih.",
+            N_(
+                "Tidak ada peserta program %(program)s yang terlindungi pada %(first)s s.d. %(last)s: tidak "
+                "ada yang ditagih."
+            ),
+            params={
+                "program": bill.program.code,
+                "first": f"{bill.period_start:%m-%Y}",
+                "last": f"{bill.period_end:%m-%Y}",
+            },
             code="bill_empty",
             field="first_month",
         )
@@ -123,14 +146,20 @@ def bill_correct(*, actor, bill: Bill, reason: str) -> Bill:
     _require_issuer(actor, program)
     if original.status != BillStatus.ISSUED:
         successor = Bill.objects.filter(corrects=original).first()
+        if successor is not None:
+            raise Conflict(
+                N_("Tagihan %(bill)s sudah dikoreksi oleh %(successor)s; koreksi tagihan itu."),
+                params={"bill": original.number, "successor": successor.number},
+                code="bill_already_corrected",
+            )
         raise Conflict(
-            f"Tagihan {original.number} sudah dikoreksi"
-            + (f" oleh {successor.number}; koreksi tagihan itu." if successor else "."),
+            N_("Tagihan %(bill)s sudah dikoreksi."),
+            params={"bill": original.number},
             code="bill_already_corrected",
         )
     reason = " ".join((reason or "").split())
     if not reason:
-        raise InvalidInput("Alasan koreksi wajib diisi.", code="required", field="reason")
+        raise InvalidInput(N_("Alasan koreksi wajib diisi."), code="required", field="reason")
     original.status = BillStatus.CORRECTED
     original.save(update_fields=["status"])
     depth, cursor = 1, original

@@ -18,6 +18,8 @@ from jaring.billing.models import PaidMonths, Refund, RefundStatus
 from jaring.billing.protection import month_index, month_label
 from jaring.billing.services._guards import BPJS_KINDS
 from jaring.errors import Conflict, InvalidInput, PermissionDeniedError
+from jaring.formats import figures
+from jaring.i18n import N_
 from jaring.programs.models import Enrolment, EnrolmentStatus
 from jaring.programs.services import enrolment_end
 from jaring.registry.models import Participant
@@ -25,10 +27,10 @@ from jaring.registry.services import participant_set_status
 from jaring.registry.vocab import Status
 
 
-def _require_person_editor(actor, person: Participant, message: str) -> None:
-    require_editor(actor, message)
+def _require_person_editor(actor, person: Participant, message: str, params: dict | None = None) -> None:
+    require_editor(actor, message, params)
     if not jurisdiction_of(reader_of(actor)).contains(person.village_id):
-        raise PermissionDeniedError("Peserta ini di luar wilayah kerja Anda.")
+        raise PermissionDeniedError(N_("Peserta ini di luar wilayah kerja Anda."))
 
 
 @transaction.atomic
@@ -39,23 +41,33 @@ def death_record(*, actor, participant: Participant, died_on: date, reason: str)
     back to the payer: the returned Refund (months 0 and status "none" when nothing was
     paid ahead). Refused for a date in the future or before the person's birth."""
     person = Participant.objects.select_for_update().get(pk=participant.pk)
-    _require_person_editor(actor, person, "Hanya operator dan admin yang dapat mencatat kematian peserta.")
+    _require_person_editor(
+        actor, person, N_("Hanya operator dan admin yang dapat mencatat kematian peserta.")
+    )
     if died_on > timezone.localdate():
         raise InvalidInput(
-            f"Tanggal meninggal {died_on:%d-%m-%Y} di masa depan.", code="date_in_future", field="died_on"
+            N_("Tanggal meninggal %(died)s di masa depan."),
+            params={"died": figures.day(died_on)},
+            code="date_in_future",
+            field="died_on",
         )
     if died_on < person.birth_date:
         raise InvalidInput(
-            f"Tanggal meninggal {died_on:%d-%m-%Y} sebelum tanggal lahir ({person.birth_date:%d-%m-%Y}).",
+            N_("Tanggal meninggal %(died)s sebelum tanggal lahir (%(born)s)."),
+            params={"died": figures.day(died_on), "born": figures.day(person.birth_date)},
             code="date_before_birth",
             field="died_on",
         )
     if person.status == Status.DECEASED:
-        raise Conflict(f"{person.full_name} sudah tercatat meninggal.", code="already_deceased")
+        raise Conflict(
+            N_("%(name)s sudah tercatat meninggal."),
+            params={"name": person.full_name},
+            code="already_deceased",
+        )
     reason = " ".join((reason or "").split())
     if not reason:
         raise InvalidInput(
-            "Keterangan wajib diisi (mis. nomor akta kematian).", code="required", field="reason"
+            N_("Keterangan wajib diisi (mis. nomor akta kematian)."), code="required", field="reason"
         )
     participant_set_status(actor=actor, participant=person, status=Status.DECEASED, reason=reason)
     Participant.objects.filter(pk=person.pk).update(died_on=died_on)
@@ -144,24 +156,28 @@ def refund_settle(*, actor, refund: Refund, settled_on: date, reference: str) ->
         .select_related("participant", "payer")
         .get(pk=refund.pk)
     )
-    require_editor(actor, "Hanya operator dan admin yang dapat mencatat pengembalian iuran.")
+    require_editor(actor, N_("Hanya operator dan admin yang dapat mencatat pengembalian iuran."))
     if not acts_as_platform(actor):
         own = actor.organization_id == refund.payer_id
         bpjs = actor.organization.kind in BPJS_KINDS and jurisdiction_of(actor).contains(refund.region_code)
         if not (own or bpjs):
             raise PermissionDeniedError(
-                "Pengembalian iuran dicatat oleh pemberi dana atau kantor BPJS Ketenagakerjaan wilayahnya."
+                N_(
+                    "Pengembalian iuran dicatat oleh pemberi dana atau kantor BPJS Ketenagakerjaan "
+                    "wilayahnya."
+                )
             )
     if refund.status != RefundStatus.DUE:
         raise Conflict(
-            "Tidak ada pengembalian yang belum diselesaikan untuk peserta ini.", code="refund_not_due"
+            N_("Tidak ada pengembalian yang belum diselesaikan untuk peserta ini."), code="refund_not_due"
         )
     reference = " ".join((reference or "").split())
     if not reference:
-        raise InvalidInput("Referensi pengembalian wajib diisi.", code="required", field="reference")
+        raise InvalidInput(N_("Referensi pengembalian wajib diisi."), code="required", field="reference")
     if settled_on > timezone.localdate() or settled_on < refund.died_on:
         raise InvalidInput(
-            f"Tanggal pengembalian harus antara tanggal meninggal ({refund.died_on:%d-%m-%Y}) dan hari ini.",
+            N_("Tanggal pengembalian harus antara tanggal meninggal (%(died)s) dan hari ini."),
+            params={"died": figures.day(refund.died_on)},
             code="date_invalid",
             field="settled_on",
         )

@@ -27,29 +27,32 @@ from jaring.billing.services.postings import (
 )
 from jaring.bulk import Among
 from jaring.errors import Conflict, InvalidInput, PermissionDeniedError
-from jaring.programs.rules import rupiah
+from jaring.formats import figures
+from jaring.i18n import N_
 from jaring.registry.models import Participant
 
 
 def _check_request(request: PaymentRequest, today: date, result: PostingResult) -> bool:
     before = len(result.errors)
     if not request.reference:
-        _refuse(result, request, "Referensi pembayaran wajib diisi.", "required", "reference")
+        _refuse(result, request, N_("Referensi pembayaran wajib diisi."), "required", "reference")
     if request.amount is None or request.amount <= 0:
         _refuse(
             result,
             request,
-            f"Jumlah {rupiah(request.amount or 0)} tidak sah: isi jumlah yang dibayar, lebih dari nol.",
+            N_("Jumlah %(amount)s tidak sah: isi jumlah yang dibayar, lebih dari nol."),
             "amount_not_positive",
             "amount",
+            params={"amount": figures.money(request.amount or 0)},
         )
     if request.paid_on > today:
         _refuse(
             result,
             request,
-            f"Tanggal bayar {request.paid_on:%d-%m-%Y} di masa depan. Isi tanggal pembayaran diterima BPJS.",
+            N_("Tanggal bayar %(paid)s di masa depan. Isi tanggal pembayaran diterima BPJS."),
             "date_in_future",
             "paid_on",
+            params={"paid": figures.day(request.paid_on)},
         )
     if request.bill is None and (
         request.first_month is None or request.last_month is None or request.first_month > request.last_month
@@ -57,7 +60,7 @@ def _check_request(request: PaymentRequest, today: date, result: PostingResult) 
         _refuse(
             result,
             request,
-            "BULAN_DARI harus sebelum atau sama dengan BULAN_SAMPAI (format YYYY-MM).",
+            N_("BULAN_DARI harus sebelum atau sama dengan BULAN_SAMPAI (format YYYY-MM)."),
             "months_reversed",
             "first_month",
         )
@@ -124,21 +127,40 @@ class Posting:
                 continue
             if request.reference in self.seen:
                 row = self.seen[request.reference]
-                _refuse(
-                    result,
-                    request,
-                    f"Referensi {request.reference} muncul dua kali"
-                    + (f" (juga di baris {row})" if row else "")
-                    + ". Satu referensi untuk satu pembayaran: hapus baris ganda.",
-                    "reference_duplicate",
-                    "reference",
-                    kind=Conflict,
-                )
+                if row:
+                    _refuse(
+                        result,
+                        request,
+                        N_(
+                            "Referensi %(reference)s muncul dua kali (juga di baris %(row)s). Satu referensi "
+                            "untuk satu pembayaran: hapus baris ganda."
+                        ),
+                        "reference_duplicate",
+                        "reference",
+                        params={"reference": request.reference, "row": str(row)},
+                        kind=Conflict,
+                    )
+                else:
+                    _refuse(
+                        result,
+                        request,
+                        N_(
+                            "Referensi %(reference)s muncul dua kali. Satu referensi untuk satu pembayaran: "
+                            "hapus baris ganda."
+                        ),
+                        "reference_duplicate",
+                        "reference",
+                        params={"reference": request.reference},
+                        kind=Conflict,
+                    )
                 continue
             self.seen[request.reference] = request.row
             refusal = _permission_problem(self.actor, request)
             if refusal:
-                result.errors.append((request, PermissionDeniedError(refusal, field=refusal_field(request))))
+                message, params = refusal
+                result.errors.append(
+                    (request, PermissionDeniedError(message, params=params, field=refusal_field(request)))
+                )
                 continue
             valid.append(request)
         return valid
@@ -181,14 +203,24 @@ class Posting:
                 request.bill = self.bills[request.bill.pk]  # as locked: it may have been corrected meanwhile
             if known is None and request.bill is not None and request.bill.status != BillStatus.ISSUED:
                 successor = Bill.objects.filter(corrects=request.bill).first()
-                _refuse(
-                    result,
-                    request,
-                    f"Tagihan {request.bill.number} sudah dikoreksi"
-                    + (f"; bayarkan ke {successor.number}." if successor else "."),
-                    "bill_corrected",
-                    "bill",
-                )
+                if successor is not None:
+                    _refuse(
+                        result,
+                        request,
+                        N_("Tagihan %(bill)s sudah dikoreksi; bayarkan ke %(successor)s."),
+                        "bill_corrected",
+                        "bill",
+                        params={"bill": request.bill.number, "successor": successor.number},
+                    )
+                else:
+                    _refuse(
+                        result,
+                        request,
+                        N_("Tagihan %(bill)s sudah dikoreksi."),
+                        "bill_corrected",
+                        "bill",
+                        params={"bill": request.bill.number},
+                    )
             elif known is None:
                 fresh.append(request)
             elif _same_payment(known, request):
@@ -197,10 +229,17 @@ class Posting:
                 _refuse(
                     result,
                     request,
-                    f"Referensi {request.reference} sudah tercatat untuk pembayaran lain "
-                    f"({rupiah(known.amount)}, {known.paid_on:%d-%m-%Y}). Periksa referensinya.",
+                    N_(
+                        "Referensi %(reference)s sudah tercatat untuk pembayaran lain (%(amount)s, "
+                        "%(paid)s). Periksa referensinya."
+                    ),
                     "reference_taken",
                     "reference",
+                    params={
+                        "reference": request.reference,
+                        "amount": figures.money(known.amount),
+                        "paid": figures.day(known.paid_on),
+                    },
                     kind=Conflict,
                 )
         return fresh
@@ -218,7 +257,7 @@ def posting(
     ``dry_run`` (which still reports what it would have done). ``many`` for a posting in
     more than one part."""
     with transaction.atomic():
-        require_editor(actor, "Hanya operator dan admin yang dapat mencatat pembayaran iuran.")
+        require_editor(actor, N_("Hanya operator dan admin yang dapat mencatat pembayaran iuran."))
         post = Posting(actor, channel, many=many)
         try:
             with transaction.atomic():  # the savepoint a refused posting rolls back to
@@ -262,7 +301,7 @@ def payment_record(
     raises its reason. Returns the payment and what it did to its bill."""
     if (bill is None) == (participant is None):
         raise InvalidInput(
-            "Isi nomor tagihan (bayar satu tagihan) atau NIK peserta dengan bulannya, salah satu.",
+            N_("Isi nomor tagihan (bayar satu tagihan) atau NIK peserta dengan bulannya, salah satu."),
             code="payment_target",
             field="bill",
         )
@@ -271,6 +310,10 @@ def payment_record(
     if result.errors:
         raise result.errors[0][1]
     if not result.created:
-        raise Conflict(f"Pembayaran {request.reference} sudah tercatat.", code="payment_already_recorded")
+        raise Conflict(
+            N_("Pembayaran %(reference)s sudah tercatat."),
+            params={"reference": request.reference},
+            code="payment_already_recorded",
+        )
     payment = result.created[0]
     return payment, result.bills[payment.bill.number]

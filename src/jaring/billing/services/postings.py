@@ -62,12 +62,20 @@ class PostingResult:
 
 
 def _refuse(
-    result: PostingResult, request: PaymentRequest, message: str, code: str, field: str, *, kind=InvalidInput
+    result: PostingResult,
+    request: PaymentRequest,
+    message: str,
+    code: str,
+    field: str,
+    *,
+    params: dict | None = None,
+    kind=InvalidInput,
 ) -> None:
-    """``field`` names the payment's field as the form and the API call it (``reference``,
-    ``paid_on``, ``amount``, ``bill``, ``nik``, ``first_month``, ``last_month``); the
-    file import turns it into its column (``payment_rows.COLUMN_OF_FIELD``)."""
-    result.errors.append((request, kind(message, code=code, field=field)))
+    """``message`` is a catalogue message (``N_``) with its ``params``. ``field`` names the
+    payment's field as the form and the API call it (``reference``, ``paid_on``,
+    ``amount``, ``bill``, ``nik``, ``first_month``, ``last_month``); the file import turns
+    it into its column (``payment_rows.COLUMN_OF_FIELD``)."""
+    result.errors.append((request, kind(message, code=code, field=field, params=params)))
 
 
 def refusal_field(request: PaymentRequest) -> str:

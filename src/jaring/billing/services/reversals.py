@@ -18,10 +18,12 @@ from jaring.billing.protection import month_index
 from jaring.billing.services._guards import _permission_problem
 from jaring.billing.services.postings import PaymentRequest
 from jaring.errors import Conflict, InvalidInput, PermissionDeniedError
+from jaring.formats import figures
+from jaring.i18n import N_
 
 
 def _require_paymentrequire_editor(actor, payment: Payment) -> None:
-    require_editor(actor, "Hanya operator dan admin yang dapat mengoreksi pembayaran.")
+    require_editor(actor, N_("Hanya operator dan admin yang dapat mengoreksi pembayaran."))
     request = PaymentRequest(
         payment.reference, payment.paid_on, payment.amount, participant=payment.participant
     )
@@ -29,7 +31,8 @@ def _require_paymentrequire_editor(actor, payment: Payment) -> None:
         request.bill = payment.bill
     refusal = _permission_problem(actor, request)
     if refusal:
-        raise PermissionDeniedError(refusal)
+        message, params = refusal
+        raise PermissionDeniedError(message, params=params)
 
 
 @transaction.atomic
@@ -44,16 +47,21 @@ def payment_reverse(*, actor, payment: Payment, reason: str, on: date | None = N
     )
     _require_paymentrequire_editor(actor, original)
     if original.reverses_id is not None:
-        raise InvalidInput("Entri pembatalan tidak dapat dibatalkan lagi.", code="reversal_of_reversal")
+        raise InvalidInput(N_("Entri pembatalan tidak dapat dibatalkan lagi."), code="reversal_of_reversal")
     if Payment.objects.filter(reverses=original).exists():
-        raise Conflict(f"Pembayaran {original.reference} sudah dibatalkan.", code="already_reversed")
+        raise Conflict(
+            N_("Pembayaran %(reference)s sudah dibatalkan."),
+            params={"reference": original.reference},
+            code="already_reversed",
+        )
     reason = " ".join((reason or "").split())
     if not reason:
-        raise InvalidInput("Alasan koreksi wajib diisi.", code="required", field="reason")
+        raise InvalidInput(N_("Alasan koreksi wajib diisi."), code="required", field="reason")
     on = on or timezone.localdate()
     if on < original.paid_on or on > timezone.localdate():
         raise InvalidInput(
-            f"Tanggal koreksi harus antara tanggal bayar ({original.paid_on:%d-%m-%Y}) dan hari ini.",
+            N_("Tanggal koreksi harus antara tanggal bayar (%(paid)s) dan hari ini."),
+            params={"paid": figures.day(original.paid_on)},
             code="date_invalid",
             field="on",
         )

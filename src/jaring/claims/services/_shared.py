@@ -16,6 +16,8 @@ from jaring.billing.selectors import protection_on
 from jaring.claims import benefits, permissions
 from jaring.claims.models import Claim, ClaimTransition
 from jaring.errors import InvalidInput, NotFound, PermissionDeniedError
+from jaring.formats import figures
+from jaring.i18n import N_
 from jaring.registry.models import Participant
 
 TEXT_MAX = 500
@@ -24,43 +26,62 @@ TEXT_MAX = 500
 def _require_reporter(actor) -> None:
     if not acts_as_platform(actor) and not permissions.can_report(actor):
         raise PermissionDeniedError(
-            "Hanya operator dan admin pemerintah desa, kabupaten/kota, provinsi atau kantor BPJS "
-            "Ketenagakerjaan yang dapat mencatat klaim."
+            N_(
+                "Hanya operator dan admin pemerintah desa, kabupaten/kota, provinsi atau kantor BPJS "
+                "Ketenagakerjaan yang dapat mencatat klaim."
+            )
         )
 
 
 def _require_decider(actor) -> None:
     if not acts_as_platform(actor) and not permissions.can_decide(actor):
         raise PermissionDeniedError(
-            "Hanya operator dan admin kantor BPJS Ketenagakerjaan yang dapat memverifikasi, "
-            "membayar atau menolak klaim."
+            N_(
+                "Hanya operator dan admin kantor BPJS Ketenagakerjaan yang dapat memverifikasi, "
+                "membayar atau menolak klaim."
+            )
         )
 
 
 def _require_in_jurisdiction(actor, village_code: str) -> None:
     if not jurisdiction_of(reader_of(actor)).contains(village_code):
-        raise PermissionDeniedError("Peserta ini di luar wilayah kerja Anda.")
+        raise PermissionDeniedError(N_("Peserta ini di luar wilayah kerja Anda."))
 
 
 def _text(value: str | None, *, field: str, label: str, required: bool = True, limit: int = TEXT_MAX) -> str:
+    """``value`` cleaned of runs of spaces. ``label`` names the field in an error: a
+    catalogue message (``N_``) or a text already in the reader's language."""
     text = " ".join((value or "").split())
     if required and not text:
-        raise InvalidInput(f"{label} wajib diisi.", code="required", field=field)
+        raise InvalidInput(
+            N_("%(label)s wajib diisi."), params={"label": figures.text(label)}, code="required", field=field
+        )
     if len(text) > limit:
-        raise InvalidInput(f"{label} paling panjang {limit} karakter.", code="too_long", field=field)
+        raise InvalidInput(
+            N_("%(label)s paling panjang %(limit)s karakter."),
+            params={"label": figures.text(label), "limit": limit},
+            code="too_long",
+            field=field,
+        )
     return text
 
 
 def _business_date(on: date | None, *, after: date, after_label: str, field: str = "on") -> date:
     """The date a step happened: today unless given; never in the future, never
-    before the step it follows."""
+    before the step it follows (``after_label``: a catalogue message naming it)."""
     today = timezone.localdate()
     on = on or today
     if on > today:
-        raise InvalidInput(f"Tanggal {on:%d-%m-%Y} belum terjadi.", code="date_in_future", field=field)
+        raise InvalidInput(
+            N_("Tanggal %(on)s belum terjadi."),
+            params={"on": figures.day(on)},
+            code="date_in_future",
+            field=field,
+        )
     if on < after:
         raise InvalidInput(
-            f"Tanggal {on:%d-%m-%Y} sebelum {after_label} ({after:%d-%m-%Y}).",
+            N_("Tanggal %(on)s sebelum %(step)s (%(after)s)."),
+            params={"on": figures.day(on), "step": figures.text(after_label), "after": figures.day(after)},
             code="date_too_early",
             field=field,
         )
@@ -106,7 +127,7 @@ def _audit(actor, action: str, claim: Claim, changes: dict) -> None:
 def _lock(claim: Claim) -> Claim:
     found = Claim.objects.select_for_update().select_related("participant").filter(pk=claim.pk).first()
     if found is None:
-        raise NotFound("Klaim tidak ditemukan.")
+        raise NotFound(N_("Klaim tidak ditemukan."))
     return found
 
 

@@ -29,6 +29,8 @@ from jaring.claims.services._shared import (
     _transition,
 )
 from jaring.errors import Conflict, InvalidInput
+from jaring.formats import figures
+from jaring.i18n import N_
 from jaring.registry.models import Participant
 
 
@@ -45,20 +47,19 @@ def claim_documents_complete(*, actor, claim: Claim, on: date | None = None, not
     missing = workflow.missing_documents(claim.kind, present, children_at_school=at_school)
     if missing:
         raise InvalidInput(
-            "Dokumen belum lengkap; unggah dulu: "
-            + "; ".join(str(DocumentKind(m).label) for m in missing)
-            + ".",
+            N_("Dokumen belum lengkap; unggah dulu: %(documents)s."),
+            params={"documents": "; ".join(str(DocumentKind(m).label) for m in missing)},
             code="documents_missing",
             field="document",
         )
     if claim.is_death and not claim.heirs.exists():
         raise InvalidInput(
-            "Catat paling sedikit satu ahli waris dengan rekening banknya.",
+            N_("Catat paling sedikit satu ahli waris dengan rekening banknya."),
             code="heir_required",
             field="heir_full_name",
         )
-    on = _business_date(on, after=_last_step_on(claim), after_label="langkah sebelumnya")
-    note = _text(note, field="note", label="Catatan", required=False)
+    on = _business_date(on, after=_last_step_on(claim), after_label=N_("langkah sebelumnya"))
+    note = _text(note, field="note", label=N_("Catatan"), required=False)
     _transition(claim, actor, ClaimStatus.DOCUMENTS_COMPLETE, on=on, note=note)
     before = claim.status
     claim.status = ClaimStatus.DOCUMENTS_COMPLETE
@@ -74,8 +75,8 @@ def claim_return(*, actor, claim: Claim, note: str, on: date | None = None) -> C
     claim = _lock(claim)
     _require_in_jurisdiction(actor, claim.village_id)
     workflow.check_transition(claim.status, ClaimStatus.REPORTED)
-    note = _text(note, field="note", label="Dokumen yang kurang")
-    on = _business_date(on, after=_last_step_on(claim), after_label="langkah sebelumnya")
+    note = _text(note, field="note", label=N_("Dokumen yang kurang"))
+    on = _business_date(on, after=_last_step_on(claim), after_label=N_("langkah sebelumnya"))
     _transition(claim, actor, ClaimStatus.REPORTED, on=on, note=note)
     before = claim.status
     claim.status = ClaimStatus.REPORTED
@@ -94,8 +95,11 @@ def claim_quote(
     income = insured_income_on(person, claim.event_date)
     if income is None:
         raise InvalidInput(
-            f"Tidak ada program yang menanggung {person.full_name} pada {claim.event_date:%d-%m-%Y}; "
-            "penghasilan yang dilaporkan tidak diketahui.",
+            N_(
+                "Tidak ada program yang menanggung %(name)s pada %(on)s; "
+                "penghasilan yang dilaporkan tidak diketahui."
+            ),
+            params={"name": person.full_name, "on": figures.day(claim.event_date)},
             code="income_unknown",
             field="event_date",
         )
@@ -137,21 +141,27 @@ def claim_verify(
         protection.status == ProtectionStatus.ARREARS and settings.JARING_CLAIMS_COVER_ARREARS
     )
     if not covered:
+        status = workflow.PROTECTION_LABELS.get(protection.status, protection.status)
         raise workflow.NotProtected(
-            f"Peserta tidak terlindungi pada tanggal kejadian {claim.event_date:%d-%m-%Y} (status "
-            f"{workflow.PROTECTION_LABELS.get(protection.status, protection.status)}); tolak klaim ini "
-            "dengan alasannya.",
+            N_(
+                "Peserta tidak terlindungi pada tanggal kejadian %(on)s (status %(status)s); tolak klaim ini "
+                "dengan alasannya."
+            ),
+            params={
+                "on": figures.day(claim.event_date),
+                "status": figures.text(status),
+            },
             field="event_date",
         )
     if claim.kind == benefits.JKK_INJURY and incapacity_months is None:
         raise InvalidInput(
-            "Isi lama tidak mampu bekerja (bulan) menurut surat keterangan dokter; 0 bila tidak ada.",
+            N_("Isi lama tidak mampu bekerja (bulan) menurut surat keterangan dokter; 0 bila tidak ada."),
             code="incapacity_months_required",
             field="incapacity_months",
         )
     quote = claim_quote(claim, incapacity_months=incapacity_months, disability_pct=disability_pct)
-    on = _business_date(on, after=_last_step_on(claim), after_label="langkah sebelumnya")
-    note = _text(note, field="note", label="Catatan", required=False)
+    on = _business_date(on, after=_last_step_on(claim), after_label=N_("langkah sebelumnya"))
+    note = _text(note, field="note", label=N_("Catatan"), required=False)
     before = claim.status
     if claim.kind == benefits.JKK_PARTIAL_DISABILITY and disability_pct not in (None, ""):
         claim.disability_pct = benefits.parse_percent(disability_pct)
@@ -171,6 +181,10 @@ def claim_verify(
             "rupiah": ln.rupiah,
             "detail": ln.detail,
             "basis": ln.basis,
+            # the detail as a catalogue message with its figures: the page reads it in
+            # the officer's language (claims_format.benefit_line_detail)
+            "message": ln.message,
+            "params": ln.params,
         }
         for ln in quote.lines
     ]
@@ -187,6 +201,7 @@ def claim_verify(
         for s in quote.scholarships
     ]
     claim.quote_notes = list(quote.notes)
+    claim.quote_note_messages = [{"message": n.message, "params": n.params} for n in quote.remarks]
     claim.scholarship_children = quote.scholarship_children
     claim.scholarship_rupiah = quote.scholarship_rupiah
     claim.save()
@@ -241,30 +256,33 @@ def claim_pay(
     _require_in_jurisdiction(actor, claim.village_id)
     workflow.check_transition(claim.status, ClaimStatus.PAID)
     if not isinstance(paid_on, date):
-        raise InvalidInput("Tanggal bayar wajib diisi.", code="required", field="paid_on")
+        raise InvalidInput(N_("Tanggal bayar wajib diisi."), code="required", field="paid_on")
     paid_on = _business_date(
-        paid_on, after=claim.verified_on, after_label="tanggal verifikasi", field="paid_on"
+        paid_on, after=claim.verified_on, after_label=N_("tanggal verifikasi"), field="paid_on"
     )
     if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
         raise InvalidInput(
-            "Jumlah dibayar harus bilangan bulat rupiah.", code="amount_invalid", field="amount"
+            N_("Jumlah dibayar harus bilangan bulat rupiah."), code="amount_invalid", field="amount"
         )
     if amount != claim.quote_total:
         raise InvalidInput(
-            f"Jumlah dibayar {benefits.rupiah(amount)} tidak sama dengan manfaat yang ditetapkan saat "
-            f"verifikasi {benefits.rupiah(claim.quote_total or 0)}.",
+            N_(
+                "Jumlah dibayar %(amount)s tidak sama dengan manfaat yang ditetapkan saat "
+                "verifikasi %(benefit)s."
+            ),
+            params={"amount": figures.money(amount), "benefit": figures.money(claim.quote_total or 0)},
             code="amount_mismatch",
             field="amount",
         )
     if claim.is_death:
         if recipient_heir is None:
             raise InvalidInput(
-                "Pilih ahli waris penerima manfaat.", code="recipient_required", field="recipient_heir"
+                N_("Pilih ahli waris penerima manfaat."), code="recipient_required", field="recipient_heir"
             )
         heir = ClaimHeir.objects.filter(claim=claim, pk=recipient_heir.pk).first()
         if heir is None:
             raise InvalidInput(
-                "Penerima harus ahli waris yang tercatat pada klaim ini.",
+                N_("Penerima harus ahli waris yang tercatat pada klaim ini."),
                 code="recipient_not_heir",
                 field="recipient_heir",
             )
@@ -272,7 +290,7 @@ def claim_pay(
     else:
         if recipient_heir is not None:
             raise InvalidInput(
-                "Manfaat ini dibayar kepada peserta, bukan ahli waris.",
+                N_("Manfaat ini dibayar kepada peserta, bukan ahli waris."),
                 code="recipient_not_participant",
                 field="recipient_heir",
             )
@@ -280,21 +298,25 @@ def claim_pay(
         name = _text(
             recipient_name or claim.participant.full_name,
             field="recipient_name",
-            label="Nama penerima",
+            label=N_("Nama penerima"),
             limit=150,
         )
-        bank = _text(recipient_bank, field="recipient_bank", label="Bank penerima", limit=100)
+        bank = _text(recipient_bank, field="recipient_bank", label=N_("Bank penerima"), limit=100)
         account = "".join(recipient_account.split()).replace("-", "").replace(".", "")
         if not account.isascii() or not account.isdigit() or not 5 <= len(account) <= 20:
             raise InvalidInput(
-                f"Nomor rekening '{recipient_account}' harus 5 sampai 20 angka.",
+                N_("Nomor rekening '%(account)s' harus 5 sampai 20 angka."),
+                params={"account": recipient_account},
                 code="account_number_invalid",
                 field="recipient_account",
             )
-    reference = _text(reference, field="reference", label="Referensi pembayaran", required=False, limit=100)
+    reference = _text(
+        reference, field="reference", label=N_("Referensi pembayaran"), required=False, limit=100
+    )
     if reference and Claim.objects.filter(payment_reference=reference).exclude(pk=claim.pk).exists():
         raise Conflict(
-            f"Referensi pembayaran {reference} sudah dipakai klaim lain.",
+            N_("Referensi pembayaran %(reference)s sudah dipakai klaim lain."),
+            params={"reference": reference},
             code="payment_reference_taken",
             field="reference",
         )
@@ -330,8 +352,8 @@ def claim_reject(*, actor, claim: Claim, reason: str, on: date | None = None) ->
     claim = _lock(claim)
     _require_in_jurisdiction(actor, claim.village_id)
     workflow.check_transition(claim.status, ClaimStatus.REJECTED)
-    reason = _text(reason, field="reason", label="Alasan penolakan")
-    on = _business_date(on, after=_last_step_on(claim), after_label="langkah sebelumnya")
+    reason = _text(reason, field="reason", label=N_("Alasan penolakan"))
+    on = _business_date(on, after=_last_step_on(claim), after_label=N_("langkah sebelumnya"))
     before = claim.status
     claim.status = ClaimStatus.REJECTED
     claim.rejection_reason = reason

@@ -44,6 +44,7 @@ from jaring.claims.services.inputs import (
     _save_document,
 )
 from jaring.errors import InvalidInput, NotFound
+from jaring.i18n import N_
 from jaring.programs.models import Enrolment
 from jaring.registry.models import Participant
 
@@ -119,43 +120,46 @@ def claim_report(
     _require_reporter(actor)
     if kind not in ClaimKind.values:
         raise InvalidInput(
-            f"Jenis klaim '{kind}' tidak dikenal. Pilih salah satu: {', '.join(ClaimKind.values)}.",
+            N_("Jenis klaim '%(kind)s' tidak dikenal. Pilih salah satu: %(choices)s."),
+            params={"kind": str(kind), "choices": ", ".join(ClaimKind.values)},
             code="kind_unknown",
             field="kind",
         )
     if not isinstance(event_date, date):
-        raise InvalidInput("Tanggal kejadian wajib diisi.", code="required", field="event_date")
-    place = _text(event_place, field="event_place", label="Tempat kejadian", limit=200)
-    story = _text(description, field="description", label="Kronologi kejadian", limit=4000)
+        raise InvalidInput(N_("Tanggal kejadian wajib diisi."), code="required", field="event_date")
+    place = _text(event_place, field="event_place", label=N_("Tempat kejadian"), limit=200)
+    story = _text(description, field="description", label=N_("Kronologi kejadian"), limit=4000)
     person = Participant.objects.select_for_update().filter(pk=participant.pk).first()
     if person is None:
-        raise NotFound("Peserta tidak ditemukan.", code="participant_unknown", field="nik")
+        raise NotFound(N_("Peserta tidak ditemukan."), code="participant_unknown", field="nik")
     _require_in_jurisdiction(actor, person.village_id)
     pct = None
     if disability_pct not in (None, ""):
         if kind != benefits.JKK_PARTIAL_DISABILITY:
             raise InvalidInput(
-                "Persentase cacat hanya diisi untuk cacat sebagian.",
+                N_("Persentase cacat hanya diisi untuk cacat sebagian."),
                 code="disability_pct_not_applicable",
                 field="disability_pct",
             )
         pct = benefits.parse_percent(disability_pct)
     elif kind == benefits.JKK_PARTIAL_DISABILITY:
         raise InvalidInput(
-            "Cacat sebagian memerlukan persentase cacat menurut surat keterangan dokter (lebih dari 0 "
-            "sampai 100), mis. 25.",
+            N_(
+                "Cacat sebagian memerlukan persentase cacat menurut surat keterangan dokter (lebih dari 0 "
+                "sampai 100), mis. 25."
+            ),
             code="disability_pct_required",
             field="disability_pct",
         )
     facts = _facts(kind, person, event_date)
     workflow.check_event(facts)
     reported_on = _business_date(
-        reported_on, after=event_date, after_label="tanggal kejadian", field="reported_on"
+        reported_on, after=event_date, after_label=N_("tanggal kejadian"), field="reported_on"
     )
     heir_rows = [_clean_heir(h, n) for n, h in enumerate(heirs, start=1)]
     if heir_rows and kind not in benefits.DEATH_KINDS:
         raise InvalidInput(
-            "Ahli waris hanya dicatat untuk klaim kematian; manfaat lain dibayar kepada peserta.",
+            N_("Ahli waris hanya dicatat untuk klaim kematian; manfaat lain dibayar kepada peserta."),
             code="heirs_not_applicable",
             field="heir_full_name",
         )
@@ -212,8 +216,8 @@ def _open_claim_for_edit(actor, claim: Claim) -> Claim:
     _require_in_jurisdiction(actor, claim.village_id)
     if not claim.is_open:
         raise workflow.TransitionRefused(
-            f"Klaim {claim.reference} berstatus {claim.get_status_display()}; "
-            "datanya tidak dapat diubah lagi.",
+            N_("Klaim %(claim)s berstatus %(status)s; datanya tidak dapat diubah lagi."),
+            params={"claim": claim.reference, "status": str(claim.get_status_display())},
             code="claim_closed",
         )
     return claim
@@ -224,7 +228,7 @@ def claim_heir_add(*, actor, claim: Claim, heir: HeirInput) -> ClaimHeir:
     claim = _open_claim_for_edit(actor, claim)
     if not claim.is_death:
         raise InvalidInput(
-            "Ahli waris hanya dicatat untuk klaim kematian; manfaat lain dibayar kepada peserta.",
+            N_("Ahli waris hanya dicatat untuk klaim kematian; manfaat lain dibayar kepada peserta."),
             code="heirs_not_applicable",
             field="heir_full_name",
         )
@@ -246,7 +250,7 @@ def claim_heir_remove(*, actor, claim: Claim, heir: ClaimHeir) -> None:
     claim = _open_claim_for_edit(actor, claim)
     row = ClaimHeir.objects.filter(claim=claim, pk=heir.pk).first()
     if row is None:
-        raise NotFound("Ahli waris tidak ditemukan pada klaim ini.")
+        raise NotFound(N_("Ahli waris tidak ditemukan pada klaim ini."))
     _audit(actor, "claim.heir_remove", claim, {"heir": [f"{row.full_name} ({row.nik})", None]})
     row.delete()
 
@@ -281,7 +285,7 @@ def claim_child_remove(*, actor, claim: Claim, child: ClaimChild) -> None:
     claim = _open_claim_for_edit(actor, claim)
     row = ClaimChild.objects.filter(claim=claim, pk=child.pk).first()
     if row is None:
-        raise NotFound("Data anak tidak ditemukan pada klaim ini.")
+        raise NotFound(N_("Data anak tidak ditemukan pada klaim ini."))
     _audit(actor, "claim.child_remove", claim, {"child": [row.full_name, None]})
     row.delete()
 

@@ -15,6 +15,7 @@ from jaring.claims import benefits, selectors
 from jaring.claims.models import BenefitRule
 from jaring.claims.services._shared import _actor
 from jaring.errors import Conflict, PermissionDeniedError
+from jaring.i18n import N_
 
 RULE_FIELDS = (
     "kind",
@@ -36,7 +37,7 @@ RULE_FIELDS = (
 def _require_rule_editor(actor) -> None:
     """Benefits are national law: only the platform keeps the rule table."""
     if not acts_as_platform(actor):
-        raise PermissionDeniedError("Hanya admin platform yang dapat mengubah aturan manfaat.")
+        raise PermissionDeniedError(N_("Hanya admin platform yang dapat mengubah aturan manfaat."))
 
 
 def _audit_rule(actor, action: str, rule: BenefitRule, changes: dict) -> None:
@@ -99,8 +100,11 @@ def benefit_rule_create(
     )
     if clash is not None:
         raise Conflict(
-            f"Bertumpang tindih dengan aturan yang ada: {selectors.as_benefit_rule(clash).describe()}. "
-            "Akhiri aturan itu dulu (tanggal akhir sebelum aturan baru mulai).",
+            N_(
+                "Bertumpang tindih dengan aturan yang ada: %(rule)s. "
+                "Akhiri aturan itu dulu (tanggal akhir sebelum aturan baru mulai)."
+            ),
+            params={"rule": selectors.as_benefit_rule(clash).describe()},
             code="benefit_rule_overlaps",
             field="effective_from",
         )

@@ -1,13 +1,13 @@
-"""An alert's title and detail in the reader's language.
+"""A catalogue message with named figures, written in the reader's language.
 
-A source (``<app>/alerts.py``) writes its title and detail as catalogue messages with
-named figures (``N_("%(people)s peserta di %(village)s ...")``) and passes the figures
-as ``Draft.params``. The sweep stores the Indonesian text (for the PDF, the audit trail
-and the API) and the message with its figures (``Alert.message``), so a page or a digest
-can write the same sentence in English, figures formatted for that language.
+An alert's title and detail and a domain error's message are catalogue messages with
+named figures (``N_("%(people)s peserta di %(village)s ...")``) and the figures beside
+them (``Draft.params``, ``DomainError(..., params=...)``). The Indonesian text is the
+message rendered in Indonesian; a page or a digest translates the message and writes the
+same figures formatted for its language.
 
-Figures are kept as JSON: a name or code is a string, a count an integer, and a
-figure that needs its own form is tagged: ``money(n)`` -> ``{"rupiah": n}``,
+Figures are kept as JSON (an alert stores them): a name or code is a string, a count an
+integer, and a figure that needs its own form is tagged: ``money(n)`` -> ``{"rupiah": n}``,
 ``percent(d)`` -> ``{"percent": "45.20"}``, ``decimal(d)`` -> ``{"decimal": "2.50"}``,
 ``day(d)`` -> ``{"date": "2025-10-31"}``.
 """
@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
-from jaring import formats
+from jaring import formats, i18n
 
 
 def money(amount: int) -> dict:
@@ -52,7 +52,7 @@ def _written(value, language: str) -> str:
             return formats.number(Decimal(raw), language, 2)
         if tag == "date":
             return formats.date(date.fromisoformat(raw), language)
-        raise ValueError(f"unknown alert figure {tag!r}")
+        raise ValueError(f"unknown figure {tag!r}")
     return str(value)
 
 
@@ -61,3 +61,10 @@ def render(message: str, params: Mapping, language: str) -> str:
     if not message or not params:
         return message
     return message % {name: _written(value, language) for name, value in params.items()}
+
+
+def text(message: str, params: Mapping | None = None) -> str:
+    """``message`` translated into the active language (``jaring.i18n.translated``) with
+    its figures written for it: what a domain error or a row error reads."""
+    translated, language = i18n.translated(message)
+    return render(translated, params or {}, language)
