@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "jaring.monitoring",
     "jaring.billing",
     "jaring.claims",
+    "jaring.targeting",
     "jaring.demo",
 ]
 

@@ -23,7 +23,8 @@ from jaring.sheets.rows import RowError, RowErrors
 
 __all__ = [
     "COLUMNS", "COLUMN_OF_FIELD", "ERASE", "OPTIONAL", "REQUIRED", "SHEET", "ParticipantRecord", "RowContext",
-    "RowError", "header_key", "parse_date", "parse_name", "parse_sex", "text_of", "validate_row",
+    "RowError", "header_key", "parse_date", "parse_decile", "parse_name", "parse_sex", "parse_village",
+    "text_of", "validate_row",
 ]  # fmt: skip
 
 # ParticipantRecord field -> spreadsheet column (the API speaks in fields).
@@ -162,7 +163,8 @@ def _phone(value: object, column: str = "NO_HP") -> str:
     return text
 
 
-def _decile(value: object, column: str = "DESIL") -> int | None:
+def parse_decile(value: object, column: str = "DESIL") -> int | None:
+    """A welfare decile of DTSEN, 1 (poorest) to 10; a blank cell is none."""
     reject_formula(column, value)
     text = text_of(value)
     if not text:
@@ -199,7 +201,7 @@ SHEET = Sheet(
         Column("KATEGORI", required=True, parse=lambda cell, _column: parse_category(text_of(cell))),
         Column("NO_KPJ"),
         Column("ID_DTSEN", parse=_free_text),
-        Column("DESIL", parse=_decile),
+        Column("DESIL", parse=parse_decile),
     ),
     duplicates=REFUSE,
     missing=N_("Kolom wajib %(column)s tidak ada di baris judul. Pakai templat impor."),

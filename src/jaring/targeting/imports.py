@@ -1,0 +1,232 @@
+"""Importing a DTSEN (or P3KE) extract as a dated edition of one's jurisdiction.
+
+The edition is kept whole: every row is checked (the registry's NIK, date, village and
+jurisdiction rules, a decile of 1 to 10, one row per NIK) and the edition is saved only
+when none is refused; otherwise nothing changes and every refused row is reported with
+its column and its fix. A newer edition of the same jurisdiction replaces the one before
+for targeting, and the people of the one before who are missing from it are recorded as
+having left the list (``DtsenLeaver``), never silently dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from jaring.access.permissions import author, require_editor
+from jaring.audit.services import audit_record
+from jaring.bulk import bulk_insert
+from jaring.errors import Conflict, DomainError, InvalidInput
+from jaring.formats import figures
+from jaring.i18n import N_
+from jaring.regions.models import Region
+from jaring.registry.imports import file_sha256, row_context
+from jaring.sheets.cells import is_blank
+from jaring.sheets.headers import match_header
+from jaring.sheets.readers import FileProblem, read_rows
+from jaring.sheets.rows import RowError
+from jaring.targeting.models import DtsenEdition, DtsenLeaver, DtsenPerson
+from jaring.targeting.rows import SHEET, DtsenRecord, validate_row
+
+BATCH = 5_000
+ERRORS_KEPT = 1_000  # every refused row is counted; the first ones are listed
+
+
+@dataclass
+class DtsenImport:
+    edition: str  # YYYY-MM
+    rows: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    saved: DtsenEdition | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "edition": self.edition,
+            "rows": self.rows,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "errors": [e.as_dict() for e in self.errors],
+            "saved": self.saved is not None,
+            "left_the_list": self.saved.left_the_list if self.saved else 0,
+        }
+
+
+def parse_edition(text: str, today: date) -> date:
+    """``YYYY-MM`` -> the first day of that month; not a month still to come."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", (text or "").strip())
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise InvalidInput(
+            N_("Edisi '%(value)s' tidak sah; tulis tahun dan bulan edisi DTSEN, mis. 2025-03."),
+            params={"value": str(text)[:20]},
+            code="edition_invalid",
+            field="edition",
+        )
+    edition = date(int(match[1]), int(match[2]), 1)
+    if edition > today:
+        raise InvalidInput(
+            N_("Edisi %(edition)s belum terbit; isi bulan edisi yang diterima."),
+            params={"edition": f"{edition:%Y-%m}"},
+            code="edition_future",
+            field="edition",
+        )
+    return edition
+
+
+def import_dtsen(*, actor, path: Path, edition: str, file_name: str | None = None, today: date | None = None):
+    """Check the extract at ``path`` and save it as edition ``edition`` of the actor's
+    jurisdiction when every row is good; returns what was read, refused and saved."""
+    require_editor(actor, N_("Hanya operator dan admin yang dapat mengimpor ekstrak DTSEN."))
+    today = today or timezone.localdate()
+    on = parse_edition(edition, today)
+    organization = actor.organization if actor is not None and actor.organization_id else None
+    scope = organization.scope_code if organization else ""
+    path = Path(path)
+    result = DtsenImport(edition=f"{on:%Y-%m}")
+    with transaction.atomic():
+        _lock_scope(scope)  # two imports for one jurisdiction: one after the other
+        latest = DtsenEdition.objects.filter(scope_code=scope).order_by("-edition").first()
+        if latest is not None and latest.edition >= on:
+            raise Conflict(
+                N_(
+                    "Edisi %(latest)s sudah tersimpan untuk wilayah ini; edisi disimpan utuh dan tidak "
+                    "diganti. Impor edisi yang lebih baru dari %(latest)s."
+                ),
+                params={"latest": latest.label},
+                code="edition_not_newer",
+                field="edition",
+            )
+        saved = DtsenEdition.objects.create(
+            edition=on,
+            scope_code=scope,
+            organization=organization,
+            imported_by=author(actor),
+            file_name=(file_name or path.name)[:255],
+            file_sha256=file_sha256(path),
+        )
+        _read(path, saved, result, row_context(actor, today=today))
+        if result.rejected or not result.accepted:
+            transaction.set_rollback(True)  # kept whole: nothing of a refused extract stays
+            return result
+        saved.people = result.accepted
+        saved.previous = latest
+        saved.left_the_list = _record_leavers(saved, latest)
+        saved.save(update_fields=["people", "previous", "left_the_list"])
+        audit_record(
+            actor=actor,
+            action="dtsen.import",
+            target_type="dtsen_edition",
+            target_id=saved.pk,
+            target_repr=str(saved),
+            changes={"people": [None, saved.people], "left_the_list": [None, saved.left_the_list]},
+            region_code=scope,
+        )
+    result.saved = saved
+    return result
+
+
+def _lock_scope(scope: str) -> None:
+    """Hold the jurisdiction's region row until the transaction ends, so the second of
+    two imports for one jurisdiction reads the edition the first saved. The national
+    scope (``""``) holds the first province's row: one at a time all the same."""
+    regions = Region.objects.select_for_update().order_by("code")
+    list((regions.filter(code=scope) if scope else regions.filter(level="province")).values_list("code")[:1])
+
+
+def _read(path: Path, saved: DtsenEdition, result: DtsenImport, ctx) -> None:
+    rows = read_rows(path)
+    header = next(rows, None)
+    if header is None:
+        raise FileProblem(N_("Berkas kosong: tidak ada baris judul maupun data."), code="file_empty")
+    columns = match_header(header[1], SHEET)
+    if columns.errors:
+        raise DomainError(
+            N_("Baris judul tidak sesuai: %(problems)s Tidak ada baris yang dibaca."),
+            params={"problems": " ".join(e.message for e in columns.errors)},
+            code="columns_invalid",
+        )
+    seen: dict[str, int] = {}
+    batch: list[dict] = []
+    for number, cells in rows:
+        if is_blank(cells):
+            continue
+        result.rows += 1
+        record = validate_row(columns.values(cells), row=number, ctx=ctx)
+        if isinstance(record, DtsenRecord) and record.nik in seen:
+            record = [_twice(number, record.nik, seen[record.nik])]
+        if isinstance(record, list):
+            result.rejected += 1
+            room = ERRORS_KEPT - len(result.errors)
+            result.errors += record[: max(room, 0)]
+            continue
+        seen[record.nik] = number
+        result.accepted += 1
+        if not result.rejected:  # once a row is refused nothing will be saved: stop writing
+            batch.append(_person(saved, number, record))
+            if len(batch) >= BATCH:
+                bulk_insert(DtsenPerson, batch)
+                batch = []
+    if not result.rejected:
+        bulk_insert(DtsenPerson, batch)
+    if not result.rows:
+        raise FileProblem(N_("Berkas hanya berisi baris judul: tidak ada baris data."), code="file_no_rows")
+
+
+def _twice(row: int, nik: str, first: int) -> RowError:
+    return RowError(
+        row,
+        "NIK",
+        "nik_twice",
+        figures.text(
+            N_("NIK %(nik)s sudah ada di baris %(first)s; satu orang hanya satu baris dalam satu edisi."),
+            {"nik": nik, "first": str(first)},
+        ),
+    )
+
+
+def _person(saved: DtsenEdition, row: int, record: DtsenRecord) -> dict:
+    return {
+        "edition_id": saved.pk,
+        "row": row,
+        "nik": record.nik,
+        "full_name": record.full_name,
+        "birth_date": record.birth_date,
+        "sex": record.sex,
+        "province_code": record.village_code[:2],
+        "village_id": record.village_code,
+        "family_id": record.family_id,
+        "decile": record.decile,
+        "occupation": record.occupation,
+        "working": record.working,
+    }
+
+
+def _record_leavers(saved: DtsenEdition, previous: DtsenEdition | None) -> int:
+    """The people of ``previous`` missing from ``saved``, kept as having left the list."""
+    if previous is None:
+        return 0
+    kept = DtsenPerson.objects.filter(edition=saved).values("nik")
+    gone = (
+        DtsenPerson.objects.filter(edition=previous)
+        .exclude(nik__in=kept)
+        .values_list("nik", "full_name", "province_code", "village_id", "decile")
+    )
+    rows = [
+        {
+            "edition_id": saved.pk,
+            "nik": nik,
+            "full_name": name,
+            "province_code": province,
+            "village_id": village,
+            "decile": decile,
+        }
+        for nik, name, province, village, decile in gone.iterator(chunk_size=BATCH)
+    ]
+    bulk_insert(DtsenLeaver, rows)
+    return len(rows)
