@@ -175,7 +175,8 @@ def _people(user, region: str) -> QuerySet[Participant]:
     return people
 
 
-def _deceased_q(on: date, prefix: str = "") -> Q:
+def deceased_q(on: date, prefix: str = "") -> Q:
+    """People dead on ``on`` (a death recorded without its date counts from always)."""
     return Q(**{f"{prefix}status": Status.DECEASED}) & (
         Q(**{f"{prefix}died_on__isnull": True}) | Q(**{f"{prefix}died_on__lte": on})
     )
@@ -194,9 +195,18 @@ def _counted_spans(user, on: date, region: str, *, upto_month: int) -> QuerySet[
     if region:
         code = codes.try_normalize(region)
         spans = spans.filter(region_subtree_q("participant__village_id", code)) if code else spans.none()
-    spans = spans.exclude(_deceased_q(on, "participant__")).exclude(_exited_q("participant__"))
+    spans = spans.exclude(deceased_q(on, "participant__")).exclude(_exited_q("participant__"))
     counted_from = Greatest(F("first_month"), F("paid_month") - rule.ARREARS_PAYABLE_MONTHS)
     return spans.annotate(counted_from=counted_from).filter(counted_from__lte=upto_month)
+
+
+def paid_for_month_q(on: date, prefix: str = "") -> Q:
+    """People with a paid month, known on ``on``, for ``on``'s month (any program)."""
+    month = month_index(on)
+    spans = PaidMonths.objects.filter(
+        void=False, paid_on__lte=on, first_month__lte=month, last_month__gte=month
+    ).values("participant_id")
+    return Q(**{f"{prefix}id__in": spans})
 
 
 def _covers(month: int):
@@ -236,7 +246,7 @@ def protection_counts(user, on: date, *, region: str = "") -> dict[str, int]:
     one query per person. ``user=None`` counts everybody."""
     people = _people(user, region).aggregate(
         total=Count("id"),
-        deceased=Count("id", filter=_deceased_q(on)),
+        deceased=Count("id", filter=deceased_q(on)),
         exited=Count("id", filter=_exited_q()),
     )
     counts = {status.value: 0 for status in ProtectionStatus}
@@ -266,7 +276,7 @@ def protection_counts_by_village(on: date) -> dict[str, dict[str, int]]:
         Participant.objects.values_list("village_id")
         .annotate(
             total=Count("id"),
-            deceased=Count("id", filter=_deceased_q(on)),
+            deceased=Count("id", filter=deceased_q(on)),
             exited=Count("id", filter=_exited_q()),
         )
         .order_by()

@@ -40,6 +40,20 @@ OCCUPATION_LABELS = {
     Occupation.LAINNYA: N_("Lainnya"),
 }
 
+# The occupations of vulnerable workers (pekerja rentan): informal work without an
+# employer to pay contributions. Village officials and RT/RW heads are covered as such.
+VULNERABLE_OCCUPATIONS = frozenset(
+    {
+        Occupation.PETANI,
+        Occupation.PEKEBUN,
+        Occupation.NELAYAN,
+        Occupation.PEDAGANG,
+        Occupation.BURUH_HARIAN,
+        Occupation.OJEK_PENGEMUDI,
+        Occupation.MARBOT_GURU_NGAJI,
+    }
+)
+
 
 class Category(StrEnum):
     MISKIN_EKSTREM = "miskin_ekstrem"

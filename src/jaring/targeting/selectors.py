@@ -1,0 +1,113 @@
+"""Reading the DTSEN editions: which edition is in force where, and who is a candidate
+(``targeting.rules``) on a date, set-based."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+
+from jaring import codes
+from jaring.access.scoping import region_subtree_q, scope_to_jurisdiction
+from jaring.billing.selectors import deceased_q, paid_for_month_q
+from jaring.programs.selectors import active_enrolments_on
+from jaring.registry.models import Participant
+from jaring.registry.vocab import VULNERABLE_OCCUPATIONS
+from jaring.targeting import rules
+from jaring.targeting.models import DtsenEdition, DtsenPerson
+
+
+def editions_in_force(on: date | None = None) -> list[DtsenEdition]:
+    """The latest edition of each jurisdiction that had one by ``on``, newest first."""
+    found = DtsenEdition.objects.all()
+    if on is not None:
+        found = found.filter(edition__lte=on)
+    latest: dict[str, DtsenEdition] = {}
+    for edition in found.order_by("-edition", "-id"):
+        latest.setdefault(edition.scope_code, edition)
+    return list(latest.values())
+
+
+def _in_force_q(editions: list[DtsenEdition]) -> Q:
+    """Each village's people from the newest of the editions whose jurisdiction holds it
+    (a regency's own edition newer than its province's is the one in force there)."""
+    condition = Q(pk__in=[])
+    newer: list[str] = []
+    for edition in editions:  # newest first
+        here = Q(edition=edition)
+        if edition.scope_code:
+            here &= region_subtree_q("village_id", edition.scope_code)
+        for scope in newer:
+            here &= ~region_subtree_q("village_id", scope) if scope else Q(pk__in=[])
+        condition |= here
+        newer.append(edition.scope_code)
+    return condition
+
+
+def listed_on(user, on: date, *, region: str = "") -> QuerySet[DtsenPerson]:
+    """The people of the editions in force on ``on`` in the user's jurisdiction
+    (``user=None``: everywhere), within ``region`` when given."""
+    people = DtsenPerson.objects.filter(_in_force_q(editions_in_force(on)))
+    if user is not None:
+        people = scope_to_jurisdiction(people, user, field="village_id")
+    if region:
+        code = codes.try_normalize(region)
+        people = people.filter(region_subtree_q("village_id", code)) if code else people.none()
+    return people
+
+
+def _eligible(user, on: date, region: str) -> QuerySet[DtsenPerson]:
+    born_after, born_by = rules.birth_dates_of_age(
+        on, getattr(settings, "JARING_AGE_MIN", 15), getattr(settings, "JARING_AGE_MAX", 65)
+    )
+    dead = Participant.objects.filter(deceased_q(on)).values("nik")
+    return (
+        listed_on(user, on, region=region)
+        .filter(decile__in=rules.CANDIDATE_DECILES, birth_date__gt=born_after, birth_date__lte=born_by)
+        .exclude(nik__in=dead)
+    )
+
+
+def _protected_niks(on: date):
+    enrolled = active_enrolments_on(on).values("participant_id")
+    return Participant.objects.filter(paid_for_month_q(on) | Q(id__in=enrolled)).values("nik")
+
+
+def candidates(user, on: date, *, region: str = "") -> QuerySet[DtsenPerson]:
+    """Who should be protected on ``on`` and is not, in priority order
+    (``targeting.rules``)."""
+    first_listed = (
+        DtsenPerson.objects.filter(nik=OuterRef("nik"), edition__edition__lte=on)
+        .order_by("edition__edition")
+        .values("edition__edition")[:1]
+    )
+    working_vulnerable = Case(
+        When(working=True, occupation__in=sorted(VULNERABLE_OCCUPATIONS), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        _eligible(user, on, region)
+        .exclude(nik__in=_protected_niks(on))
+        .annotate(working_first=working_vulnerable, first_listed=Subquery(first_listed))
+        .order_by("decile", "working_first", "first_listed", "row", "nik")
+    )
+
+
+@dataclass(frozen=True)
+class TargetingCounts:
+    candidates: int
+    already_protected: int
+
+
+def targeting_counts(user, on: date, *, region: str = "") -> TargetingCounts:
+    """How many of the people who should be protected on ``on`` are not (candidates)
+    and are (already protected): two counts over the same eligible people."""
+    eligible = _eligible(user, on, region)
+    protected = _protected_niks(on)
+    return TargetingCounts(
+        candidates=eligible.exclude(nik__in=protected).count(),
+        already_protected=eligible.filter(nik__in=protected).count(),
+    )
