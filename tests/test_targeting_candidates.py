@@ -87,3 +87,74 @@ def test_a_regency_edition_newer_than_the_provinces_is_in_force_in_its_villages(
     _edition(demo, tmp_path, GOOD[:2], edition="2025-05", username="batanghari.operator")
     assert _niks(demo.user("jambi.operator")) == [AHMAD, SITI]
     assert _niks(demo.user("jambi.operator"), on=date(2025, 4, 30)) == [AHMAD, SITI, RIZKI, BUJANG, MAIMUNAH]
+
+
+def _active_list(demo, tmp_path, rows, *, listed_on=date(2025, 6, 1), username="jambi.operator"):
+    from jaring.targeting.imports import import_bpjs_active
+
+    path = tmp_path / f"aktif-{listed_on}.csv"
+    path.write_text("\n".join(["NIK,TANGGAL_AKTIF", *rows]) + "\n", encoding="utf-8")
+    return import_bpjs_active(actor=demo.user(username), path=path, listed_on=listed_on, today=ON)
+
+
+def test_people_bpjs_lists_as_active_are_not_proposed_again_from_the_lists_date(demo, tmp_path):
+    _edition(demo, tmp_path, GOOD)
+    listed = _active_list(
+        demo, tmp_path, [f"{AHMAD},15/05/2025", f"{BUJANG},2025-06-15"], listed_on=date(2025, 6, 20)
+    )
+    assert listed.saved is not None and listed.saved.people == 2
+    officer = demo.user("jambi.operator")
+    assert _niks(officer) == [SITI, RIZKI, MAIMUNAH]
+    counts = targeting_counts(officer, ON)
+    assert (counts.candidates, counts.already_protected) == (3, 2)
+    # A figure is true as of its date: before the list was dated, it did not count.
+    assert _niks(officer, on=date(2025, 6, 10)) == [AHMAD, SITI, RIZKI, BUJANG, MAIMUNAH]
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "code"),
+    [
+        ("12345,01/05/2025", "NIK", "nik_length"),
+        ("1504011203850001,", "TANGGAL_AKTIF", "required"),
+        ("1504011203850001,02/06/2025", "TANGGAL_AKTIF", "active_after_list"),
+        ("1504015506870002,01/05/2025", "NIK", "nik_twice"),
+    ],
+)
+def test_a_bad_row_of_the_active_list_saves_nothing(demo, tmp_path, row, column, code):
+    from jaring.targeting.models import BpjsActiveList, BpjsActivePerson
+
+    result = _active_list(demo, tmp_path, ["1504015506870002,01/05/2025", row])
+    assert result.saved is None and result.rejected == 1
+    (error,) = result.errors
+    assert (error.row, error.column, error.code) == (3, column, code)
+    assert not BpjsActiveList.objects.exists() and not BpjsActivePerson.objects.exists()
+
+
+def test_the_active_list_command_prints_json(demo, tmp_path):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = tmp_path / "aktif.csv"
+    path.write_text(f"NIK,TANGGAL_AKTIF\n{AHMAD},01/05/2025\n", encoding="utf-8")
+    out = StringIO()
+    call_command(
+        "import_bpjs_active",
+        str(path),
+        "--date",
+        "2025-06-01",
+        "--json",
+        "--as",
+        "jambi.operator",
+        stdout=out,
+    )
+    answer = json.loads(out.getvalue())
+    assert answer == {
+        "date": "2025-06-01",
+        "rows": 1,
+        "accepted": 1,
+        "rejected": 0,
+        "errors": [],
+        "saved": True,
+    }

@@ -180,7 +180,7 @@ def test_two_officers_importing_the_same_edition_at_once_save_it_once_on_postgre
         seed_demo(people=False)
         demo = Demo()
         path = _extract(tmp_path, GOOD)
-        slowed(monkeypatch, "jaring.targeting.imports._read")  # both inside the import together
+        slowed(monkeypatch, "jaring.targeting.imports.load_checked")  # both inside the import together
         actor = demo.user("jambi.operator")
         results = at_once(lambda: import_dtsen(actor=actor, path=path, edition="2025-03", today=TODAY))
         saved = [r for r in results if not isinstance(r, Exception)]

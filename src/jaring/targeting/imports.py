@@ -5,7 +5,8 @@ jurisdiction rules, a decile of 1 to 10, one row per NIK) and the edition is sav
 when none is refused; otherwise nothing changes and every refused row is reported with
 its column and its fix. A newer edition of the same jurisdiction replaces the one before
 for targeting, and the people of the one before who are missing from it are recorded as
-having left the list (``DtsenLeaver``), never silently dropped.
+having left the list (``DtsenLeaver``), never silently dropped. BPJS's list of people already active
+(``import_bpjs_active``) is kept the same way.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ from jaring.sheets.cells import is_blank
 from jaring.sheets.headers import match_header
 from jaring.sheets.readers import FileProblem, read_rows
 from jaring.sheets.rows import RowError
-from jaring.targeting.models import DtsenEdition, DtsenLeaver, DtsenPerson
-from jaring.targeting.rows import SHEET, DtsenRecord, validate_row
+from jaring.targeting.models import BpjsActiveList, BpjsActivePerson, DtsenEdition, DtsenLeaver, DtsenPerson
+from jaring.targeting.rows import ACTIVE_SHEET, SHEET, DtsenRecord, validate_active_row, validate_row
 
 BATCH = 5_000
 ERRORS_KEPT = 1_000  # every refused row is counted; the first ones are listed
@@ -110,7 +111,15 @@ def import_dtsen(*, actor, path: Path, edition: str, file_name: str | None = Non
             file_name=(file_name or path.name)[:255],
             file_sha256=file_sha256(path),
         )
-        _read(path, saved, result, row_context(actor, today=today))
+        ctx = row_context(actor, today=today)
+        load_checked(
+            path,
+            SHEET,
+            lambda values, number: validate_row(values, row=number, ctx=ctx),
+            result,
+            DtsenPerson,
+            lambda number, record: _person(saved, number, record),
+        )
         if result.rejected or not result.accepted:
             transaction.set_rollback(True)  # kept whole: nothing of a refused extract stays
             return result
@@ -139,12 +148,17 @@ def _lock_scope(scope: str) -> None:
     list((regions.filter(code=scope) if scope else regions.filter(level="province")).values_list("code")[:1])
 
 
-def _read(path: Path, saved: DtsenEdition, result: DtsenImport, ctx) -> None:
+def load_checked(path: Path, sheet, check, result, model, row_of) -> None:
+    """Read ``path`` against ``sheet`` and write each good row (``row_of(number,
+    record)``) into ``model`` in batches, while no row has been refused: ``check(values,
+    number)`` gives a record with a ``nik`` or the row's errors, and a NIK twice is
+    refused naming the row it was first on. ``result`` counts rows, accepted and
+    rejected and keeps the first errors. The caller rolls back when any was rejected."""
     rows = read_rows(path)
     header = next(rows, None)
     if header is None:
         raise FileProblem(N_("Berkas kosong: tidak ada baris judul maupun data."), code="file_empty")
-    columns = match_header(header[1], SHEET)
+    columns = match_header(header[1], sheet)
     if columns.errors:
         raise DomainError(
             N_("Baris judul tidak sesuai: %(problems)s Tidak ada baris yang dibaca."),
@@ -157,8 +171,8 @@ def _read(path: Path, saved: DtsenEdition, result: DtsenImport, ctx) -> None:
         if is_blank(cells):
             continue
         result.rows += 1
-        record = validate_row(columns.values(cells), row=number, ctx=ctx)
-        if isinstance(record, DtsenRecord) and record.nik in seen:
+        record = check(columns.values(cells), number)
+        if not isinstance(record, list) and record.nik in seen:
             record = [_twice(number, record.nik, seen[record.nik])]
         if isinstance(record, list):
             result.rejected += 1
@@ -168,12 +182,12 @@ def _read(path: Path, saved: DtsenEdition, result: DtsenImport, ctx) -> None:
         seen[record.nik] = number
         result.accepted += 1
         if not result.rejected:  # once a row is refused nothing will be saved: stop writing
-            batch.append(_person(saved, number, record))
+            batch.append(row_of(number, record))
             if len(batch) >= BATCH:
-                bulk_insert(DtsenPerson, batch)
+                bulk_insert(model, batch)
                 batch = []
     if not result.rejected:
-        bulk_insert(DtsenPerson, batch)
+        bulk_insert(model, batch)
     if not result.rows:
         raise FileProblem(N_("Berkas hanya berisi baris judul: tidak ada baris data."), code="file_no_rows")
 
@@ -184,7 +198,7 @@ def _twice(row: int, nik: str, first: int) -> RowError:
         "NIK",
         "nik_twice",
         figures.text(
-            N_("NIK %(nik)s sudah ada di baris %(first)s; satu orang hanya satu baris dalam satu edisi."),
+            N_("NIK %(nik)s sudah ada di baris %(first)s; satu orang hanya satu baris dalam satu berkas."),
             {"nik": nik, "first": str(first)},
         ),
     )
@@ -230,3 +244,89 @@ def _record_leavers(saved: DtsenEdition, previous: DtsenEdition | None) -> int:
     ]
     bulk_insert(DtsenLeaver, rows)
     return len(rows)
+
+
+@dataclass
+class ActiveListImport:
+    listed_on: date
+    rows: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    saved: BpjsActiveList | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "date": self.listed_on.isoformat(),
+            "rows": self.rows,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "errors": [e.as_dict() for e in self.errors],
+            "saved": self.saved is not None,
+        }
+
+
+def import_bpjs_active(
+    *,
+    actor,
+    path: Path,
+    listed_on: date | None = None,
+    file_name: str | None = None,
+    today: date | None = None,
+) -> ActiveListImport:
+    """Save BPJS's list of people already active (NIK, TANGGAL_AKTIF) as of
+    ``listed_on`` for the actor's jurisdiction, whole or not at all, like an edition."""
+    require_editor(actor, N_("Hanya operator dan admin yang dapat mengimpor daftar aktif BPJS."))
+    today = today or timezone.localdate()
+    listed_on = listed_on or today
+    if listed_on > today:
+        raise InvalidInput(
+            N_("Tanggal daftar %(date)s di masa depan."),
+            params={"date": figures.day(listed_on)},
+            code="date_in_future",
+            field="date",
+        )
+    organization = actor.organization if actor is not None and actor.organization_id else None
+    scope = organization.scope_code if organization else ""
+    path = Path(path)
+    result = ActiveListImport(listed_on=listed_on)
+    with transaction.atomic():
+        _lock_scope(scope)
+        saved = BpjsActiveList.objects.create(
+            listed_on=listed_on,
+            scope_code=scope,
+            organization=organization,
+            imported_by=author(actor),
+            file_name=(file_name or path.name)[:255],
+            file_sha256=file_sha256(path),
+        )
+        ctx = row_context(actor, today=today)
+        load_checked(
+            path,
+            ACTIVE_SHEET,
+            lambda values, number: validate_active_row(values, row=number, ctx=ctx, listed_on=listed_on),
+            result,
+            BpjsActivePerson,
+            lambda _number, record: {
+                "active_list_id": saved.pk,
+                "nik": record.nik,
+                "active_on": record.active_on,
+                "province_code": record.nik[:2],
+            },
+        )
+        if result.rejected or not result.accepted:
+            transaction.set_rollback(True)
+            return result
+        saved.people = result.accepted
+        saved.save(update_fields=["people"])
+        audit_record(
+            actor=actor,
+            action="bpjs_active.import",
+            target_type="bpjs_active_list",
+            target_id=saved.pk,
+            target_repr=str(saved),
+            changes={"people": [None, saved.people]},
+            region_code=scope,
+        )
+    result.saved = saved
+    return result

@@ -91,3 +91,44 @@ class DtsenLeaver(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.village_id})"
+
+
+class BpjsActiveList(models.Model):
+    """BPJS Ketenagakerjaan's list of people already active in any segment (wage
+    earners, informal, construction), as of ``listed_on``: they are not proposed again.
+    Kept whole like an edition; the latest list of a jurisdiction by a date is the one in
+    force on that date."""
+
+    listed_on = models.DateField(_("tanggal daftar"))
+    scope_code = models.CharField(_("wilayah"), max_length=10, blank=True, db_index=True)
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(_("nama berkas"), max_length=255)
+    file_sha256 = models.CharField(_("SHA-256"), max_length=64)
+    people = models.PositiveIntegerField(_("jumlah orang"), default=0)
+
+    class Meta:
+        ordering = ["-listed_on", "-id"]
+        verbose_name = _("daftar aktif BPJS")
+        verbose_name_plural = _("daftar aktif BPJS")
+
+    def __str__(self) -> str:
+        return f"Daftar aktif BPJS {self.listed_on:%Y-%m-%d} {self.scope_code or 'nasional'}"
+
+
+class BpjsActivePerson(models.Model):
+    active_list = models.ForeignKey(BpjsActiveList, on_delete=models.CASCADE, related_name="+")
+    nik = models.CharField(max_length=16)
+    active_on = models.DateField()  # the date BPJS reports the person active
+    province_code = models.CharField(max_length=2)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=("active_list", "nik"), name="bpjs_active_nik_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.nik} ({self.active_on:%Y-%m-%d})"

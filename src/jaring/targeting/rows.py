@@ -148,3 +148,51 @@ def validate_row(values: Mapping[str, object], *, row: int, ctx: RowContext) -> 
 def _nik(value: object, ctx: RowContext) -> nik_rules.NikInfo:
     reject_formula("NIK", value)
     return nik_rules.parse_nik(value, regency_codes=ctx.regency_codes, today=ctx.today)
+
+
+@dataclass(frozen=True)
+class ActiveRecord:
+    nik: str
+    active_on: date
+
+
+ACTIVE_SHEET = Sheet(
+    columns=(
+        Column("NIK", required=True),
+        Column("TANGGAL_AKTIF", required=True, parse=lambda cell, column: parse_date(cell, column)),
+    ),
+    duplicates=REFUSE,
+    missing=N_("Kolom wajib %(column)s tidak ada di baris judul daftar aktif BPJS."),
+)
+
+
+def validate_active_row(
+    values: Mapping[str, object], *, row: int, ctx: RowContext, listed_on: date
+) -> ActiveRecord | list[RowError]:
+    """One row of BPJS's active list: a NIK and the date BPJS shows the person active
+    (not after the list's own date)."""
+    errors = RowErrors(row, columns=ACTIVE_SHEET.names)
+    info = errors.attempt("NIK", lambda: _nik(values.get("NIK"), ctx))
+    active_on = None
+    if not isinstance(values.get("TANGGAL_AKTIF"), date) and not text_of(values.get("TANGGAL_AKTIF")):
+        errors.add(
+            "TANGGAL_AKTIF",
+            "required",
+            figures.text(N_("Kolom %(column)s wajib diisi."), {"column": "TANGGAL_AKTIF"}),
+        )
+    else:
+        active_on = errors.attempt(
+            "TANGGAL_AKTIF", lambda: ACTIVE_SHEET.parse("TANGGAL_AKTIF", values.get("TANGGAL_AKTIF"))
+        )
+    if active_on is not None and active_on > listed_on:
+        errors.add(
+            "TANGGAL_AKTIF",
+            "active_after_list",
+            figures.text(
+                N_("Tanggal aktif %(date)s sesudah tanggal daftar %(listed)s; periksa tanggalnya."),
+                {"date": figures.day(active_on), "listed": figures.day(listed_on)},
+            ),
+        )
+    if errors.items:
+        return errors.items
+    return ActiveRecord(nik=info.nik, active_on=active_on)

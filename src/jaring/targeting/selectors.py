@@ -16,7 +16,7 @@ from jaring.programs.selectors import active_enrolments_on
 from jaring.registry.models import Participant
 from jaring.registry.vocab import VULNERABLE_OCCUPATIONS
 from jaring.targeting import rules
-from jaring.targeting.models import DtsenEdition, DtsenPerson
+from jaring.targeting.models import BpjsActiveList, BpjsActivePerson, DtsenEdition, DtsenPerson
 
 
 def editions_in_force(on: date | None = None) -> list[DtsenEdition]:
@@ -70,9 +70,25 @@ def _eligible(user, on: date, region: str) -> QuerySet[DtsenPerson]:
     )
 
 
-def _protected_niks(on: date):
+def active_lists_in_force(on: date) -> list[int]:
+    """The latest BPJS active list of each jurisdiction dated by ``on`` (their ids)."""
+    latest: dict[str, int] = {}
+    for scope, pk in (
+        BpjsActiveList.objects.filter(listed_on__lte=on)
+        .order_by("-listed_on", "-id")
+        .values_list("scope_code", "pk")
+    ):
+        latest.setdefault(scope, pk)
+    return list(latest.values())
+
+
+def _protected_niks(on: date) -> list:
+    """The NIKs protected on ``on``: a paid month for that month or an enrolment running
+    in a covering program (Jaring's own), or active at BPJS by the list in force."""
     enrolled = active_enrolments_on(on).values("participant_id")
-    return Participant.objects.filter(paid_for_month_q(on) | Q(id__in=enrolled)).values("nik")
+    jaring = Participant.objects.filter(paid_for_month_q(on) | Q(id__in=enrolled)).values("nik")
+    bpjs = BpjsActivePerson.objects.filter(active_list_id__in=active_lists_in_force(on), active_on__lte=on)
+    return [jaring, bpjs.values("nik")]
 
 
 def candidates(user, on: date, *, region: str = "") -> QuerySet[DtsenPerson]:
@@ -88,11 +104,11 @@ def candidates(user, on: date, *, region: str = "") -> QuerySet[DtsenPerson]:
         default=Value(1),
         output_field=IntegerField(),
     )
-    return (
-        _eligible(user, on, region)
-        .exclude(nik__in=_protected_niks(on))
-        .annotate(working_first=working_vulnerable, first_listed=Subquery(first_listed))
-        .order_by("decile", "working_first", "first_listed", "row", "nik")
+    eligible = _eligible(user, on, region)
+    for protected in _protected_niks(on):
+        eligible = eligible.exclude(nik__in=protected)
+    return eligible.annotate(working_first=working_vulnerable, first_listed=Subquery(first_listed)).order_by(
+        "decile", "working_first", "first_listed", "row", "nik"
     )
 
 
@@ -106,8 +122,8 @@ def targeting_counts(user, on: date, *, region: str = "") -> TargetingCounts:
     """How many of the people who should be protected on ``on`` are not (candidates)
     and are (already protected): two counts over the same eligible people."""
     eligible = _eligible(user, on, region)
-    protected = _protected_niks(on)
+    jaring, bpjs = _protected_niks(on)
+    protected = Q(nik__in=jaring) | Q(nik__in=bpjs)
     return TargetingCounts(
-        candidates=eligible.exclude(nik__in=protected).count(),
-        already_protected=eligible.filter(nik__in=protected).count(),
+        candidates=eligible.exclude(protected).count(), already_protected=eligible.filter(protected).count()
     )
