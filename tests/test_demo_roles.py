@@ -153,3 +153,27 @@ def test_the_desk_holds_saved_scenarios_and_a_village_upload_with_refused_rows(d
     seed_desk()  # idempotent
     assert ImportRun.objects.filter(file_name=IMPORT_FILE).count() == 1
     assert BudgetScenario.objects.filter(region_id="15").count() == 2
+
+
+def test_jambi_has_a_dtsen_edition_with_candidates_in_every_demo_village(demo_world, demo):
+    """demo/dtsen.py: the enrolled are already protected; spouses and new poor
+    households of working age are candidates, the poorest first."""
+    from jaring.demo.dtsen import edition_month, seed_dtsen
+    from jaring.demo.people import JAMBI_BKBK_VILLAGES, TANJAB_VILLAGES
+    from jaring.targeting.models import DtsenEdition
+    from jaring.targeting.selectors import candidates, targeting_counts
+
+    edition = DtsenEdition.objects.get(scope_code="15")
+    assert edition.edition == edition_month() and edition.people > 700
+    officer = demo.user("jambi.operator")
+    today = timezone.localdate()
+    counts = targeting_counts(officer, today)
+    assert counts.candidates > 0 and counts.already_protected > 0
+    found = list(candidates(officer, today).values_list("village_id", "decile"))
+    assert {village for village, _decile in found} == {*JAMBI_BKBK_VILLAGES, *TANJAB_VILLAGES}
+    assert [decile for _village, decile in found] == sorted(decile for _village, decile in found)
+    batanghari = {
+        v for v, _d in candidates(demo.user("batanghari.operator"), today).values_list("village_id", "decile")
+    }
+    assert batanghari == set(JAMBI_BKBK_VILLAGES)
+    assert seed_dtsen() is None  # idempotent

@@ -18,6 +18,7 @@ from jaring.demo.billing import seed_billing
 from jaring.demo.branch import seed_branch_claims
 from jaring.demo.claims import seed_claims
 from jaring.demo.desk import seed_desk
+from jaring.demo.dtsen import seed_dtsen
 from jaring.demo.live import seed_live_year
 from jaring.demo.monitoring import seed_coverage
 from jaring.demo.people import demo_people
@@ -134,6 +135,7 @@ def seed_demo(*, people: bool = True) -> list[tuple[DemoUser, bool]]:
         seed_live_year()  # today's year, beside the published 2024-2025 history
         seed_branch_claims()  # on this year's payments: the BPJS branch's inbox
         seed_desk()  # saved budget scenarios, a village's upload with refused rows
+        seed_dtsen()  # Jambi's DTSEN edition: who should be protected and is not
         summaries_refresh()  # the dashboards' people-protected figures
         alerts_refresh()  # after every other demo module: the inbox shows their conditions
     return created
