@@ -167,27 +167,32 @@ def test_the_command_prints_the_json_the_issue_names(demo, tmp_path):
 
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="two real connections at the same moment")
-@pytest.mark.django_db(transaction=True)
-def test_two_officers_importing_the_same_edition_at_once_save_it_once_on_postgresql(monkeypatch, tmp_path):
+def test_two_officers_importing_the_same_edition_at_once_save_it_once_on_postgresql(
+    db, monkeypatch, tmp_path
+):
     """Each on its own committing connection: the second waits for the first's lock on
     the jurisdiction, then finds the edition saved and is refused; one edition, whole."""
+    from jaring.accounts.models import User
     from jaring.demo.seed import seed_demo
 
-    from .concurrency import at_once, empty_committed_tables, slowed
-    from .conftest import Demo
+    from .concurrency import at_once, empty_committed_tables, in_own_connection, slowed
 
     try:
-        seed_demo(people=False)
-        demo = Demo()
+        in_own_connection(lambda: seed_demo(people=False))
         path = _extract(tmp_path, GOOD)
         slowed(monkeypatch, "jaring.targeting.imports.load_checked")  # both inside the import together
-        actor = demo.user("jambi.operator")
-        results = at_once(lambda: import_dtsen(actor=actor, path=path, edition="2025-03", today=TODAY))
+
+        def officer_imports():
+            actor = User.objects.select_related("organization").get(username="jambi.operator")
+            return import_dtsen(actor=actor, path=path, edition="2025-03", today=TODAY)
+
+        results = at_once(officer_imports)
         saved = [r for r in results if not isinstance(r, Exception)]
         refused = [r for r in results if isinstance(r, Exception)]
         assert len(saved) == 1 and saved[0].saved is not None
         assert len(refused) == 1 and isinstance(refused[0], Conflict), refused
         assert refused[0].code == "edition_not_newer"
-        assert DtsenEdition.objects.count() == 1 and DtsenPerson.objects.count() == len(GOOD)
+        counts = in_own_connection(lambda: (DtsenEdition.objects.count(), DtsenPerson.objects.count()))
+        assert counts == (1, len(GOOD))
     finally:
         empty_committed_tables()
