@@ -86,8 +86,7 @@ def import_dtsen(*, actor, path: Path, edition: str, file_name: str | None = Non
     require_editor(actor, N_("Hanya operator dan admin yang dapat mengimpor ekstrak DTSEN."))
     today = today or timezone.localdate()
     on = parse_edition(edition, today)
-    organization = actor.organization if actor is not None and actor.organization_id else None
-    scope = organization.scope_code if organization else ""
+    organization, scope = _importer(actor)
     path = Path(path)
     result = DtsenImport(edition=f"{on:%Y-%m}")
     with transaction.atomic():
@@ -138,6 +137,13 @@ def import_dtsen(*, actor, path: Path, edition: str, file_name: str | None = Non
         )
     result.saved = saved
     return result
+
+
+def _importer(actor):
+    """The importing organization and the jurisdiction an edition or a list is kept
+    for (``""``: the platform, nationally)."""
+    organization = actor.organization if actor is not None and actor.organization_id else None
+    return organization, organization.scope_code if organization else ""
 
 
 def _lock_scope(scope: str) -> None:
@@ -286,8 +292,7 @@ def import_bpjs_active(
             code="date_in_future",
             field="date",
         )
-    organization = actor.organization if actor is not None and actor.organization_id else None
-    scope = organization.scope_code if organization else ""
+    organization, scope = _importer(actor)
     path = Path(path)
     result = ActiveListImport(listed_on=listed_on)
     with transaction.atomic():
