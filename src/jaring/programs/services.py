@@ -281,7 +281,7 @@ class EnrolmentOutcome:
     enrolment_ids: list[int] = field(default_factory=list)
 
 
-def _monthly_rates(program: Program, occupations: set[str]) -> dict[str, int]:
+def monthly_rates(program: Program, occupations: set[str]) -> dict[str, int]:
     """Monthly contribution per occupation on the program's start (the rule table)."""
     return {
         occupation: monthly_contribution(
@@ -363,7 +363,7 @@ def _intake(actor, program: Program, requests: list[EnrolmentRequest]) -> _Intak
     targets = [r.code for r in program.target_regions.all()]
     quotas = {q.category: q.per_village for q in program.quotas.all()}
     people = [r.participant for r in requests]
-    rates = _monthly_rates(program, {p.occupation for p in people})
+    rates = monthly_rates(program, {p.occupation for p in people})
     state = rules.QuotaState(
         total_limit=program.quota_total,
         total_used=program.enrolled_active,

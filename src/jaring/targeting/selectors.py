@@ -58,16 +58,25 @@ def listed_on(user, on: date, *, region: str = "") -> QuerySet[DtsenPerson]:
     return people
 
 
-def _eligible(user, on: date, region: str) -> QuerySet[DtsenPerson]:
+def within_q(field: str, region_codes: list[str]) -> Q:
+    """Rows whose region ``field`` lies in one of ``region_codes`` (a program's targets)."""
+    condition = Q(pk__in=[])
+    for code in region_codes:
+        condition |= region_subtree_q(field, code)
+    return condition
+
+
+def _eligible(user, on: date, region: str, targets: list[str] | None = None) -> QuerySet[DtsenPerson]:
     born_after, born_by = rules.birth_dates_of_age(
         on, getattr(settings, "JARING_AGE_MIN", 15), getattr(settings, "JARING_AGE_MAX", 65)
     )
     dead = Participant.objects.filter(deceased_q(on)).values("nik")
-    return (
+    people = (
         listed_on(user, on, region=region)
         .filter(decile__in=rules.CANDIDATE_DECILES, birth_date__gt=born_after, birth_date__lte=born_by)
         .exclude(nik__in=dead)
     )
+    return people if targets is None else people.filter(within_q("village_id", targets))
 
 
 def active_lists_in_force(on: date) -> list[int]:
@@ -91,9 +100,20 @@ def _protected_niks(on: date) -> list:
     return [jaring, bpjs.values("nik")]
 
 
-def candidates(user, on: date, *, region: str = "") -> QuerySet[DtsenPerson]:
+def is_protected(nik: str, on: date) -> bool:
+    """Whether the person of ``nik`` is protected on ``on`` (by Jaring or at BPJS)."""
+    return any(found.filter(nik=nik).exists() for found in _protected_niks(on))
+
+
+# The candidates' priority order (``targeting.rules``), over ``candidates``' annotations.
+PRIORITY = ("decile", "working_first", "first_listed", "row", "nik")
+
+
+def candidates(
+    user, on: date, *, region: str = "", targets: list[str] | None = None
+) -> QuerySet[DtsenPerson]:
     """Who should be protected on ``on`` and is not, in priority order
-    (``targeting.rules``)."""
+    (``targeting.rules``); within the region codes ``targets`` when given (a program's)."""
     first_listed = (
         DtsenPerson.objects.filter(nik=OuterRef("nik"), edition__edition__lte=on)
         .order_by("edition__edition")
@@ -104,11 +124,11 @@ def candidates(user, on: date, *, region: str = "") -> QuerySet[DtsenPerson]:
         default=Value(1),
         output_field=IntegerField(),
     )
-    eligible = _eligible(user, on, region)
+    eligible = _eligible(user, on, region, targets)
     for protected in _protected_niks(on):
         eligible = eligible.exclude(nik__in=protected)
     return eligible.annotate(working_first=working_vulnerable, first_listed=Subquery(first_listed)).order_by(
-        "decile", "working_first", "first_listed", "row", "nik"
+        *PRIORITY
     )
 
 
@@ -118,10 +138,12 @@ class TargetingCounts:
     already_protected: int
 
 
-def targeting_counts(user, on: date, *, region: str = "") -> TargetingCounts:
+def targeting_counts(
+    user, on: date, *, region: str = "", targets: list[str] | None = None
+) -> TargetingCounts:
     """How many of the people who should be protected on ``on`` are not (candidates)
     and are (already protected): two counts over the same eligible people."""
-    eligible = _eligible(user, on, region)
+    eligible = _eligible(user, on, region, targets)
     jaring, bpjs = _protected_niks(on)
     protected = Q(nik__in=jaring) | Q(nik__in=bpjs)
     return TargetingCounts(
