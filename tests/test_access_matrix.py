@@ -245,6 +245,10 @@ def test_every_url_is_in_the_matrix():
         "iuran/peringatan/ekspor.xlsx",
         "iuran/pengembalian/",
         "iuran/pengembalian/<int:pk>/selesai/",
+        # targeting, the proposal pages: tests/test_targeting_access.py
+        "sasaran/usulan/",
+        "sasaran/usulan/<int:pk>/daftarkan/",
+        "sasaran/usulan/<int:pk>/berkas.xlsx",
         # claims and benefits: tests/test_claims_access.py
         "klaim/",
         "klaim/ekspor.xlsx",

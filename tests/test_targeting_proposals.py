@@ -10,6 +10,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from jaring.audit.models import AuditEvent
 from jaring.programs.models import Enrolment, Program, VillageEnrolmentCount
@@ -227,3 +228,48 @@ def test_who_may_not_enrol_is_told_so(demo, tmp_path):
     with pytest.raises(PermissionDeniedError):
         enrol_chosen(actor=demo.user("auditor"), program=_program(demo), on=ON, niks=[AHMAD])
     assert not Enrolment.objects.exists() and not Participant.objects.filter(nik=AHMAD).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two real connections at the same moment")
+def test_two_officers_taking_a_villages_last_place_at_once_enrol_one_on_postgresql(db, monkeypatch, tmp_path):
+    """The province and the regency each enrol a different person into the village's one
+    extreme-poor place, on their own committing connections: the program's lock makes the
+    second wait, then refuses it whole (its new person is not left registered)."""
+    from jaring.accounts.models import User
+    from jaring.demo.seed import seed_demo
+
+    from .concurrency import at_once, empty_committed_tables, in_own_connection, slowed
+    from .conftest import Demo
+
+    try:
+
+        def seed():
+            seed_demo(people=False)
+            _edition(Demo(), tmp_path, GOOD)
+            return _program(Demo(), poor=1, workers=0).pk
+
+        program_id = in_own_connection(seed)
+        slowed(monkeypatch, "jaring.targeting.services.participants_upsert")  # both past their checks
+        choices = iter([("jambi.operator", AHMAD), ("batanghari.operator", SITI)])
+
+        def officer_enrols():
+            username, nik = next(choices)
+            actor = User.objects.select_related("organization").get(username=username)
+            return enrol_chosen(actor=actor, program=Program.objects.get(pk=program_id), on=ON, niks=[nik])
+
+        results = at_once(officer_enrols)
+        refused = [r for r in results if isinstance(r, ProposalRefused)]
+        assert len(refused) == 1 and [r.error.code for r in refused[0].refusals] == ["quota_village"], results
+        assert sum(1 for r in results if not isinstance(r, Exception) and r.created == 1) == 1
+
+        def committed():
+            return (
+                Enrolment.objects.filter(program_id=program_id).count(),
+                VillageEnrolmentCount.objects.get(program_id=program_id).active,
+                Participant.objects.filter(nik__in=[AHMAD, SITI]).count(),
+            )
+
+        assert in_own_connection(committed) == (1, 1, 1)
+    finally:
+        empty_committed_tables()

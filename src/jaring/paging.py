@@ -1,4 +1,5 @@
-"""Paging shared by every list: page numbers for short lists, keyset pages for long ones.
+"""Paging shared by every list: page numbers for short lists, keyset pages for long ones,
+and the date a list or page is read as of (``date_param``).
 
 A keyset page asks for one row more than it shows, so it knows whether a next page
 exists without counting the whole set, and it starts after the last key shown
@@ -8,8 +9,13 @@ page of a hundred does.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.utils import timezone
+
+from jaring import formats
 
 
 def paginate(request, queryset, per_page: int = 50):
@@ -24,6 +30,15 @@ def querystring_without_page(request) -> str:
     params.pop("halaman", None)
     params.pop("page", None)
     return params.urlencode()
+
+
+def date_param(request, name: str = "tanggal") -> date:
+    """The date the page is read as of (dd/mm/yyyy or YYYY-MM-DD); today when absent or unreadable."""
+    raw = request.GET.get(name, "")
+    try:
+        return formats.parse_date(raw) if raw else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
 
 
 def _key_of(row, key: str):

@@ -45,6 +45,7 @@ urlpatterns = [
     path("monev/", include("jaring.monitoring.urls")),
     path("iuran/", include("jaring.billing.urls")),
     path("klaim/", include("jaring.claims.urls")),
+    path("sasaran/", include("jaring.targeting.urls")),
     path("api/v1/", api.urls),
 ]
 

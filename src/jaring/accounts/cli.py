@@ -21,6 +21,12 @@ def actor_from_option(username: str | None) -> User | None:
     return actor
 
 
+def reader_from_option(username: str | None) -> User:
+    """The user named by ``--as``, or the platform itself: an unsaved superuser that
+    the jurisdiction scope reads as "all of Indonesia" (the read commands' default rights)."""
+    return actor_from_option(username) or User(username="platform", is_superuser=True, is_active=True)
+
+
 class FileImportCommand(BaseCommand):
     """An import command: ``FILE [--dry-run] [--json] [--as USERNAME]``.
 

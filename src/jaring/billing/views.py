@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 from pathlib import Path
 
 from django.contrib import messages
@@ -14,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jaring import codes, formats
+from jaring import codes
 from jaring.access.permissions import can_edit_data
 from jaring.audit.selectors import record_history
 from jaring.billing import rules, selectors, services, workbooks
@@ -32,7 +31,7 @@ from jaring.billing.protection import STATUS_LABELS, ProtectionStatus, month_ind
 from jaring.errors import DomainError, add_domain_error
 from jaring.formats.active import rupiah
 from jaring.guards import require
-from jaring.paging import paginate, querystring_without_page
+from jaring.paging import date_param, paginate, querystring_without_page
 from jaring.programs.selectors import programs_visible_to
 from jaring.registry.selectors import mask_text, nik_for, participant_get, participants_visible_to
 from jaring.sheets.cells import compact
@@ -64,14 +63,6 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _date_param(request, name: str = "tanggal") -> date:
-    raw = request.GET.get(name, "")
-    try:
-        return formats.parse_date(raw) if raw else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
 
 
 def _region_param(request) -> str:
@@ -404,7 +395,7 @@ def payment_reverse(request, pk: int):
 def protection(request):
     """Who is protected on a date: the counts per status (when asked for), the people of
     one status, and one person by NIK."""
-    on = _date_param(request)
+    on = date_param(request)
     region = _region_param(request)
     kind = request.GET.get("status", "")
     person = None

@@ -46,10 +46,13 @@ class Proposed:
     person_id: int  # the DtsenPerson
     nik: str
     full_name: str
+    birth_date: date
+    sex: str
+    family_id: str
     village: str
     category: Category
     decile: int
-    occupation: str
+    occupation: str  # as priced: the registry's, else the extract's, else "lainnya"
     working: bool | None
     participant_id: int | None  # already in the registry
     cost: int  # what enrolling them commits from the budget
@@ -121,6 +124,12 @@ def region_of(raw: str) -> str:
             field="region",
         )
     return code
+
+
+def enrolment_start(program: Program, on: date) -> date:
+    """The day the chosen are enrolled from: the proposal's date, or the program's start
+    when the date is before it (after its end, enrolment refuses with its reason)."""
+    return max(on, program.starts_on)
 
 
 def program_targets(program: Program) -> list[str]:
@@ -207,7 +216,7 @@ def seekers_of(program: Program, people: list[DtsenPerson]) -> list[rules.Seeker
             continue
         found.append(
             rules.Seeker(
-                key=(person, registered),
+                key=(person, registered, occupation[person.nik]),
                 village=registered.village_id if registered else person.village_id,
                 categories=rules.categories_of(
                     decile=person.decile, working=person.working, occupation=person.occupation
@@ -229,16 +238,19 @@ def _occupation(person: DtsenPerson, registered: Participant | None) -> str:
 def proposed_of(chosen: list[tuple[rules.Seeker, Category]]) -> list[Proposed]:
     out = []
     for seeker, category in chosen:
-        person, registered = seeker.key
+        person, registered, occupation = seeker.key
         out.append(
             Proposed(
                 person_id=person.pk,
                 nik=person.nik,
                 full_name=person.full_name,
+                birth_date=person.birth_date,
+                sex=person.sex,
+                family_id=person.family_id,
                 village=seeker.village,
                 category=category,
                 decile=person.decile,
-                occupation=person.occupation,
+                occupation=occupation,
                 working=person.working,
                 participant_id=registered.pk if registered else None,
                 cost=seeker.cost,

@@ -19,7 +19,7 @@ from jaring.access.permissions import acts_as_platform, can_edit_data
 from jaring.errors import InvalidInput, PermissionDeniedError
 from jaring.formats import figures
 from jaring.i18n import N_
-from jaring.programs.models import Program
+from jaring.programs.models import Enrolment, EnrolmentStatus, Program
 from jaring.programs.services import EnrolmentOutcome, EnrolmentRequest, enrolments_create
 from jaring.registry.models import Participant
 from jaring.registry.rows import ParticipantRecord
@@ -45,7 +45,7 @@ class ProposalRefused(InvalidInput):
 
     code = "proposal_refused"
 
-    def __init__(self, refusals: list[Refusal]):
+    def __init__(self, *, refusals: list[Refusal]):
         super().__init__(
             N_(
                 "%(count)s orang tidak dapat didaftarkan; tidak ada yang disimpan. "
@@ -122,7 +122,7 @@ def enrol_chosen(*, actor, program: Program, on: date, niks: list[str]) -> Enrol
     given = dict(rules.fill(seekers, places))  # the budget is the enrolment's to check
     records = []
     for seeker in seekers:
-        person, registered = seeker.key
+        person, registered, _occupation = seeker.key
         category = given.get(seeker) or (seeker.categories[0] if seeker.categories else None)
         if category is None:
             refusals.append(Refusal(person.nik, person.full_name, _fills_no_place(person)))
@@ -131,25 +131,41 @@ def enrol_chosen(*, actor, program: Program, on: date, niks: list[str]) -> Enrol
     left_out = {s.key[0].nik for s in seekers} | {r.nik for r in refusals}
     refusals += [Refusal(p.nik, p.full_name, _exited(p)) for p in chosen if p.nik not in left_out]
     if refusals:
-        raise ProposalRefused(refusals)
+        raise ProposalRefused(refusals=refusals)
     registered = participants_upsert(actor=actor, records=records, source="dtsen")
     if registered.refused:
-        raise ProposalRefused(
-            [Refusal(records[i].nik, records[i].full_name, e) for i, e in registered.refused]
-        )
+        refused = [Refusal(records[i].nik, records[i].full_name, e) for i, e in registered.refused]
+        raise ProposalRefused(refusals=refused)
     people = Participant.objects.in_bulk([r.nik for r in records], field_name="nik")
-    starts_on = on if program.starts_on <= on <= program.ends_on else None
+    starts_on = proposals.enrolment_start(program, on)
     outcome = enrolments_create(
         actor=actor,
         program=program,
         requests=[EnrolmentRequest(participant=people[r.nik], starts_on=starts_on) for r in records],
         reason="DTSEN",
     )
-    if outcome.refused:
-        raise ProposalRefused(
-            [Refusal(r.participant.nik, r.participant.full_name, error) for r, error in outcome.refused]
-        )
+    refused = [Refusal(r.participant.nik, r.participant.full_name, e) for r, e in outcome.refused]
+    if outcome.unchanged:  # enrolled meanwhile by another officer, whose enrolment committed first
+        new = set(outcome.enrolment_ids)
+        refused += [
+            Refusal(e.participant.nik, e.participant.full_name, _enrolled_meanwhile(e.participant, program))
+            for e in Enrolment.objects.filter(
+                program=program, status=EnrolmentStatus.ACTIVE, participant__in=list(people.values())
+            ).select_related("participant")
+            if e.pk not in new
+        ]
+    if refused:
+        raise ProposalRefused(refusals=refused)
     return outcome
+
+
+def _enrolled_meanwhile(person: Participant, program: Program) -> InvalidInput:
+    return InvalidInput(
+        N_("%(name)s sudah didaftarkan ke %(program)s oleh petugas lain sesaat sebelumnya."),
+        params={"name": person.full_name, "program": program.code},
+        code="already_enrolled",
+        field="NIK",
+    )
 
 
 def _fills_no_place(person: DtsenPerson) -> InvalidInput:

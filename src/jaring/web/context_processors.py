@@ -8,6 +8,7 @@ from jaring.alerts.selectors import open_counts
 MODULES = [
     ("peserta", _("Peserta"), "participant_list"),
     ("program", _("Program"), "program_list"),
+    ("sasaran", _("Sasaran"), "targeting_proposal"),
     ("dana", _("Dana"), "funds_overview"),
     ("anggaran", _("Anggaran"), "budget_planning"),
     ("iuran", _("Iuran"), "bill_list"),

@@ -6,8 +6,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from jaring import codes
+from jaring.accounts.cli import reader_from_option
 from jaring.monitoring import selectors
-from jaring.monitoring.cli import people, percent, reader_from_option
+from jaring.monitoring.cli import people, percent
 
 
 class Command(BaseCommand):

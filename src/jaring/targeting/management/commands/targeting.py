@@ -5,11 +5,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from jaring import codes
-from jaring.accounts.cli import actor_from_option
+from jaring.accounts.cli import reader_from_option
 from jaring.errors import DomainError
 from jaring.formats.active import number
-from jaring.programs.models import Program
-from jaring.programs.selectors import programs_visible_to
+from jaring.programs.selectors import program_by_code
 from jaring.targeting.proposals import proposal
 
 
@@ -33,9 +32,8 @@ class Command(BaseCommand):
             on = date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
         except ValueError as exc:
             raise CommandError(f"date_invalid: Tanggal '{options['date']}' bukan YYYY-MM-DD.") from exc
-        reader = actor_from_option(options["username"])
-        programs = Program.objects.all() if reader is None else programs_visible_to(reader)
-        program = programs.filter(code=options["program"].strip().upper()).first()
+        reader = reader_from_option(options["username"])
+        program = program_by_code(reader, options["program"])
         if program is None:
             raise CommandError(
                 f"program_not_found: Program {options['program']} tidak ditemukan atau tidak terlihat."
