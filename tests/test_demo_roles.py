@@ -158,7 +158,7 @@ def test_the_desk_holds_saved_scenarios_and_a_village_upload_with_refused_rows(d
 def test_jambi_has_a_dtsen_edition_with_candidates_in_every_demo_village(demo_world, demo):
     """demo/dtsen.py: the enrolled are already protected; spouses and new poor
     households of working age are candidates, the poorest first."""
-    from jaring.demo.dtsen import edition_month, seed_dtsen
+    from jaring.demo.dtsen import UNREACHED_VILLAGES, edition_month, seed_dtsen
     from jaring.demo.people import JAMBI_BKBK_VILLAGES, TANJAB_VILLAGES
     from jaring.targeting.models import DtsenEdition
     from jaring.targeting.selectors import candidates, targeting_counts
@@ -170,10 +170,29 @@ def test_jambi_has_a_dtsen_edition_with_candidates_in_every_demo_village(demo_wo
     counts = targeting_counts(officer, today)
     assert counts.candidates > 0 and counts.already_protected > 0
     found = list(candidates(officer, today).values_list("village_id", "decile"))
-    assert {village for village, _decile in found} == {*JAMBI_BKBK_VILLAGES, *TANJAB_VILLAGES}
+    assert {village for village, _decile in found} == {
+        *JAMBI_BKBK_VILLAGES,
+        *TANJAB_VILLAGES,
+        *UNREACHED_VILLAGES,
+    }
     assert [decile for _village, decile in found] == sorted(decile for _village, decile in found)
     batanghari = {
         v for v, _d in candidates(demo.user("batanghari.operator"), today).values_list("village_id", "decile")
     }
-    assert batanghari == set(JAMBI_BKBK_VILLAGES)
+    assert batanghari == {*JAMBI_BKBK_VILLAGES, *UNREACHED_VILLAGES}
     assert seed_dtsen() is None  # idempotent
+
+
+def test_the_running_bkbk_proposes_the_unreached_villages_poor_from_dtsen(demo_world, demo):
+    """The province's running BKBK has its places taken in the demo villages and free in
+    the three Mersam villages it has not reached: the proposal fills them there."""
+    from jaring.demo.dtsen import UNREACHED_VILLAGES
+    from jaring.programs.models import Program
+    from jaring.targeting.proposals import proposal
+
+    today = timezone.localdate()
+    program = Program.objects.get(code__startswith="BKBK-JAMBI", starts_on__lte=today, ends_on__gte=today)
+    found = proposal(demo.user("jambi.operator"), program, today, region="15.04.01")
+    proposed = {line.village: line.proposed for line in found.villages if line.proposed}
+    assert set(UNREACHED_VILLAGES) <= set(proposed) and sum(proposed.values()) > 60
+    assert all(line.free_quota == 75 for line in found.villages if line.village in UNREACHED_VILLAGES)

@@ -200,13 +200,17 @@ def _counted_spans(user, on: date, region: str, *, upto_month: int) -> QuerySet[
     return spans.annotate(counted_from=counted_from).filter(counted_from__lte=upto_month)
 
 
+def paid_months_covering(on: date) -> QuerySet[PaidMonths]:
+    """The paid months, known on ``on``, that cover ``on``'s month (any program)."""
+    month = month_index(on)
+    return PaidMonths.objects.filter(
+        void=False, paid_on__lte=on, first_month__lte=month, last_month__gte=month
+    )
+
+
 def paid_for_month_q(on: date, prefix: str = "") -> Q:
     """People with a paid month, known on ``on``, for ``on``'s month (any program)."""
-    month = month_index(on)
-    spans = PaidMonths.objects.filter(
-        void=False, paid_on__lte=on, first_month__lte=month, last_month__gte=month
-    ).values("participant_id")
-    return Q(**{f"{prefix}id__in": spans})
+    return Q(**{f"{prefix}id__in": paid_months_covering(on).values("participant_id")})
 
 
 def _covers(month: int):

@@ -1,6 +1,7 @@
 """The Jambi province's DTSEN extract as an edition of January of the install year,
 imported by ``jambi.operator``: the families of the demo's BKBK villages in Batanghari
-and Tanjung Jabung (demo/people.py).
+and Tanjung Jabung (demo/people.py), and the poor households of three Mersam villages
+the BKBK has not reached yet.
 
 Each registered person is listed with a decile (extreme poor 1, vulnerable workers 2 to
 4), beside the rest of the household: a spouse working the same trade, a child, an
@@ -36,6 +37,9 @@ from jaring.targeting.models import DtsenEdition
 IMPORTER = "jambi.operator"
 HEADER = "NIK,NAMA,TANGGAL_LAHIR,JENIS_KELAMIN,KODE_DESA,ID_KELUARGA,DESIL,PEKERJAAN,STATUS_BEKERJA"
 NEW_HOUSEHOLDS = 6  # per village, not registered anywhere yet
+# Villages of Mersam (Batanghari) the BKBK has not reached yet: poor households listed in
+# DTSEN and nobody enrolled, so the 2026 BKBK's proposal fills places there.
+UNREACHED_VILLAGES = {"1504012005": 24, "1504012006": 30, "1504012007": 18}  # village -> households
 SERIAL_START = 5000  # the demo's registered people use serials below 1000
 
 
@@ -80,6 +84,14 @@ def _rows(rng: random.Random) -> list[str]:
             work = rng.choice(OCCUPATIONS)
             rows.append(_member(rng, serials, village, household, decile, work, adult=True))
             rows.append(_member(rng, serials, village, household, decile, "", adult=False))
+    for village, households in UNREACHED_VILLAGES.items():
+        for number in range(households):
+            household = f"KK-{village}-C{number:02d}"
+            decile = 1 if number % 3 == 0 else 2 + number % 3
+            work = rng.choice(OCCUPATIONS)
+            rows.append(_member(rng, serials, village, household, decile, work, adult=True))
+            if number % 2 == 0:  # the spouse, working the same trade
+                rows.append(_member(rng, serials, village, household, decile, work, adult=True))
     return rows
 
 

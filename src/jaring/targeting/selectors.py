@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from jaring import codes
 from jaring.access.scoping import region_subtree_q, scope_to_jurisdiction
-from jaring.billing.selectors import deceased_q, paid_for_month_q
+from jaring.billing.selectors import deceased_q, paid_months_covering
 from jaring.programs.selectors import active_enrolments_on
 from jaring.registry.models import Participant
 from jaring.registry.vocab import VULNERABLE_OCCUPATIONS
@@ -70,11 +70,11 @@ def _eligible(user, on: date, region: str, targets: list[str] | None = None) -> 
     born_after, born_by = rules.birth_dates_of_age(
         on, getattr(settings, "JARING_AGE_MIN", 15), getattr(settings, "JARING_AGE_MAX", 65)
     )
-    dead = Participant.objects.filter(deceased_q(on)).values("nik")
+    dead = Participant.objects.filter(deceased_q(on), nik=OuterRef("nik"))
     people = (
         listed_on(user, on, region=region)
         .filter(decile__in=rules.CANDIDATE_DECILES, birth_date__gt=born_after, birth_date__lte=born_by)
-        .exclude(nik__in=dead)
+        .exclude(Exists(dead))
     )
     return people if targets is None else people.filter(within_q("village_id", targets))
 
@@ -91,18 +91,30 @@ def active_lists_in_force(on: date) -> list[int]:
     return list(latest.values())
 
 
-def _protected_niks(on: date) -> list:
-    """The NIKs protected on ``on``: a paid month for that month or an enrolment running
-    in a covering program (Jaring's own), or active at BPJS by the list in force."""
-    enrolled = active_enrolments_on(on).values("participant_id")
-    jaring = Participant.objects.filter(paid_for_month_q(on) | Q(id__in=enrolled)).values("nik")
-    bpjs = BpjsActivePerson.objects.filter(active_list_id__in=active_lists_in_force(on), active_on__lte=on)
-    return [jaring, bpjs.values("nik")]
+def _protection(on: date, nik) -> tuple[QuerySet, QuerySet]:
+    """Who of ``nik`` is protected on ``on``: a paid month for that month or an enrolment
+    running in a covering program (Jaring's own), or active at BPJS by the list in force."""
+    enrolled = active_enrolments_on(on).filter(participant_id=OuterRef("pk"))
+    paid = paid_months_covering(on).filter(participant_id=OuterRef("pk"))
+    jaring = Participant.objects.filter(nik=nik).filter(Q(Exists(paid)) | Q(Exists(enrolled)))
+    bpjs = BpjsActivePerson.objects.filter(
+        nik=nik, active_list_id__in=active_lists_in_force(on), active_on__lte=on
+    )
+    return jaring, bpjs
+
+
+def _protected(on: date) -> Q:
+    """The row's person (``OuterRef("nik")``) is protected on ``on``. Correlated
+    ``EXISTS``, which PostgreSQL runs as (anti-)joins on the NIK indexes however many
+    people are protected (a ``NOT IN`` over a list larger than ``work_mem`` is scanned
+    again for every row: minutes on a province's extract)."""
+    jaring, bpjs = _protection(on, OuterRef("nik"))
+    return Q(Exists(jaring)) | Q(Exists(bpjs))
 
 
 def is_protected(nik: str, on: date) -> bool:
     """Whether the person of ``nik`` is protected on ``on`` (by Jaring or at BPJS)."""
-    return any(found.filter(nik=nik).exists() for found in _protected_niks(on))
+    return any(found.exists() for found in _protection(on, nik))
 
 
 # The candidates' priority order (``targeting.rules``), over ``candidates``' annotations.
@@ -125,8 +137,7 @@ def candidates(
         output_field=IntegerField(),
     )
     eligible = _eligible(user, on, region, targets)
-    for protected in _protected_niks(on):
-        eligible = eligible.exclude(nik__in=protected)
+    eligible = eligible.exclude(_protected(on))
     return eligible.annotate(working_first=working_vulnerable, first_listed=Subquery(first_listed)).order_by(
         *PRIORITY
     )
@@ -144,8 +155,7 @@ def targeting_counts(
     """How many of the people who should be protected on ``on`` are not (candidates)
     and are (already protected): two counts over the same eligible people."""
     eligible = _eligible(user, on, region, targets)
-    jaring, bpjs = _protected_niks(on)
-    protected = Q(nik__in=jaring) | Q(nik__in=bpjs)
+    protected = _protected(on)
     return TargetingCounts(
         candidates=eligible.exclude(protected).count(), already_protected=eligible.filter(protected).count()
     )
