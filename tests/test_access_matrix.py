@@ -44,6 +44,12 @@ ROLE_URLS = {
     "/peserta/templat.csv": (200, 200, 200, 200),
     "/peserta/impor/": (200, 200, 403, 403),
     "/peserta/duplikat/": (200, 200, 200, 200),
+    # DTSEN editions and BPJS active lists (tests/test_targeting_pages.py): everyone reads
+    # those of their jurisdiction, operators and admins upload.
+    "/sasaran/dtsen/": (200, 200, 200, 200),
+    "/sasaran/dtsen/impor/": (200, 200, 403, 403),
+    "/sasaran/aktif-bpjs/": (200, 200, 200, 200),
+    "/sasaran/aktif-bpjs/impor/": (200, 200, 403, 403),
     "/api/v1/audit-events": (403, 403, 403, 200),
 }
 # Only province and regency governments set up subordinate organizations.
@@ -249,6 +255,12 @@ def test_every_url_is_in_the_matrix():
         "sasaran/usulan/",
         "sasaran/usulan/<int:pk>/daftarkan/",
         "sasaran/usulan/<int:pk>/berkas.xlsx",
+        # DTSEN editions and BPJS active lists: here and in tests/test_targeting_pages.py
+        "sasaran/dtsen/",
+        "sasaran/dtsen/impor/",
+        "sasaran/dtsen/<int:pk>/",
+        "sasaran/aktif-bpjs/",
+        "sasaran/aktif-bpjs/impor/",
         # claims and benefits: tests/test_claims_access.py
         "klaim/",
         "klaim/ekspor.xlsx",

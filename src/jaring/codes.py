@@ -136,6 +136,17 @@ def collapse(codes: list[str]) -> list[str]:
     return sorted(result)
 
 
+def intersect(first: list[str] | None, second: list[str] | None) -> list[str] | None:
+    """The regions inside both lists of roots (``None``: everywhere), collapsed."""
+    if first is None:
+        return second
+    if second is None:
+        return first
+    return collapse(
+        [a if a.startswith(b) else b for a in first for b in second if a.startswith(b) or b.startswith(a)]
+    )
+
+
 def common_ancestor(codes: list[str]) -> str | None:
     """The deepest region code that contains every code given, or None."""
     if not codes:

@@ -138,6 +138,13 @@ def scope_to_jurisdiction(queryset: QuerySet, user, *, field: str) -> QuerySet:
     return queryset.filter(jurisdiction.q(field))
 
 
+def jurisdiction_roots(user) -> list[str] | None:
+    """The user's jurisdiction as region roots (``None``: everywhere, ``[]``: nowhere),
+    for a selector that folds it into conditions of its own (``targeting``'s editions)."""
+    jurisdiction = jurisdiction_of(reader_of(user))
+    return None if jurisdiction.unrestricted else list(jurisdiction.codes)
+
+
 def scope_to_jurisdiction_or_own(
     queryset: QuerySet, user, *, field: str, organization_field: str
 ) -> QuerySet:

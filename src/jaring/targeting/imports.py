@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from django.db import transaction
+import polars as pl
+from django.db import connection, transaction
 from django.utils import timezone
 
 from jaring.access.permissions import author, require_editor
@@ -31,10 +32,11 @@ from jaring.sheets.cells import is_blank
 from jaring.sheets.headers import match_header
 from jaring.sheets.readers import FileProblem, read_rows
 from jaring.sheets.rows import RowError
+from jaring.targeting.columnar import ExtractChecker, NotPlain, read_batches, twice_error
 from jaring.targeting.models import BpjsActiveList, BpjsActivePerson, DtsenEdition, DtsenLeaver, DtsenPerson
 from jaring.targeting.rows import ACTIVE_SHEET, SHEET, DtsenRecord, validate_active_row, validate_row
 
-BATCH = 5_000
+BATCH = 5_000  # rows written at once when read row by row
 ERRORS_KEPT = 1_000  # every refused row is counted; the first ones are listed
 
 
@@ -118,6 +120,7 @@ def import_dtsen(*, actor, path: Path, edition: str, file_name: str | None = Non
             result,
             DtsenPerson,
             lambda number, record: _person(saved, number, record),
+            columnar=lambda path, header, result: _load_columns(saved, ctx, path, header, result),
         )
         if result.rejected or not result.accepted:
             transaction.set_rollback(True)  # kept whole: nothing of a refused extract stays
@@ -154,12 +157,16 @@ def _lock_scope(scope: str) -> None:
     list((regions.filter(code=scope) if scope else regions.filter(level="province")).values_list("code")[:1])
 
 
-def load_checked(path: Path, sheet, check, result, model, row_of) -> None:
+def load_checked(path: Path, sheet, check, result, model, row_of, *, columnar=None) -> None:
     """Read ``path`` against ``sheet`` and write each good row (``row_of(number,
     record)``) into ``model`` in batches, while no row has been refused: ``check(values,
     number)`` gives a record with a ``nik`` or the row's errors, and a NIK twice is
     refused naming the row it was first on. ``result`` counts rows, accepted and
-    rejected and keeps the first errors. The caller rolls back when any was rejected."""
+    rejected and keeps the first errors. The caller rolls back when any was rejected.
+
+    ``columnar(path, header, result)``, when given, does the same as columns (the rule's
+    fast path, ``targeting.columnar``) or raises ``NotPlain`` for a file it does not
+    read, which is then read here row by row from the start."""
     rows = read_rows(path)
     header = next(rows, None)
     if header is None:
@@ -171,6 +178,20 @@ def load_checked(path: Path, sheet, check, result, model, row_of) -> None:
             params={"problems": " ".join(e.message for e in columns.errors)},
             code="columns_invalid",
         )
+    if columnar is not None:
+        try:
+            with transaction.atomic():  # a savepoint: what a file read the other way wrote goes
+                columnar(path, columns, result)
+        except NotPlain:
+            result.rows = result.accepted = result.rejected = 0
+            result.errors = []
+        else:
+            rows.close()
+            if not result.rows:
+                raise FileProblem(
+                    N_("Berkas hanya berisi baris judul: tidak ada baris data."), code="file_no_rows"
+                )
+            return
     seen: dict[str, int] = {}
     batch: list[dict] = []
     for number, cells in rows:
@@ -179,7 +200,7 @@ def load_checked(path: Path, sheet, check, result, model, row_of) -> None:
         result.rows += 1
         record = check(columns.values(cells), number)
         if not isinstance(record, list) and record.nik in seen:
-            record = [_twice(number, record.nik, seen[record.nik])]
+            record = [twice_error(number, record.nik, seen[record.nik])]
         if isinstance(record, list):
             result.rejected += 1
             room = ERRORS_KEPT - len(result.errors)
@@ -198,16 +219,50 @@ def load_checked(path: Path, sheet, check, result, model, row_of) -> None:
         raise FileProblem(N_("Berkas hanya berisi baris judul: tidak ada baris data."), code="file_no_rows")
 
 
-def _twice(row: int, nik: str, first: int) -> RowError:
-    return RowError(
-        row,
-        "NIK",
-        "nik_twice",
-        figures.text(
-            N_("NIK %(nik)s sudah ada di baris %(first)s; satu orang hanya satu baris dalam satu berkas."),
-            {"nik": nik, "first": str(first)},
-        ),
+def _load_columns(saved: DtsenEdition, ctx, path: Path, header, result: DtsenImport) -> None:
+    """The extract checked as columns (``targeting.columnar``), batch by batch, each
+    batch's good rows written while no row has been refused."""
+    checker = ExtractChecker(ctx, header)
+    for frame, cells_of in read_batches(path, header):
+        checked = checker.check(frame, cells_of)
+        result.rows += checked.rows
+        result.accepted += len(checked.accepted)
+        result.rejected += len(checked.errors)
+        for errors in checked.errors:
+            room = ERRORS_KEPT - len(result.errors)
+            result.errors += errors[: max(room, 0)]
+        if not result.rejected:
+            _write_people(saved, checked.accepted)
+
+
+def _write_people(saved: DtsenEdition, frame: pl.DataFrame) -> None:
+    """Checked rows (``columnar.SCHEMA``) into ``DtsenPerson``: one COPY of the frame
+    written as CSV by polars on PostgreSQL (no Python object per cell), ``bulk_insert``
+    elsewhere."""
+    frame = frame.select(
+        pl.lit(saved.pk, dtype=pl.Int64).alias("edition_id"),
+        "row",
+        "nik",
+        "full_name",
+        "birth_date",
+        "sex",
+        pl.col("village_id").str.slice(0, 2).alias("province_code"),
+        "village_id",
+        "family_id",
+        "decile",
+        "occupation",
+        "working",
     )
+    if connection.vendor != "postgresql":
+        bulk_insert(DtsenPerson, frame.to_dicts())
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(DtsenPerson._meta.get_field(name).column) for name in frame.columns)
+    sql = f"COPY {quote(DtsenPerson._meta.db_table)} ({columns}) FROM STDIN (FORMAT csv)"
+    data = frame.write_csv(include_header=False, date_format="%Y-%m-%d")  # "" quoted, null bare
+    connection.ensure_connection()
+    with connection.wrap_database_errors, connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
+        copy.write(data)
 
 
 def _person(saved: DtsenEdition, row: int, record: DtsenRecord) -> dict:
@@ -228,28 +283,28 @@ def _person(saved: DtsenEdition, row: int, record: DtsenRecord) -> dict:
 
 
 def _record_leavers(saved: DtsenEdition, previous: DtsenEdition | None) -> int:
-    """The people of ``previous`` missing from ``saved``, kept as having left the list."""
+    """The people of ``previous`` missing from ``saved``, kept as having left the list:
+    one ``INSERT ... SELECT`` (the NIK unique per edition answers ``NOT EXISTS``)."""
     if previous is None:
         return 0
-    kept = DtsenPerson.objects.filter(edition=saved).values("nik")
-    gone = (
-        DtsenPerson.objects.filter(edition=previous)
-        .exclude(nik__in=kept)
-        .values_list("nik", "full_name", "province_code", "village_id", "decile")
+    quote = connection.ops.quote_name
+
+    def column(model, name: str) -> str:
+        return quote(model._meta.get_field(name).column)
+
+    kept = ("nik", "full_name", "province_code", "village", "decile")
+    person, leaver = quote(DtsenPerson._meta.db_table), quote(DtsenLeaver._meta.db_table)
+    edition, nik = column(DtsenPerson, "edition"), column(DtsenPerson, "nik")
+    sql = (
+        f"INSERT INTO {leaver} ({column(DtsenLeaver, 'edition')}, "  # noqa: S608 (names from the models)
+        f"{', '.join(column(DtsenLeaver, name) for name in kept)}) "
+        f"SELECT %s, {', '.join('p.' + column(DtsenPerson, name) for name in kept)} FROM {person} p "
+        f"WHERE p.{edition} = %s AND NOT EXISTS "
+        f"(SELECT 1 FROM {person} n WHERE n.{edition} = %s AND n.{nik} = p.{nik})"
     )
-    rows = [
-        {
-            "edition_id": saved.pk,
-            "nik": nik,
-            "full_name": name,
-            "province_code": province,
-            "village_id": village,
-            "decile": decile,
-        }
-        for nik, name, province, village, decile in gone.iterator(chunk_size=BATCH)
-    ]
-    bulk_insert(DtsenLeaver, rows)
-    return len(rows)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [saved.pk, previous.pk, saved.pk])
+        return cursor.rowcount
 
 
 @dataclass

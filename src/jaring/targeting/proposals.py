@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from jaring import codes
@@ -34,7 +34,7 @@ from jaring.registry.models import Participant
 from jaring.registry.vocab import Category, Occupation, Status
 from jaring.targeting import rules
 from jaring.targeting.models import DtsenPerson
-from jaring.targeting.selectors import PRIORITY, candidates, targeting_counts, within_q
+from jaring.targeting.selectors import PRIORITY, candidates, counts_by_village, within_q
 
 FILLED = (Category.MISKIN_EKSTREM, Category.PEKERJA_RENTAN)  # the categories candidates fill
 
@@ -266,9 +266,9 @@ def proposal(user, program: Program, on: date, *, region: str = "") -> Proposal:
     villages = list(villages_of(user, program, region).values_list("code", "name"))
     codes_ = [code for code, _name in villages]
     free = free_places(program, codes_)
-    counts = targeting_counts(user, on, region=region, targets=targets)
+    counted = counts_by_village(user, on, region=region, targets=targets)
+    per_village = {village: c.candidates for village, c in counted.items()}
     found = candidates(user, on, region=region, targets=targets)
-    per_village = dict(found.order_by().values_list("village_id").annotate(n=Count("id")))
     state = _budget(program)
     people = list(_reachable(found, program, state))
     chosen = proposed_of(rules.fill(seekers_of(program, people), free, state))
@@ -289,8 +289,8 @@ def proposal(user, program: Program, on: date, *, region: str = "") -> Proposal:
         program=program,
         region=region or program.region_code,
         on=on,
-        candidates=counts.candidates,
-        already_protected=counts.already_protected,
+        candidates=sum(c.candidates for c in counted.values()),
+        already_protected=sum(c.already_protected for c in counted.values()),
         free_quota=None if free is None else sum(line.free_quota for line in lines),
         people=chosen,
         villages=lines,

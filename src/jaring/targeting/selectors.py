@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from jaring import codes
-from jaring.access.scoping import region_subtree_q, scope_to_jurisdiction
+from jaring.access.scoping import jurisdiction_roots, region_subtree_q
 from jaring.billing.selectors import deceased_q, paid_months_covering
 from jaring.programs.selectors import active_enrolments_on
 from jaring.registry.models import Participant
@@ -30,34 +30,6 @@ def editions_in_force(on: date | None = None) -> list[DtsenEdition]:
     return list(latest.values())
 
 
-def _in_force_q(editions: list[DtsenEdition]) -> Q:
-    """Each village's people from the newest of the editions whose jurisdiction holds it
-    (a regency's own edition newer than its province's is the one in force there)."""
-    condition = Q(pk__in=[])
-    newer: list[str] = []
-    for edition in editions:  # newest first
-        here = Q(edition=edition)
-        if edition.scope_code:
-            here &= region_subtree_q("village_id", edition.scope_code)
-        for scope in newer:
-            here &= ~region_subtree_q("village_id", scope) if scope else Q(pk__in=[])
-        condition |= here
-        newer.append(edition.scope_code)
-    return condition
-
-
-def listed_on(user, on: date, *, region: str = "") -> QuerySet[DtsenPerson]:
-    """The people of the editions in force on ``on`` in the user's jurisdiction
-    (``user=None``: everywhere), within ``region`` when given."""
-    people = DtsenPerson.objects.filter(_in_force_q(editions_in_force(on)))
-    if user is not None:
-        people = scope_to_jurisdiction(people, user, field="village_id")
-    if region:
-        code = codes.try_normalize(region)
-        people = people.filter(region_subtree_q("village_id", code)) if code else people.none()
-    return people
-
-
 def within_q(field: str, region_codes: list[str]) -> Q:
     """Rows whose region ``field`` lies in one of ``region_codes`` (a program's targets)."""
     condition = Q(pk__in=[])
@@ -66,17 +38,45 @@ def within_q(field: str, region_codes: list[str]) -> Q:
     return condition
 
 
+def _in_force_q(editions: list[DtsenEdition], roots: list[str] | None) -> Q:
+    """Each village's people from the newest of the editions whose jurisdiction holds it
+    (a regency's own edition newer than its province's is the one in force there), within
+    the region ``roots`` (``None``: everywhere). Each village range is written once, so
+    the planner estimates a province's extract as the whole table it is and scans it."""
+    condition = Q(pk__in=[])
+    newer: list[str] = []
+    for edition in editions:  # newest first
+        inside = codes.intersect([edition.scope_code] if edition.scope_code else None, roots)
+        if inside != []:
+            here = Q(edition=edition) & (within_q("village_id", inside) if inside is not None else Q())
+            for scope in newer:
+                here &= ~region_subtree_q("village_id", scope) if scope else Q(pk__in=[])
+            condition |= here
+        newer.append(edition.scope_code)
+    return condition
+
+
+def listed_on(user, on: date, *, region: str = "", targets: list[str] | None = None) -> QuerySet[DtsenPerson]:
+    """The people of the editions in force on ``on`` in the user's jurisdiction
+    (``user=None``: everywhere), within ``region`` and the region codes ``targets`` when given."""
+    roots = None if user is None else jurisdiction_roots(user)
+    if region:
+        code = codes.try_normalize(region)
+        roots = codes.intersect(roots, [code] if code else [])
+    roots = codes.intersect(roots, targets)
+    return DtsenPerson.objects.filter(_in_force_q(editions_in_force(on), roots))
+
+
 def _eligible(user, on: date, region: str, targets: list[str] | None = None) -> QuerySet[DtsenPerson]:
     born_after, born_by = rules.birth_dates_of_age(
         on, getattr(settings, "JARING_AGE_MIN", 15), getattr(settings, "JARING_AGE_MAX", 65)
     )
     dead = Participant.objects.filter(deceased_q(on), nik=OuterRef("nik"))
-    people = (
-        listed_on(user, on, region=region)
+    return (
+        listed_on(user, on, region=region, targets=targets)
         .filter(decile__in=rules.CANDIDATE_DECILES, birth_date__gt=born_after, birth_date__lte=born_by)
         .exclude(Exists(dead))
     )
-    return people if targets is None else people.filter(within_q("village_id", targets))
 
 
 def active_lists_in_force(on: date) -> list[int]:
@@ -153,9 +153,28 @@ def targeting_counts(
     user, on: date, *, region: str = "", targets: list[str] | None = None
 ) -> TargetingCounts:
     """How many of the people who should be protected on ``on`` are not (candidates)
-    and are (already protected): two counts over the same eligible people."""
-    eligible = _eligible(user, on, region, targets)
-    protected = _protected(on)
+    and are (already protected): two counts over the same eligible people, each with the
+    protection test in its ``WHERE`` (PostgreSQL turns it into an (anti-)join there; as an
+    aggregate's ``FILTER`` it would run once per row)."""
+    eligible, protected = _eligible(user, on, region, targets), _protected(on)
     return TargetingCounts(
         candidates=eligible.exclude(protected).count(), already_protected=eligible.filter(protected).count()
     )
+
+
+def counts_by_village(
+    user, on: date, *, region: str = "", targets: list[str] | None = None
+) -> dict[str, TargetingCounts]:
+    """``targeting_counts`` per village."""
+    eligible, protected = _eligible(user, on, region, targets), _protected(on)
+
+    def per_village(people: QuerySet) -> dict[str, int]:
+        return dict(people.order_by().values_list("village_id").annotate(n=Count("id")))
+
+    waiting, covered = per_village(eligible.exclude(protected)), per_village(eligible.filter(protected))
+    return {
+        village: TargetingCounts(
+            candidates=waiting.get(village, 0), already_protected=covered.get(village, 0)
+        )
+        for village in waiting.keys() | covered.keys()
+    }
