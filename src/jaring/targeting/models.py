@@ -55,14 +55,22 @@ class DtsenEdition(models.Model):
 class DtsenPerson(models.Model):
     """One person of an edition, as the extract gave them."""
 
-    edition = models.ForeignKey(DtsenEdition, on_delete=models.CASCADE, related_name="+")
+    # Written once by COPY, millions of rows per edition: no foreign-key triggers (the
+    # row rule checked the village against the regions; the edition is created in the
+    # same transaction) and no index of its own for the edition (the unique (edition,
+    # NIK) index leads with it).
+    edition = models.ForeignKey(
+        DtsenEdition, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     row = models.PositiveIntegerField()
     nik = models.CharField(max_length=16)
     full_name = models.CharField(max_length=150)
     birth_date = models.DateField()
     sex = models.CharField(max_length=1)
     province_code = models.CharField(max_length=2)  # every large table carries its province (ARCHITECTURE.md)
-    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
+    village = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     family_id = models.CharField(max_length=40)
     decile = models.PositiveSmallIntegerField()
     occupation = models.CharField(max_length=30, blank=True)
