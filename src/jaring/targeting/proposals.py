@@ -7,23 +7,26 @@ jurisdiction, take them in priority order, each in the first of their categories
 place left (``targeting.rules.fill``), while the program's total quota and its budget
 hold, priced as the enrolment service prices them (``programs.services.monthly_rates``).
 
-Only the candidates that could take a place are read: per village, the first E of
-decile 1 and the first E + V working in a vulnerable occupation, where E and V are the
-program's places per village for extreme poor and vulnerable workers (the people passed
-over before them are of the other kind or their places are full), so a province of
-1,585 villages reads at most 1,585 x (2E + V) rows, never its whole extract.
+Only the candidates that could take a place are read whole: one pass over the
+candidates' keys, village by village in priority order, counts each village's
+candidates and keeps the first E of decile 1 and the first E + V working in a
+vulnerable occupation, where E and V are the program's places per village for extreme
+poor and vulnerable workers (the people passed over before them are of the other kind
+or their places are full). A province of 1,585 villages reads at most 1,585 x (2E + V)
+people whole.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Q, QuerySet
 
 from jaring import codes
 from jaring.access.scoping import reader_of, region_subtree_q, scope_to_jurisdiction
+from jaring.bulk import Among
 from jaring.errors import InvalidInput
 from jaring.i18n import N_
 from jaring.programs import rules as program_rules
@@ -34,7 +37,7 @@ from jaring.registry.models import Participant
 from jaring.registry.vocab import Category, Occupation, Status
 from jaring.targeting import rules
 from jaring.targeting.models import DtsenPerson
-from jaring.targeting.selectors import PRIORITY, candidates, counts_by_village, within_q
+from jaring.targeting.selectors import PRIORITY, candidates, counts_by_village, protected_by_village, within_q
 
 FILLED = (Category.MISKIN_EKSTREM, Category.PEKERJA_RENTAN)  # the categories candidates fill
 
@@ -169,33 +172,47 @@ def _budget(program: Program) -> program_rules.QuotaState:
     )
 
 
-def _reachable(found: QuerySet[DtsenPerson], program: Program, state: program_rules.QuotaState):
-    """The candidates that could take a place, in priority order (see the module docstring);
-    without a per-village quota, as many as the budget and total quota could take at the
-    cheapest rate."""
-    extreme = Case(
-        When(decile=rules.EXTREME_POOR_DECILE, then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
-    found = found.annotate(extreme=extreme)
-    fillable = Q(extreme=0) | Q(working_first=0)
-    quotas = {q.category: q.per_village for q in program.quotas.all()}
-    if not quotas:
-        cheapest = min(monthly_rates(program, set(Occupation)).values()) * program.coverage_months
-        room = [state.budget_ceiling - state.budget_committed]
-        if state.total_limit is not None:
-            room.append((state.total_limit - state.total_used) * cheapest)
-        people = max(min(room), 0) // max(cheapest, 1)
-        return found.filter(fillable)[:people]
+def _affordable(found: QuerySet[DtsenPerson], program: Program, state: program_rules.QuotaState):
+    """Without a per-village quota: the candidates who fill a category, in priority order,
+    as many as the budget and the total quota could take at the cheapest rate."""
+    cheapest = min(monthly_rates(program, set(Occupation)).values()) * program.coverage_months
+    room = [state.budget_ceiling - state.budget_committed]
+    if state.total_limit is not None:
+        room.append((state.total_limit - state.total_used) * cheapest)
+    fillable = Q(decile=rules.EXTREME_POOR_DECILE) | Q(working_first=0)
+    return list(found.filter(fillable)[: max(min(room), 0) // max(cheapest, 1)])
+
+
+def _reachable(
+    found: QuerySet[DtsenPerson], quotas: dict[str, int]
+) -> tuple[list[DtsenPerson], dict[str, int]]:
+    """With per-village quotas: one pass over the candidates, village by village in
+    priority order, counting each village's candidates and keeping the first E of decile
+    1 and the first E + V working in a vulnerable occupation (see the module docstring);
+    the kept are then read whole, in priority order."""
     poor = quotas.get(Category.MISKIN_EKSTREM, 0)
-    workers = quotas.get(Category.PEKERJA_RENTAN, 0)
-    order = [F(name).asc() for name in PRIORITY]
-    ranked = found.annotate(
-        poor_rank=Window(RowNumber(), partition_by=[F("village_id"), F("extreme")], order_by=order),
-        worker_rank=Window(RowNumber(), partition_by=[F("village_id"), F("working_first")], order_by=order),
-    )
-    return ranked.filter(
-        Q(extreme=0, poor_rank__lte=poor) | Q(working_first=0, worker_rank__lte=poor + workers)
-    )
+    workers = poor + quotas.get(Category.PEKERJA_RENTAN, 0)
+    counted: dict[str, int] = defaultdict(int)
+    poor_seen: dict[str, int] = defaultdict(int)
+    workers_seen: dict[str, int] = defaultdict(int)
+    kept: list[int] = []
+    rows = found.order_by("village_id", *PRIORITY).values_list("pk", "village_id", "decile", "working_first")
+    for pk, village, decile, working_first in rows.iterator(chunk_size=20_000):
+        counted[village] += 1
+        wanted = False
+        if decile == rules.EXTREME_POOR_DECILE:
+            poor_seen[village] += 1
+            wanted = poor_seen[village] <= poor
+        if working_first == 0:
+            workers_seen[village] += 1
+            wanted = wanted or workers_seen[village] <= workers
+        if wanted:
+            kept.append(pk)
+    people: list[DtsenPerson] = []
+    for start in range(0, len(kept), 50_000):
+        people += found.filter(Among("id", kept[start : start + 50_000]))
+    people.sort(key=lambda p: tuple(getattr(p, name) for name in PRIORITY))
+    return people, dict(counted)
 
 
 def seekers_of(program: Program, people: list[DtsenPerson]) -> list[rules.Seeker]:
@@ -266,11 +283,17 @@ def proposal(user, program: Program, on: date, *, region: str = "") -> Proposal:
     villages = list(villages_of(user, program, region).values_list("code", "name"))
     codes_ = [code for code, _name in villages]
     free = free_places(program, codes_)
-    counted = counts_by_village(user, on, region=region, targets=targets)
-    per_village = {village: c.candidates for village, c in counted.items()}
     found = candidates(user, on, region=region, targets=targets)
     state = _budget(program)
-    people = list(_reachable(found, program, state))
+    quotas = {q.category: q.per_village for q in program.quotas.all()}
+    if quotas:
+        people, per_village = _reachable(found, quotas)
+        protected = protected_by_village(user, on, region=region, targets=targets)
+    else:
+        people = _affordable(found, program, state)
+        counted = counts_by_village(user, on, region=region, targets=targets)
+        per_village = {village: c.candidates for village, c in counted.items()}
+        protected = {village: c.already_protected for village, c in counted.items()}
     chosen = proposed_of(rules.fill(seekers_of(program, people), free, state))
     proposed_in: dict[str, int] = {}
     for person in chosen:
@@ -289,8 +312,8 @@ def proposal(user, program: Program, on: date, *, region: str = "") -> Proposal:
         program=program,
         region=region or program.region_code,
         on=on,
-        candidates=sum(c.candidates for c in counted.values()),
-        already_protected=sum(c.already_protected for c in counted.values()),
+        candidates=sum(per_village.values()),
+        already_protected=sum(protected.values()),
         free_quota=None if free is None else sum(line.free_quota for line in lines),
         people=chosen,
         villages=lines,

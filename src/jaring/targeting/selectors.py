@@ -7,7 +7,19 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from jaring import codes
 from jaring.access.scoping import jurisdiction_roots, region_subtree_q
@@ -126,11 +138,15 @@ def candidates(
 ) -> QuerySet[DtsenPerson]:
     """Who should be protected on ``on`` and is not, in priority order
     (``targeting.rules``); within the region codes ``targets`` when given (a program's)."""
-    first_listed = (
-        DtsenPerson.objects.filter(nik=OuterRef("nik"), edition__edition__lte=on)
-        .order_by("edition__edition")
-        .values("edition__edition")[:1]
-    )
+    dated = list(DtsenEdition.objects.filter(edition__lte=on).values_list("edition", flat=True)[:2])
+    if len(dated) == 1:  # one edition so far: everyone was first listed in it
+        first_listed = Value(dated[0], output_field=DateField())
+    else:
+        first_listed = Subquery(
+            DtsenPerson.objects.filter(nik=OuterRef("nik"), edition__edition__lte=on)
+            .order_by("edition__edition")
+            .values("edition__edition")[:1]
+        )
     working_vulnerable = Case(
         When(working=True, occupation__in=sorted(VULNERABLE_OCCUPATIONS), then=Value(0)),
         default=Value(1),
@@ -138,9 +154,7 @@ def candidates(
     )
     eligible = _eligible(user, on, region, targets)
     eligible = eligible.exclude(_protected(on))
-    return eligible.annotate(working_first=working_vulnerable, first_listed=Subquery(first_listed)).order_by(
-        *PRIORITY
-    )
+    return eligible.annotate(working_first=working_vulnerable, first_listed=first_listed).order_by(*PRIORITY)
 
 
 @dataclass(frozen=True)
@@ -166,15 +180,22 @@ def counts_by_village(
     user, on: date, *, region: str = "", targets: list[str] | None = None
 ) -> dict[str, TargetingCounts]:
     """``targeting_counts`` per village."""
-    eligible, protected = _eligible(user, on, region, targets), _protected(on)
-
-    def per_village(people: QuerySet) -> dict[str, int]:
-        return dict(people.order_by().values_list("village_id").annotate(n=Count("id")))
-
-    waiting, covered = per_village(eligible.exclude(protected)), per_village(eligible.filter(protected))
+    waiting = _per_village(_eligible(user, on, region, targets).exclude(_protected(on)))
+    covered = protected_by_village(user, on, region=region, targets=targets)
     return {
         village: TargetingCounts(
             candidates=waiting.get(village, 0), already_protected=covered.get(village, 0)
         )
         for village in waiting.keys() | covered.keys()
     }
+
+
+def protected_by_village(
+    user, on: date, *, region: str = "", targets: list[str] | None = None
+) -> dict[str, int]:
+    """The people who should be protected on ``on`` and are, per village."""
+    return _per_village(_eligible(user, on, region, targets).filter(_protected(on)))
+
+
+def _per_village(people: QuerySet) -> dict[str, int]:
+    return dict(people.order_by().values_list("village_id").annotate(n=Count("id")))

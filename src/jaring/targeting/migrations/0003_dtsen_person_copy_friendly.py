@@ -5,21 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('regions', '0001_initial'),
-        ('targeting', '0002_bpjs_active_list'),
+        ("regions", "0001_initial"),
+        ("targeting", "0002_bpjs_active_list"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='dtsenperson',
-            name='edition',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='targeting.dtsenedition'),
+            model_name="dtsenperson",
+            name="edition",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="targeting.dtsenedition",
+            ),
         ),
         migrations.AlterField(
-            model_name='dtsenperson',
-            name='village',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region'),
+            model_name="dtsenperson",
+            name="village",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="regions.region",
+            ),
         ),
     ]
