@@ -24,8 +24,12 @@ Timed:
    paid months with ``protection_counts`` (Jambi: the province and each of its 11
    regencies; national: the country and each of the 38 provinces).
 3. The summary read: ``protected_in`` + ``protected_children``, p50/p95.
-4. The pages ``/monev/`` for Jambi (jambi.viewer) and the country (admin) through
-   Django's test client, p50/p95 of server time.
+4. The UCJ projection of Jambi (``monitoring.projection.ucj_projection``: the programs'
+   paid months and the lines of the bills in force, one grouped query), p50/p95; the
+   bills are dated as issued on 2 January 2025, before the day projected.
+5. The pages ``/monev/`` for Jambi (jambi.viewer, with the projection panel) and the
+   country (admin; no single region, no projection panel) through Django's test client,
+   p50/p95 of server time.
 
 Prints one JSON line per step and a summary line at the end.
 """
@@ -414,6 +418,8 @@ def main() -> None:
         for program in programs:
             lines += bill_issue(actor=None, program=program, first_month=YEAR_START, months=12).people
         with psycopg.connect(dsn, autocommit=True) as conn:
+            # Issued at the start of the year: the projection of ON counts the bills standing then.
+            conn.execute("UPDATE billing_bill SET issued_at = '2025-01-02 08:00:00+07'")
             conn.execute("ANALYZE billing_billline")
         emit(
             setup="yearly bills issued",
@@ -516,7 +522,16 @@ def main() -> None:
             summary[f"read_{label}_ms"] = [timing["p50_ms"], timing["p95_ms"]]
             summary[f"ratio_read_{label}"] = ratio
 
-        # 4. the pages --------------------------------------------------------------------------
+        # 4. the UCJ projection ------------------------------------------------------------------
+        from jaring.monitoring.projection import ucj_projection
+
+        jambi = Region.objects.get(code=JAMBI)
+        projected = ucj_projection(viewer, jambi, ON).as_dict()
+        timing = _sample_ms(lambda: ucj_projection(viewer, jambi, ON), args.requests)
+        emit(step="ucj_projection", view="province", **timing, projection=projected)
+        summary["ucj_projection_province_ms"] = [timing["p50_ms"], timing["p95_ms"]]
+
+        # 5. the pages --------------------------------------------------------------------------
         cache.set(summaries.REFRESH_QUEUED_KEY, True, timeout=None)  # no rebuild queued while timed
         queued = DBTaskResult.objects.count()
         pages = [

@@ -6,8 +6,9 @@ Creates a throwaway database with Jambi's 1,585 villages and wards, a DTSEN edit
 ``--people`` people (3,700,000 is about Jambi's population; the extract lists each
 village's families together, as the ministry's extracts do; deciles 1-10, ages 10-80,
 a third working, occupations drawn from the registry's), ``--enrolled`` of them
-registered and enrolled in a BKBK program with 50 extreme poor + 25 vulnerable workers per village (so part of its places are taken)
-and as many again on BPJS's active list. Then times, through the real selectors:
+registered and enrolled in a BKBK program with 50 extreme poor + 25 vulnerable
+workers per village (so part of its places are taken) and as many again on BPJS's
+active list. Then times, through the real selectors:
 
 a. ``proposal`` for the province officer over all 1,585 villages (goal: under 5 s);
 b. the proposal page of the province, a regency and one village through Django's test

@@ -14,7 +14,8 @@ from django.db import connection
 
 from jaring.audit.models import AuditEvent
 from jaring.programs.models import Enrolment, Program, VillageEnrolmentCount
-from jaring.programs.services import monthly_rates, program_create
+from jaring.programs.selectors import monthly_rates
+from jaring.programs.services import program_create
 from jaring.regions.models import Region
 from jaring.registry.models import Participant
 from jaring.registry.vocab import Category

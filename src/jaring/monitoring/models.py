@@ -149,3 +149,38 @@ class SummaryRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on} ({self.finished_at:%Y-%m-%d %H:%M})"
+
+
+class CountingRule(models.Model):
+    """How BPJS counts a government-paid person toward coverage (UCJ) for a date range:
+    fully from ``full_after_months`` paid months in the year, pro rata below
+    (``monitoring.ucj``). Seeded by migration ``0003`` (6 months from 2020-01-01). A rule
+    in use is never edited: it is ended (``jaring.dated_rules``) and a new rule follows."""
+
+    full_after_months = models.PositiveSmallIntegerField(_("dihitung penuh setelah (bulan iuran)"))
+    effective_from = models.DateField(_("berlaku mulai"))
+    effective_to = models.DateField(_("berlaku sampai"), null=True, blank=True)
+    basis = models.CharField(_("dasar"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["effective_from", "id"]
+        verbose_name = _("aturan penghitungan cakupan")
+        verbose_name_plural = _("aturan penghitungan cakupan")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(full_after_months__gte=1, full_after_months__lte=12),
+                name="counting_rule_months_1_12",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(effective_to__isnull=True)
+                | models.Q(effective_to__gte=models.F("effective_from")),
+                name="counting_rule_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_after_months} bulan {self.effective_from:%d/%m/%Y}"

@@ -29,6 +29,7 @@ from jaring.guards import require
 from jaring.monitoring import maps, scoring, selectors, services, summaries, workbooks
 from jaring.monitoring.models import ImportSource
 from jaring.monitoring.panel import programs_panel
+from jaring.monitoring.projection import ucj_projection_shown
 from jaring.programs.selectors import programs_visible_to
 
 EDITORS_ONLY = gettext_lazy("Hanya operator dan admin yang dapat mengimpor angka cakupan.")
@@ -149,6 +150,7 @@ def coverage_dashboard(request):
             "line": report.line,
             "children": [(rank[line.region], line, protected_below.get(line.region)) for line in children],
             "panel": programs_panel(request.user, report.region, report.on, refreshed=refreshed),
+            "ucj": ucj_projection_shown(request.user, report),
             "sort": sort,
             "mode": mode,
             "modes": [(s.key, _(s.title)) for s in maps.SCALES.values()],

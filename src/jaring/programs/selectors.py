@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from jaring.access.scoping import region_subtree_q, scope_to_jurisdiction, scope_to_overlap_or_own
+from jaring.contributions.selectors import monthly_contribution
 from jaring.programs.models import Agreement, Enrolment, EnrolmentStatus, Program, VillageEnrolmentCount
 from jaring.registry.models import Participant
 from jaring.registry.selectors import ParticipantFilters, participants_filtered
@@ -158,3 +159,17 @@ def agreements_ending(user, *, today: date, within: int = ALERT_DAYS[0]) -> list
 
 def days_to_expiry(agreement: Agreement, today: date) -> int:
     return (agreement.ends_on - today).days
+
+
+def monthly_rates(program: Program, occupations: set[str]) -> dict[str, int]:
+    """Monthly contribution per occupation on the program's start (the rule table)."""
+    return {
+        occupation: monthly_contribution(
+            on=program.starts_on,
+            package=program.package,
+            source=program.source,
+            occupation=occupation,
+            income=program.declared_income,
+        ).total
+        for occupation in occupations
+    }

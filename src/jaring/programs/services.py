@@ -18,12 +18,11 @@ from jaring.accounts.models import Organization, OrgKind
 from jaring.audit.models import AuditEvent
 from jaring.audit.services import audit_record, audit_values
 from jaring.bulk import Among, bulk_insert, bulk_set
-from jaring.contributions.selectors import monthly_contribution
 from jaring.contributions.vocab import FundingSource, Package
 from jaring.errors import Conflict, InvalidInput, PermissionDeniedError
 from jaring.formats import figures
 from jaring.i18n import N_
-from jaring.programs import rules
+from jaring.programs import rules, selectors
 from jaring.programs.models import (
     Agreement,
     CoveragePeriod,
@@ -281,20 +280,6 @@ class EnrolmentOutcome:
     enrolment_ids: list[int] = field(default_factory=list)
 
 
-def monthly_rates(program: Program, occupations: set[str]) -> dict[str, int]:
-    """Monthly contribution per occupation on the program's start (the rule table)."""
-    return {
-        occupation: monthly_contribution(
-            on=program.starts_on,
-            package=program.package,
-            source=program.source,
-            occupation=occupation,
-            income=program.declared_income,
-        ).total
-        for occupation in occupations
-    }
-
-
 def _refuse(request: EnrolmentRequest, refusal: InvalidInput, result: EnrolmentOutcome) -> None:
     result.refused.append((request, refusal))
 
@@ -363,7 +348,7 @@ def _intake(actor, program: Program, requests: list[EnrolmentRequest]) -> _Intak
     targets = [r.code for r in program.target_regions.all()]
     quotas = {q.category: q.per_village for q in program.quotas.all()}
     people = [r.participant for r in requests]
-    rates = monthly_rates(program, {p.occupation for p in people})
+    rates = selectors.monthly_rates(program, {p.occupation for p in people})
     state = rules.QuotaState(
         total_limit=program.quota_total,
         total_used=program.enrolled_active,

@@ -27,7 +27,7 @@ from jaring.claims.selectors import benefits_paid
 from jaring.errors import InvalidInput, PermissionDeniedError
 from jaring.funds.selectors import funnel_report, idle_villages
 from jaring.i18n import N_
-from jaring.monitoring import summaries
+from jaring.monitoring import projection, summaries, ucj
 from jaring.monitoring.maps import COVERAGE
 from jaring.monitoring.selectors import (
     CoverageReport,
@@ -225,6 +225,79 @@ def coverage(report: MonevReport, context: Context) -> None:
         report.map_legend = [(item.fill, item.label) for item in drawn.legend]
     else:
         report.map_key = []
+
+
+@section
+def ucj_projection(report: MonevReport, context: Context) -> None:
+    """The road to the year's target (monitoring.projection): what the programs count
+    toward coverage on the date and by 31 December if the bills issued are paid, the
+    gap after them, and who must be funded for the months left, at what price."""
+    place = Region.objects.get(code=context.region)
+    try:
+        found = projection.ucj_projection(context.user, place, context.as_of)
+    except ucj.CountingRuleMissing as missing:
+        report.figures.append(Figure("Dihitung UCJ dari program, akhir tahun", None, INT, missing.indonesian))
+        return
+    year_end = date_text(found.year_end)
+    report.figures.append(
+        Figure(
+            "Dihitung UCJ dari program, akhir tahun",
+            found.program_counted_year_end,
+            INT,
+            f"{thousands(found.program_counted_now)} per {date_text(found.on)}",
+        )
+    )
+    if found.gap_after_programs is None:
+        sentence = "Tanpa angka cakupan dan target tahun ini, kekurangan belum dapat dihitung."
+    elif found.gap_after_programs == 0:
+        sentence = (
+            f"Target {percent_text(_pct(found.target_pct), 2)} tercapai pada {year_end} bila tagihan dibayar."
+        )
+    elif found.people_needed is None:
+        sentence = (
+            f"Target {percent_text(_pct(found.target_pct), 2)} tidak dapat dicapai tahun ini dengan menambah "
+            "peserta: tidak ada bulan tersisa sampai Desember."
+        )
+    else:
+        price = "" if found.rupiah_needed is None else f": Rp{thousands(found.rupiah_needed)}"
+        sentence = (
+            f"Untuk mencapai {percent_text(_pct(found.target_pct), 2)} pada {year_end}, danai "
+            f"{thousands(found.people_needed)} orang lagi selama {found.months_left} bulan{price}."
+        )
+    full = found.full_after_months
+    report.tables.append(
+        Table(
+            key="Proyeksi UCJ",
+            title=f"Jalan menuju target cakupan {year_end}",
+            columns=[Column("Ukuran"), Column("Orang", INT), Column("Rupiah", RUPIAH), Column("Keterangan")],
+            rows=[
+                ["Peserta aktif BPJS TK", found.participants, None, "angka cakupan yang berlaku"],
+                ["Target peserta", found.target_participants, None, f"target {found.on.year}"],
+                ["Orang program tahun ini", found.program_people, None, "iuran terbayar atau tertagih"],
+                [
+                    "Dihitung UCJ dari program, sekarang",
+                    found.program_counted_now,
+                    None,
+                    f"penuh setelah {full} bulan iuran, di bawahnya proporsional",
+                ],
+                [
+                    "Dihitung UCJ dari program, akhir tahun",
+                    found.program_counted_year_end,
+                    None,
+                    "bila tagihan yang terbit dibayar",
+                ],
+                [
+                    "Kekurangan setelah program",
+                    found.gap_after_programs,
+                    None,
+                    "orang program sudah termasuk dalam peserta aktif",
+                ],
+                ["Orang yang perlu didanai", found.people_needed, None, f"selama {found.months_left} bulan"],
+                ["Anggaran yang dibutuhkan", None, found.rupiah_needed, f"tarif {found.source} tiap bulan"],
+            ],
+            note=" ".join([sentence, *found.notes]),
+        )
+    )
 
 
 def _trend(context: Context, found: CoverageReport) -> Table:

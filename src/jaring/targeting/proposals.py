@@ -5,7 +5,7 @@ less the active enrolments (``VillageEnrolmentCount``); the candidates
 (``targeting.selectors.candidates``) of its target regions, in the officer's
 jurisdiction, take them in priority order, each in the first of their categories with a
 place left (``targeting.rules.fill``), while the program's total quota and its budget
-hold, priced as the enrolment service prices them (``programs.services.monthly_rates``).
+hold, priced as the enrolment service prices them (``programs.selectors.monthly_rates``).
 
 Only the candidates that could take a place are read whole: one pass over the
 candidates' keys, village by village in priority order, counts each village's
@@ -31,7 +31,7 @@ from jaring.errors import InvalidInput
 from jaring.i18n import N_
 from jaring.programs import rules as program_rules
 from jaring.programs.models import Program, VillageEnrolmentCount
-from jaring.programs.services import monthly_rates
+from jaring.programs.selectors import monthly_rates
 from jaring.regions.models import Region, RegionLevel
 from jaring.registry.models import Participant
 from jaring.registry.vocab import Category, Occupation, Status
