@@ -110,6 +110,7 @@ def _demo_ids(demo) -> dict[str, object]:
     from jaring.funds.models import Transfer
     from jaring.programs.models import Agreement, Enrolment, Program
     from jaring.registry.models import DuplicateCandidate, ImportRun, Participant
+    from jaring.targeting.models import DtsenEdition
 
     def first(queryset):
         return queryset.order_by("pk").values_list("pk", flat=True).first()
@@ -161,6 +162,9 @@ def _demo_ids(demo) -> dict[str, object]:
         "document_pk": first(ClaimDocument.objects.filter(claim_id=claim)),
         "klaim/aturan/": first(BenefitRule.objects.all()),
         "monev/impor/templat.": "csv",
+        "sasaran/usulan/": program.pk,
+        "?sasaran/usulan/": f"?program={program.pk}&wilayah=1504012005",  # a village with people ticked
+        "sasaran/dtsen/": first(DtsenEdition.objects.all()),
     }
 
 
@@ -207,10 +211,14 @@ def test_no_page_carries_inline_code_the_content_security_policy_blocks(demo):
             assert 'data-testid="candidates"' in html  # the select-all box is on the page
         if route == "peringatan/":
             assert 'data-testid="alerts"' in html
+        if route == "sasaran/usulan/":
+            assert 'data-testid="proposal-people"' in html  # a village's candidates, ticked
     assert offending == {}
     assert {
         "",
         "program/<int:pk>/pilih-peserta/",
+        "sasaran/usulan/",
+        "sasaran/dtsen/<int:pk>/",
         "monev/laporan/",
         "peringatan/",
         "peserta/",
