@@ -10,7 +10,13 @@ from django.db import connection, connections
 
 # Rows that exist before any test (loaded once per test database, or seeded by
 # migrations): never emptied.
-KEPT_TABLES = {"regions_region", "contributions_raterule", "claims_benefitrule", "claims_scholarshiplevel"}
+KEPT_TABLES = {
+    "regions_region",
+    "contributions_raterule",
+    "claims_benefitrule",
+    "claims_scholarshiplevel",
+    "monitoring_countingrule",
+}
 # Referenced by a kept table (a rule's author), so deleted rather than truncated.
 DELETED_LAST = ("accounts_user", "accounts_organization")
 
@@ -76,6 +82,7 @@ def empty_committed_tables() -> None:
             cursor.execute(f"TRUNCATE {', '.join(connection.ops.quote_name(t) for t in tables)} CASCADE")
             cursor.execute("DELETE FROM contributions_raterule WHERE created_by_id IS NOT NULL")
             cursor.execute("DELETE FROM claims_benefitrule WHERE created_by_id IS NOT NULL")
+            cursor.execute("DELETE FROM monitoring_countingrule WHERE created_by_id IS NOT NULL")
             for table in DELETED_LAST:
                 cursor.execute(f"DELETE FROM {table}")
 
