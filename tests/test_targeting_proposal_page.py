@@ -162,3 +162,17 @@ def test_a_person_enrolled_elsewhere_meanwhile_is_refused_by_name(demo, tmp_path
     (refusal,) = answer.context["refusals"]
     assert refusal["name"] == "Maimunah" and "LAIN" in refusal["reason"]
     assert not Enrolment.objects.filter(program=program).exists()
+
+
+def test_an_id_from_outside_the_jurisdiction_is_ignored_never_answered_with_its_nik(demo, tmp_path):
+    _edition(demo, tmp_path, GOOD)
+    program = _program(demo)
+    client = demo.client("kotajambi.operator")  # Kota Jambi: the Batanghari people are not theirs
+    answer = client.post(
+        f"/sasaran/usulan/{program.pk}/daftarkan/?wilayah=1571&tanggal={DAY}",
+        {"orang": _ids(AHMAD)},
+        follow=True,
+    )
+    assert AHMAD.encode() not in answer.content and not answer.context["refusals"]
+    assert "Centang minimal satu orang" in " ".join(str(m) for m in answer.context["messages"])
+    assert not Enrolment.objects.exists()

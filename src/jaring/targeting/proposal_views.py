@@ -27,8 +27,7 @@ from jaring.regions.models import Region
 from jaring.registry.selectors import nik_for
 from jaring.registry.vocab import CATEGORY_LABELS, OCCUPATION_LABELS
 from jaring.targeting import proposals, rules, workbooks
-from jaring.targeting.models import DtsenPerson
-from jaring.targeting.selectors import candidates
+from jaring.targeting.selectors import candidates, listed_on
 from jaring.targeting.services import ProposalRefused, enrol_chosen
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -152,7 +151,9 @@ def proposal_enrol(request, pk: int):
     on = date_param(request)
     village = proposals.region_of(request.GET.get("wilayah", ""))
     ids = [int(i) for i in request.POST.getlist("orang") if i.isdigit()]
-    niks = list(DtsenPerson.objects.filter(pk__in=ids).values_list("nik", flat=True))
+    # Only people listed in the officer's own jurisdiction: an id from elsewhere is ignored,
+    # never answered with its NIK.
+    niks = list(listed_on(request.user, on).filter(pk__in=ids).values_list("nik", flat=True))
     back = _page(program, village, on)
     try:
         outcome = enrol_chosen(actor=request.user, program=program, on=on, niks=niks)
