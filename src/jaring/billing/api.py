@@ -4,9 +4,7 @@ selectors of jaring.billing.selectors). Money is integer rupiah; months are YYYY
 from __future__ import annotations
 
 import re
-import tempfile
 from datetime import date
-from pathlib import Path
 
 from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
@@ -37,6 +35,7 @@ from jaring.paging import keyset_page
 from jaring.programs.selectors import program_by_code
 from jaring.registry.selectors import mask_text, nik_for, participants_visible_to
 from jaring.sheets.cells import compact
+from jaring.sheets.uploads import saved_upload
 
 EDITORS_ONLY = N_("Hanya operator dan admin yang dapat mengubah data iuran.")
 
@@ -378,13 +377,9 @@ def payment_import(request, file: File[UploadedFile], dry_run: Form[bool] = Fals
     """A BPJS payment confirmation file (XLSX/CSV). All or nothing: 422 with every row
     error when any row is wrong (nothing saved)."""
     require(can_edit_data(request.user), EDITORS_ONLY)
-    suffix = Path(file.name or "upload").suffix[:8]
-    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-        for chunk in file.chunks():
-            tmp.write(chunk)
-        tmp.flush()
+    with saved_upload(file) as path:
         result = payments_import(
-            actor=request.user, path=Path(tmp.name), dry_run=dry_run, channel=(file.name or "api")[:20]
+            actor=request.user, path=path, dry_run=dry_run, channel=(file.name or "api")[:20]
         )
     body = result.as_dict()
     body["errors"] = [{**e, "message": mask_text(request.user, e["message"])} for e in body["errors"]]

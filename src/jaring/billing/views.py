@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from django.contrib import messages
@@ -35,6 +34,7 @@ from jaring.paging import date_param, paginate, querystring_without_page
 from jaring.programs.selectors import programs_visible_to
 from jaring.registry.selectors import mask_text, nik_for, participant_get, participants_visible_to
 from jaring.sheets.cells import compact
+from jaring.sheets.uploads import saved_upload
 
 EDITORS_ONLY = gettext_lazy("Hanya operator dan admin yang dapat mengubah data iuran.")
 
@@ -344,13 +344,10 @@ def payment_import(request):
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix) as temporary:
-            for chunk in upload.chunks():
-                temporary.write(chunk)
-            temporary.flush()
+        with saved_upload(upload) as path:
             result = payments_import(
                 actor=request.user,
-                path=Path(temporary.name),
+                path=path,
                 dry_run=form.cleaned_data["dry_run"],
                 channel=Path(upload.name).name,
             )

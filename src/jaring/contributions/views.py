@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -25,6 +22,7 @@ from jaring.contributions.permissions import can_edit_rates
 from jaring.contributions.vocab import FundingSource, Package
 from jaring.errors import DomainError, add_domain_error
 from jaring.guards import require
+from jaring.sheets.uploads import saved_upload
 
 EDITORS_ONLY = gettext_lazy("Hanya operator dan admin yang dapat mengubah data anggaran.")
 RATE_EDITORS_ONLY = gettext_lazy("Hanya admin platform dan admin provinsi yang dapat mengubah tarif iuran.")
@@ -299,13 +297,9 @@ def worker_count_import(request):
         if upload is None:
             error = _("Pilih berkas XLSX atau CSV untuk diunggah.")
         else:
-            suffix = Path(upload.name or "berkas").suffix[:8]
-            with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-                for chunk in upload.chunks():
-                    tmp.write(chunk)
-                tmp.flush()
+            with saved_upload(upload) as path:
                 try:
-                    result = services.worker_counts_import(actor=request.user, path=Path(tmp.name))
+                    result = services.worker_counts_import(actor=request.user, path=path)
                 except DomainError as exc:
                     error = exc.message
             if result is not None and result.saved:

@@ -3,9 +3,6 @@ the file import, and the regional scorecard (mounted at the API root)."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django.utils import timezone
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -17,6 +14,7 @@ from jaring.guards import require
 from jaring.i18n import N_
 from jaring.monitoring import selectors, services
 from jaring.monitoring.models import ImportSource
+from jaring.sheets.uploads import saved_upload
 
 router = Router(tags=["Cakupan dan monev"])
 
@@ -100,13 +98,9 @@ def get_coverage(request, region: RegionFilter = "", date: Date | None = None):
 )
 def import_coverage(request, file: File[UploadedFile]):
     require(can_edit_data(request.user), N_("Hanya operator dan admin yang dapat mengimpor angka cakupan."))
-    suffix = Path(file.name or "upload").suffix[:8]
-    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-        for chunk in file.chunks():
-            tmp.write(chunk)
-        tmp.flush()
+    with saved_upload(file) as path:
         result = services.coverage_import(
-            actor=request.user, path=Path(tmp.name), file_name=file.name or "", source=ImportSource.API
+            actor=request.user, path=path, file_name=file.name or "", source=ImportSource.API
         )
     return Status(201 if result.saved else 400, result.as_dict())
 

@@ -5,10 +5,8 @@ tables that are always there)."""
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -31,6 +29,7 @@ from jaring.monitoring.models import ImportSource
 from jaring.monitoring.panel import programs_panel
 from jaring.monitoring.projection import ucj_projection_shown
 from jaring.programs.selectors import programs_visible_to
+from jaring.sheets.uploads import saved_upload
 
 EDITORS_ONLY = gettext_lazy("Hanya operator dan admin yang dapat mengimpor angka cakupan.")
 
@@ -186,15 +185,11 @@ def coverage_import(request):
         if upload is None:
             error = _("Pilih berkas XLSX atau CSV untuk diunggah.")
         else:
-            suffix = Path(upload.name or "berkas").suffix[:8]
-            with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-                for chunk in upload.chunks():
-                    tmp.write(chunk)
-                tmp.flush()
+            with saved_upload(upload) as path:
                 try:
                     result = services.coverage_import(
                         actor=request.user,
-                        path=Path(tmp.name),
+                        path=path,
                         file_name=upload.name,
                         source=ImportSource.UPLOAD,
                     )

@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -35,6 +32,7 @@ from jaring.programs.panels import panels_for
 from jaring.registry.models import CATEGORY_CHOICES, OCCUPATION_CHOICES
 from jaring.registry.selectors import ParticipantFilters, nik_for, participants_visible_to
 from jaring.sheets.cells import compact
+from jaring.sheets.uploads import saved_upload
 
 EDITORS_ONLY = gettext_lazy("Hanya operator dan admin yang dapat mengubah data program.")
 
@@ -326,13 +324,10 @@ def enrolment_import(request):
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix) as temporary:
-            for chunk in upload.chunks():
-                temporary.write(chunk)
-            temporary.flush()
+        with saved_upload(upload) as path:
             try:
                 result = enrolments_import(
-                    actor=request.user, path=Path(temporary.name), dry_run=form.cleaned_data["dry_run"]
+                    actor=request.user, path=path, dry_run=form.cleaned_data["dry_run"]
                 )
             except DomainError as exc:
                 add_domain_error(form, exc)

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import tempfile
 from datetime import date
-from pathlib import Path
 
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
@@ -17,6 +15,7 @@ from jaring.registry import selectors
 from jaring.registry.imports import import_participants, row_context
 from jaring.registry.rows import COLUMN_OF_FIELD, validate_row
 from jaring.registry.services import FIELDS, participants_upsert
+from jaring.sheets.uploads import saved_upload
 
 router = Router(tags=["Peserta"])
 imports_router = Router(tags=["Impor peserta"])
@@ -190,14 +189,8 @@ def _visible_import(request, import_id: Id):
 @imports_router.post("", response={201: ImportOut}, summary="Unggah berkas peserta (XLSX/CSV)")
 def upload_import(request, file: File[UploadedFile], dry_run: Form[bool] = False):
     require(can_edit_data(request.user), N_("Hanya operator dan admin yang dapat mengimpor peserta."))
-    suffix = Path(file.name or "upload").suffix[:8]
-    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-        for chunk in file.chunks():
-            tmp.write(chunk)
-        tmp.flush()
-        run = import_participants(
-            actor=request.user, path=Path(tmp.name), file_name=file.name, dry_run=dry_run
-        )
+    with saved_upload(file) as path:
+        run = import_participants(actor=request.user, path=path, file_name=file.name, dry_run=dry_run)
     return Status(201, run)
 
 

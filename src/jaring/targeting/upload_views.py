@@ -10,9 +10,6 @@ admins upload, for their own jurisdiction (``targeting.imports``).
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,6 +27,7 @@ from jaring.guards import require
 from jaring.paging import paginate, querystring_without_page
 from jaring.regions.models import Region
 from jaring.registry.selectors import mask_text, nik_for
+from jaring.sheets.uploads import saved_upload
 from jaring.targeting.imports import import_bpjs_active, import_dtsen
 from jaring.targeting.models import BpjsActiveList, DtsenEdition, DtsenLeaver
 from jaring.targeting.rows import ACTIVE_SHEET, COLUMNS
@@ -104,14 +102,31 @@ def _shown_errors(user, errors) -> list[dict]:
     ]
 
 
-def _run_on_upload(upload, run):
-    """``run(path)`` on a temporary copy of the uploaded file, kept under its suffix."""
-    suffix = Path(upload.name or "berkas").suffix[:8]
-    with tempfile.NamedTemporaryFile(suffix=suffix) as temporary:
-        for chunk in upload.chunks():
-            temporary.write(chunk)
-        temporary.flush()
-        return run(Path(temporary.name))
+def _import_page(request, form, run, *, template: str, columns, saved):
+    """An upload page: on a valid post, ``run(path, file_name)`` on the uploaded file; once
+    the import saved its file, ``saved(result)`` answers (a message and a redirect). A
+    refused file is shown again with its refused rows, nothing saved (400)."""
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            with saved_upload(upload) as path:
+                result = run(path, upload.name)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        if result is not None and result.saved is not None:
+            return saved(result)
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "result": result,
+            "errors": _shown_errors(request.user, result.errors) if result else [],
+            "columns": columns,
+        },
+        status=400 if form.errors or result is not None else 200,
+    )
 
 
 @login_required
@@ -133,39 +148,28 @@ def edition_list(request):
 def edition_import(request):
     require(can_edit_data(request.user), DTSEN_EDITORS_ONLY)
     form = EditionFileForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = _run_on_upload(
-                upload,
-                lambda path: import_dtsen(
-                    actor=request.user, path=path, edition=form.cleaned_data["edition"], file_name=upload.name
-                ),
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        if result is not None and result.saved is not None:
-            messages.success(
-                request,
-                _("Edisi DTSEN %(edition)s disimpan: %(people)s orang, %(left)s keluar dari daftar.")
-                % {
-                    "edition": result.edition,
-                    "people": active.number(result.accepted),
-                    "left": active.number(result.saved.left_the_list),
-                },
-            )
-            return redirect("targeting_edition_detail", pk=result.saved.pk)
-    return render(
+
+    def saved(result):
+        messages.success(
+            request,
+            _("Edisi DTSEN %(edition)s disimpan: %(people)s orang, %(left)s keluar dari daftar.")
+            % {
+                "edition": result.edition,
+                "people": active.number(result.accepted),
+                "left": active.number(result.saved.left_the_list),
+            },
+        )
+        return redirect("targeting_edition_detail", pk=result.saved.pk)
+
+    return _import_page(
         request,
-        "targeting/edition_import.html",
-        {
-            "form": form,
-            "result": result,
-            "errors": _shown_errors(request.user, result.errors) if result else [],
-            "columns": COLUMNS,
-        },
-        status=400 if form.errors or result is not None else 200,
+        form,
+        lambda path, name: import_dtsen(
+            actor=request.user, path=path, edition=form.cleaned_data["edition"], file_name=name
+        ),
+        template="targeting/edition_import.html",
+        columns=COLUMNS,
+        saved=saved,
     )
 
 
@@ -212,33 +216,22 @@ def active_list(request):
 def active_import(request):
     require(can_edit_data(request.user), BPJS_EDITORS_ONLY)
     form = ActiveFileForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = _run_on_upload(
-                upload,
-                lambda path: import_bpjs_active(
-                    actor=request.user, path=path, listed_on=form.cleaned_data["date"], file_name=upload.name
-                ),
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        if result is not None and result.saved is not None:
-            messages.success(
-                request,
-                _("Daftar aktif BPJS %(date)s disimpan: %(people)s orang.")
-                % {"date": active.date(result.listed_on), "people": active.number(result.accepted)},
-            )
-            return redirect("targeting_active_list")
-    return render(
+
+    def saved(result):
+        messages.success(
+            request,
+            _("Daftar aktif BPJS %(date)s disimpan: %(people)s orang.")
+            % {"date": active.date(result.listed_on), "people": active.number(result.accepted)},
+        )
+        return redirect("targeting_active_list")
+
+    return _import_page(
         request,
-        "targeting/active_import.html",
-        {
-            "form": form,
-            "result": result,
-            "errors": _shown_errors(request.user, result.errors) if result else [],
-            "columns": ACTIVE_SHEET.names,
-        },
-        status=400 if form.errors or result is not None else 200,
+        form,
+        lambda path, name: import_bpjs_active(
+            actor=request.user, path=path, listed_on=form.cleaned_data["date"], file_name=name
+        ),
+        template="targeting/active_import.html",
+        columns=ACTIVE_SHEET.names,
+        saved=saved,
     )
