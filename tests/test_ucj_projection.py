@@ -20,9 +20,10 @@ from jaring.billing.models import Payment
 from jaring.billing.services import bill_correct, payment_reverse
 from jaring.errors import PermissionDeniedError
 from jaring.monitoring.models import CountingRule
-from jaring.monitoring.projection import projection_region, ucj_projection
+from jaring.monitoring.projection import ucj_projection
 from jaring.programs.services import EnrolmentRequest, enrolment_create, enrolments_create
 from jaring.regions.models import Region
+from jaring.regions.selectors import region_in_jurisdiction
 
 from . import access
 from . import billing_world as w
@@ -232,9 +233,9 @@ def test_the_rule_in_force_on_the_date_sets_the_threshold(demo, tmp_path):
 def test_nobody_projects_a_region_outside_his_jurisdiction(demo, kind, role):
     user = access.matrix_user(kind, role)
     _org, inside, outside = access.ORGS[kind]
-    assert projection_region(user, inside).code == inside
+    assert region_in_jurisdiction(user, inside).code == inside
     with pytest.raises(PermissionDeniedError) as refused:
-        projection_region(user, outside)
+        region_in_jurisdiction(user, outside)
     name = Region.objects.get(code=outside).name
     assert refused.value.code == "outside_jurisdiction"
     assert name in refused.value.indonesian

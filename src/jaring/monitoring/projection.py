@@ -66,43 +66,14 @@ from jaring.contributions import rates
 from jaring.contributions.planning import INCOME_DEFAULT
 from jaring.contributions.selectors import rate_table
 from jaring.contributions.vocab import FundingSource, Package
-from jaring.errors import InvalidInput, PermissionDeniedError
-from jaring.i18n import N_
 from jaring.monitoring import coverage, selectors, ucj
 from jaring.monitoring.coverage import CoverageLine
 from jaring.monitoring.models import CountingRule
 from jaring.regions.models import Region
+from jaring.regions.selectors import region_in_jurisdiction
 from jaring.registry.vocab import Status
 
 MONTHS = range(ucj.MONTHS_PER_YEAR)
-
-
-def projection_region(user, raw_code: str) -> Region:
-    """The region asked for, refused with its name when outside the user's jurisdiction
-    (``access.scoping``), unknown or not a region code."""
-    code = codes.try_normalize(raw_code or "")
-    if code is None:
-        raise InvalidInput(
-            N_("Kode wilayah '%(code)s' tidak sah (contoh 15 atau 15.04)."),
-            params={"code": str(raw_code)},
-            code="invalid_region",
-            field="region",
-        )
-    region = Region.objects.filter(code=code).first()
-    if region is None:
-        raise InvalidInput(
-            N_("Wilayah %(region)s tidak dikenal."),
-            params={"region": codes.dotted(code)},
-            code="unknown_region",
-            field="region",
-        )
-    if not jurisdiction_of(user).contains(code):
-        raise PermissionDeniedError(
-            N_("%(region)s (%(code)s) di luar wilayah kerja Anda; proyeksi cakupan tidak dapat dibuat."),
-            params={"region": region.name, "code": region.code_dotted},
-            code="outside_jurisdiction",
-        )
-    return region
 
 
 def counting_rules() -> list[ucj.CountingRule]:
@@ -205,7 +176,7 @@ def program_counts_kept(user, region_code: str, on: date, *, full_after: int, se
     """``program_counts`` kept in the cache for ``seconds`` (the dashboard's panel: the
     grouped read costs time in proportion to the region's people, so a page reads it at
     most once per region, day and rule in that time, like the kept protection summary).
-    The region lies inside the reader's jurisdiction (``projection_region``), so the
+    The region lies inside the reader's jurisdiction (``regions.selectors.region_in_jurisdiction``), so the
     figures are the same for every reader who may ask for them."""
     key = f"jaring:ucj:{region_code}:{on.isoformat()}:{full_after}"
     found = cache.get(key)
@@ -297,12 +268,13 @@ def ucj_projection(
     source: str | None = None,
     kept_seconds: int = 0,
 ) -> ucj.Projection:
-    """The projection of ``region`` (inside the user's jurisdiction: ``projection_region``)
-    on ``on``. ``line``: the region's coverage line when the caller has read it already
-    (the dashboard), otherwise read here through ``selectors.coverage_report``;
-    ``kept_seconds``: how long the programs' counts may be kept (``program_counts_kept``)."""
+    """The projection of ``region`` (inside the user's jurisdiction:
+    ``regions.selectors.region_in_jurisdiction``) on ``on``. ``line``: the region's
+    coverage line when the caller has read it already (the dashboard), otherwise read
+    here through ``selectors.coverage_report``; ``kept_seconds``: how long the programs'
+    counts may be kept (``program_counts_kept``)."""
     if not jurisdiction_of(user).contains(region.code):
-        projection_region(user, region.code)  # refuses, naming the region
+        region_in_jurisdiction(user, region.code)  # refuses, naming the region
     if line is None:
         line = selectors.coverage_report(user, region, on).line
     rule = ucj.rule_on(counting_rules(), on)

@@ -9,9 +9,12 @@ from jaring import codes
 from jaring.access.scoping import (
     get_visible_or_404,
     jurisdiction_of,
+    reader_of,
     region_subtree_q,
     scope_to_jurisdiction,
 )
+from jaring.errors import InvalidInput, PermissionDeniedError
+from jaring.i18n import N_
 from jaring.regions.models import Region
 
 SEARCH_LIMIT = 50
@@ -27,6 +30,36 @@ def region_get(user, raw_code: str) -> Region:
     if code is None:
         raise Http404
     return get_visible_or_404(Region.objects.select_related("parent"), user, field="code", code=code)
+
+
+def region_in_jurisdiction(user, raw_code: str) -> Region:
+    """The region a report or a projection is asked for (dotted or not), refused with a
+    message naming it when it is not a region code, is unknown, or lies outside the
+    user's jurisdiction (``user=None``: the platform, everywhere)."""
+    code = codes.try_normalize(raw_code or "")
+    if code is None:
+        raise InvalidInput(
+            N_("Kode wilayah '%(code)s' tidak valid (contoh 15 atau 15.04)."),
+            params={"code": str(raw_code)},
+            code="invalid_region",
+            field="region",
+        )
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise InvalidInput(
+            N_("Wilayah %(region)s tidak dikenal."),
+            params={"region": codes.dotted(code)},
+            code="unknown_region",
+            field="region",
+        )
+    if not jurisdiction_of(reader_of(user)).contains(code):
+        raise PermissionDeniedError(
+            N_("%(region)s (%(code)s) di luar wilayah kerja Anda."),
+            params={"region": region.name, "code": region.code_dotted},
+            code="outside_jurisdiction",
+            field="region",
+        )
+    return region
 
 
 def region_children(user, region: Region) -> QuerySet[Region]:

@@ -17,14 +17,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jaring import codes
-from jaring.access.scoping import Jurisdiction, jurisdiction_of, region_subtree_q
+from jaring.access.scoping import Jurisdiction, region_subtree_q
 from jaring.alerts.models import Severity
 from jaring.alerts.selectors import conditions_on
 from jaring.alerts.sources import kind_label
 from jaring.billing.selectors import protection_counts
 from jaring.claims.models import ClaimKind
 from jaring.claims.selectors import benefits_paid
-from jaring.errors import InvalidInput, PermissionDeniedError
+from jaring.errors import InvalidInput
 from jaring.funds.selectors import funnel_report, idle_villages
 from jaring.i18n import N_
 from jaring.monitoring import projection, summaries, ucj
@@ -44,6 +44,7 @@ from jaring.programs.selectors import (
     programs_visible_to,
 )
 from jaring.regions.models import Region
+from jaring.regions.selectors import region_in_jurisdiction
 from jaring.reports import charts
 from jaring.reports.tables import (
     DATE,
@@ -89,28 +90,8 @@ def monev_report(user, *, region_code: str, period: date, generated_by: str = ""
     """The report of ``region_code`` for the month of ``period``, as of the month's
     last day (today for the current month). Refused for a region outside the user's
     jurisdiction or a month in the future."""
-    region = codes.try_normalize(region_code)
-    if region is None:
-        raise InvalidInput(
-            N_("Kode wilayah '%(code)s' tidak sah."),
-            params={"code": str(region_code)},
-            code="invalid_region",
-            field="region",
-        )
-    place = Region.objects.filter(code=region).first()
-    if place is None:
-        raise InvalidInput(
-            N_("Wilayah %(region)s tidak dikenal."),
-            params={"region": codes.dotted(region)},
-            code="unknown_region",
-            field="region",
-        )
-    if not jurisdiction_of(user).contains(region):
-        raise PermissionDeniedError(
-            N_("%(region)s di luar wilayah kerja Anda."),
-            params={"region": place.name},
-            code="outside_jurisdiction",
-        )
+    place = region_in_jurisdiction(user, region_code)
+    region = place.code
     today = timezone.localdate()
     period = period.replace(day=1)
     if period > today:

@@ -9,7 +9,8 @@ from jaring.contributions.vocab import FundingSource
 from jaring.errors import DomainError
 from jaring.formats.active import rupiah
 from jaring.monitoring.cli import people, percent
-from jaring.monitoring.projection import projection_region, ucj_projection
+from jaring.monitoring.projection import ucj_projection
+from jaring.regions.selectors import region_in_jurisdiction
 
 
 class Command(BaseCommand):
@@ -43,7 +44,7 @@ class Command(BaseCommand):
             ) from exc
         reader = reader_from_option(options["username"])
         try:
-            region = projection_region(reader, options["region"])
+            region = region_in_jurisdiction(reader, options["region"])
             projection = ucj_projection(reader, region, on, source=options["source"])
         except DomainError as exc:
             raise CommandError(f"{exc.code}: {exc.indonesian}") from exc
