@@ -130,15 +130,59 @@ def _time(work, runs: int) -> dict:
     }
 
 
+def measure(program, runs: int) -> None:
+    """Time the proposal and its pages (the database is set up)."""
+    from django.test import Client
+
+    from jaring.accounts.models import User
+    from jaring.targeting.proposals import proposal
+
+    officer = User.objects.select_related("organization").get(username="jambi.operator")
+    found = proposal(officer, program, ON)
+    emit(
+        step="proposal, all of Jambi",
+        villages=len(found.villages),
+        candidates=found.candidates,
+        already_protected=found.already_protected,
+        free_quota=found.free_quota,
+        proposed=found.proposed,
+        **_time(lambda: proposal(officer, program, ON), runs),
+        goal_s=5,
+    )
+    regency = User.objects.select_related("organization").get(username="batanghari.operator")
+    emit(
+        step="proposal, Batanghari",
+        **_time(lambda: proposal(regency, program, ON, region="15.04"), runs),
+    )
+    village = next(v.village for v in found.villages if v.candidates)
+    for label, username, region in [
+        ("page, province", "jambi.operator", ""),
+        ("page, regency", "batanghari.operator", "15.04"),
+        ("page, village", "batanghari.operator", village),
+    ]:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        params = {"program": program.pk, "tanggal": f"{ON:%d/%m/%Y}", "wilayah": region}
+
+        def page(client=client, params=params):
+            assert client.get("/sasaran/usulan/", params).status_code == 200
+
+        emit(step=label, **_time(page, runs))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=3_700_000)
     parser.add_argument("--enrolled", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", metavar="NAME", help="keep the database NAME (reused when it exists)")
     args = parser.parse_args()
-    name = f"jaring_bench_targeting_{os.getpid()}"
+    name = args.keep or f"jaring_bench_targeting_{os.getpid()}"
     with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        reuse = bool(args.keep and found)
+        if not reuse:
+            conn.execute(f'CREATE DATABASE "{name}"')
     dsn = f"{POSTGRES}/{name}"
     os.environ["DATABASE_URL"] = dsn
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
@@ -148,17 +192,20 @@ def main() -> None:
 
         django.setup()
         from django.core.management import call_command
-        from django.test import Client
 
-        from jaring.accounts.models import Organization, User
+        from jaring.accounts.models import Organization
         from jaring.demo.seed import seed_demo
         from jaring.programs.services import program_create
         from jaring.regions.models import Region
         from jaring.regions.services import regions_load
         from jaring.targeting.models import BpjsActiveList, DtsenEdition
-        from jaring.targeting.proposals import proposal
 
         call_command("migrate", verbosity=0)
+        if reuse:
+            from jaring.programs.models import Program
+
+            measure(Program.objects.get(code="BKBK-BENCH"), args.runs)
+            return
         regions_load(provinces={"15", "16", "17", "18", "19"})
         seed_demo(people=False)
         villages = list(
@@ -206,43 +253,14 @@ def main() -> None:
             seconds=round(time.perf_counter() - started, 1),
         )
 
-        officer = User.objects.select_related("organization").get(username="jambi.operator")
-        found = proposal(officer, program, ON)
-        emit(
-            step="proposal, all of Jambi",
-            villages=len(found.villages),
-            candidates=found.candidates,
-            already_protected=found.already_protected,
-            free_quota=found.free_quota,
-            proposed=found.proposed,
-            **_time(lambda: proposal(officer, program, ON), args.runs),
-            goal_s=5,
-        )
-        regency = User.objects.select_related("organization").get(username="batanghari.operator")
-        emit(
-            step="proposal, Batanghari",
-            **_time(lambda: proposal(regency, program, ON, region="15.04"), args.runs),
-        )
-        village = next(v.village for v in found.villages if v.candidates)
-        for label, username, region in [
-            ("page, province", "jambi.operator", ""),
-            ("page, regency", "batanghari.operator", "15.04"),
-            ("page, village", "batanghari.operator", village),
-        ]:
-            client = Client()
-            client.force_login(User.objects.get(username=username))
-            params = {"program": program.pk, "tanggal": f"{ON:%d/%m/%Y}", "wilayah": region}
-
-            def page(client=client, params=params):
-                assert client.get("/sasaran/usulan/", params).status_code == 200
-
-            emit(step=label, **_time(page, args.runs))
+        measure(program, args.runs)
     finally:
         from django.db import connections
 
         connections.close_all()
-        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not args.keep:
+            with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

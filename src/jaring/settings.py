@@ -121,6 +121,10 @@ else:
     # long-lived worker threads or processes; health checks drop a dead one first.
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # No JIT compilation: a scan of a province's extract is estimated costly enough for
+    # PostgreSQL to compile it, which took 0.3-0.5 s of each such query and gained nothing
+    # (bench/targeting.py); the rest are short queries JIT never helps.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

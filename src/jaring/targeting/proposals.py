@@ -7,21 +7,24 @@ jurisdiction, take them in priority order, each in the first of their categories
 place left (``targeting.rules.fill``), while the program's total quota and its budget
 hold, priced as the enrolment service prices them (``programs.selectors.monthly_rates``).
 
-Only the candidates that could take a place are read whole: one pass over the
-candidates' keys, village by village in priority order, counts each village's
-candidates and keeps the first E of decile 1 and the first E + V working in a
-vulnerable occupation, where E and V are the program's places per village for extreme
-poor and vulnerable workers (the people passed over before them are of the other kind
-or their places are full). A province of 1,585 villages reads at most 1,585 x (2E + V)
-people whole.
+Only the candidates that could take a place are read whole: one pass over the people
+who should be protected (protected or not), grouped by village on PostgreSQL, counts
+each village's candidates and protected people and keeps, in priority order, the first
+E candidates of decile 1 and the first E + V working in a vulnerable occupation, where
+E and V are the program's places per village for extreme poor and vulnerable workers
+(the people passed over before them are of the other kind or their places are full).
+A province of 1,585 villages reads at most 1,585 x (2E + V) people whole.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
+import polars as pl
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from jaring import codes
@@ -37,7 +40,14 @@ from jaring.registry.models import Participant
 from jaring.registry.vocab import Category, Occupation, Status
 from jaring.targeting import rules
 from jaring.targeting.models import DtsenPerson
-from jaring.targeting.selectors import PRIORITY, candidates, counts_by_village, protected_by_village, within_q
+from jaring.targeting.selectors import (
+    PRIORITY,
+    candidates,
+    counts_by_village,
+    eligible_flagged,
+    prioritized,
+    within_q,
+)
 
 FILLED = (Category.MISKIN_EKSTREM, Category.PEKERJA_RENTAN)  # the categories candidates fill
 
@@ -172,6 +182,12 @@ def _budget(program: Program) -> program_rules.QuotaState:
     )
 
 
+# What a proposal reads of each person it may propose: named rows, not model instances
+# (a province's proposal reads a hundred thousand).
+_FIELDS = ("pk", "nik", "full_name", "birth_date", "sex", "family_id", "village_id", "occupation", "working")
+_PERSON = tuple(dict.fromkeys((*_FIELDS, *PRIORITY)))
+
+
 def _affordable(found: QuerySet[DtsenPerson], program: Program, state: program_rules.QuotaState):
     """Without a per-village quota: the candidates who fill a category, in priority order,
     as many as the budget and the total quota could take at the cheapest rate."""
@@ -180,39 +196,100 @@ def _affordable(found: QuerySet[DtsenPerson], program: Program, state: program_r
     if state.total_limit is not None:
         room.append((state.total_limit - state.total_used) * cheapest)
     fillable = Q(decile=rules.EXTREME_POOR_DECILE) | Q(working_first=0)
-    return list(found.filter(fillable)[: max(min(room), 0) // max(cheapest, 1)])
+    return list(
+        found.filter(fillable).values_list(*_PERSON, named=True)[: max(min(room), 0) // max(cheapest, 1)]
+    )
 
 
 def _reachable(
-    found: QuerySet[DtsenPerson], quotas: dict[str, int]
-) -> tuple[list[DtsenPerson], dict[str, int]]:
-    """With per-village quotas: one pass over the candidates, village by village in
-    priority order, counting each village's candidates and keeping the first E of decile
-    1 and the first E + V working in a vulnerable occupation (see the module docstring);
-    the kept are then read whole, in priority order."""
+    user, on: date, region: str, targets: list[str], quotas: dict[str, int]
+) -> tuple[list[DtsenPerson], dict[str, int], dict[str, int]]:
+    """With per-village quotas: one pass over the people who should be protected gives
+    each village's candidates and protected people and, village by village in priority
+    order, the first E candidates of decile 1 and the first E + V working in a
+    vulnerable occupation (see the module docstring); only those are then read whole,
+    in priority order. Returns them, the candidates and the protected per village."""
     poor = quotas.get(Category.MISKIN_EKSTREM, 0)
     workers = poor + quotas.get(Category.PEKERJA_RENTAN, 0)
-    counted: dict[str, int] = defaultdict(int)
-    poor_seen: dict[str, int] = defaultdict(int)
-    workers_seen: dict[str, int] = defaultdict(int)
-    kept: list[int] = []
-    rows = found.order_by("village_id", *PRIORITY).values_list("pk", "village_id", "decile", "working_first")
-    for pk, village, decile, working_first in rows.iterator(chunk_size=20_000):
-        counted[village] += 1
-        wanted = False
-        if decile == rules.EXTREME_POOR_DECILE:
-            poor_seen[village] += 1
-            wanted = poor_seen[village] <= poor
-        if working_first == 0:
-            workers_seen[village] += 1
-            wanted = wanted or workers_seen[village] <= workers
-        if wanted:
-            kept.append(pk)
+    flagged = eligible_flagged(user, on, region=region, targets=targets).order_by().values_list(*_PASS)
+    pass_ = _pass_in_sql if connection.vendor == "postgresql" else _pass_in_frames
+    kept, per_village, protected = pass_(flagged, poor, workers)
     people: list[DtsenPerson] = []
     for start in range(0, len(kept), 50_000):
-        people += found.filter(Among("id", kept[start : start + 50_000]))
-    people.sort(key=lambda p: tuple(getattr(p, name) for name in PRIORITY))
-    return people, dict(counted)
+        chosen = DtsenPerson.objects.filter(Among("id", kept[start : start + 50_000]))
+        people += prioritized(chosen, on).values_list(*_PERSON, named=True)
+    people.sort(key=attrgetter(*PRIORITY))
+    return people, per_village, protected
+
+
+# The columns of the pass over the people who should be protected (``_reachable``).
+_PASS = {
+    "id": pl.Int64,
+    "village_id": pl.String,
+    "decile": pl.Int16,
+    "working_first": pl.Int8,
+    "first_listed": pl.Date,
+    "row": pl.Int64,
+    "nik": pl.String,
+    "protected": pl.Boolean,
+}
+
+
+def _pass_in_sql(flagged: QuerySet, poor: int, workers: int):
+    """PostgreSQL: one grouped query over the flagged people, each village's first
+    candidates as arrays in priority order (1,585 rows back for a province, not the
+    million of its people)."""
+    try:
+        inner, params = flagged.query.sql_with_params()
+    except EmptyResultSet:  # no edition in force there
+        return [], {}, {}
+    quote = connection.ops.quote_name
+    order = ", ".join(quote(name) for name in PRIORITY)
+    sql = (
+        "SELECT village_id, count(*) FILTER (WHERE NOT protected), count(*) FILTER (WHERE protected),"  # noqa: S608
+        f" (array_agg(id ORDER BY {order}) FILTER (WHERE NOT protected AND decile = %s))[1:%s],"
+        f" (array_agg(id ORDER BY {order}) FILTER (WHERE NOT protected AND working_first = 0))[1:%s]"
+        f" FROM ({inner} OFFSET 0) AS flagged GROUP BY village_id"
+    )
+    kept: list[int] = []
+    per_village, protected = {}, {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [rules.EXTREME_POOR_DECILE, poor, workers, *params])
+        for village, waiting, covered, first_poor, first_workers in cursor.fetchall():
+            _count(per_village, protected, village, waiting, covered)
+            kept += {*(first_poor or []), *(first_workers or [])}
+    return kept, per_village, protected
+
+
+def _pass_in_frames(flagged: QuerySet, poor: int, workers: int):
+    """Elsewhere (SQLite): the same pass, the flagged people ranked as a polars frame."""
+    frame = pl.DataFrame(list(flagged), schema=_PASS, orient="row")
+    kept_ = pl.col("protected").not_()
+    per_village, protected = {}, {}
+    for village, waiting, covered in (
+        frame.group_by("village_id").agg(waiting=kept_.sum(), covered=pl.col("protected").sum()).iter_rows()
+    ):
+        _count(per_village, protected, village, waiting, covered)
+    is_poor, is_worker = pl.col("decile") == rules.EXTREME_POOR_DECILE, pl.col("working_first") == 0
+    kept = (
+        frame.filter(kept_)
+        .sort("village_id", *PRIORITY)
+        .with_columns(
+            poor_rank=is_poor.cast(pl.Int32).cum_sum().over("village_id"),
+            worker_rank=is_worker.cast(pl.Int32).cum_sum().over("village_id"),
+        )
+        .filter((is_poor & (pl.col("poor_rank") <= poor)) | (is_worker & (pl.col("worker_rank") <= workers)))
+        .get_column("id")
+        .to_list()
+    )
+    return kept, per_village, protected
+
+
+def _count(per_village: dict, protected: dict, village: str, waiting: int, covered: int) -> None:
+    if waiting:
+        per_village[village] = waiting
+    if covered:
+        protected[village] = covered
 
 
 def seekers_of(program: Program, people: list[DtsenPerson]) -> list[rules.Seeker]:
@@ -220,8 +297,8 @@ def seekers_of(program: Program, people: list[DtsenPerson]) -> list[rules.Seeker
     people the registry holds as exited are left out (they may not be enrolled)."""
     known = {
         p.nik: p
-        for p in Participant.objects.filter(nik__in=[p.nik for p in people]).only(
-            "id", "nik", "village_id", "occupation", "status"
+        for p in Participant.objects.filter(Among("nik", [p.nik for p in people])).values_list(
+            "pk", "nik", "village_id", "occupation", "status", named=True
         )
     }
     occupation = {p.nik: _occupation(p, known.get(p.nik)) for p in people}
@@ -283,14 +360,12 @@ def proposal(user, program: Program, on: date, *, region: str = "") -> Proposal:
     villages = list(villages_of(user, program, region).values_list("code", "name"))
     codes_ = [code for code, _name in villages]
     free = free_places(program, codes_)
-    found = candidates(user, on, region=region, targets=targets)
     state = _budget(program)
     quotas = {q.category: q.per_village for q in program.quotas.all()}
     if quotas:
-        people, per_village = _reachable(found, quotas)
-        protected = protected_by_village(user, on, region=region, targets=targets)
+        people, per_village, protected = _reachable(user, on, region, targets, quotas)
     else:
-        people = _affordable(found, program, state)
+        people = _affordable(candidates(user, on, region=region, targets=targets), program, state)
         counted = counts_by_village(user, on, region=region, targets=targets)
         per_village = {village: c.candidates for village, c in counted.items()}
         protected = {village: c.already_protected for village, c in counted.items()}

@@ -8,10 +8,12 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DateField,
     Exists,
+    ExpressionWrapper,
     IntegerField,
     OuterRef,
     Q,
@@ -133,11 +135,8 @@ def is_protected(nik: str, on: date) -> bool:
 PRIORITY = ("decile", "working_first", "first_listed", "row", "nik")
 
 
-def candidates(
-    user, on: date, *, region: str = "", targets: list[str] | None = None
-) -> QuerySet[DtsenPerson]:
-    """Who should be protected on ``on`` and is not, in priority order
-    (``targeting.rules``); within the region codes ``targets`` when given (a program's)."""
+def prioritized(people: QuerySet[DtsenPerson], on: date) -> QuerySet[DtsenPerson]:
+    """``people`` with the annotations of the priority order (``PRIORITY``)."""
     dated = list(DtsenEdition.objects.filter(edition__lte=on).values_list("edition", flat=True)[:2])
     if len(dated) == 1:  # one edition so far: everyone was first listed in it
         first_listed = Value(dated[0], output_field=DateField())
@@ -152,9 +151,29 @@ def candidates(
         default=Value(1),
         output_field=IntegerField(),
     )
-    eligible = _eligible(user, on, region, targets)
-    eligible = eligible.exclude(_protected(on))
-    return eligible.annotate(working_first=working_vulnerable, first_listed=first_listed).order_by(*PRIORITY)
+    return people.annotate(working_first=working_vulnerable, first_listed=first_listed)
+
+
+def candidates(
+    user, on: date, *, region: str = "", targets: list[str] | None = None
+) -> QuerySet[DtsenPerson]:
+    """Who should be protected on ``on`` and is not, in priority order
+    (``targeting.rules``); within the region codes ``targets`` when given (a program's)."""
+    eligible = _eligible(user, on, region, targets).exclude(_protected(on))
+    return prioritized(eligible, on).order_by(*PRIORITY)
+
+
+def eligible_flagged(
+    user, on: date, *, region: str = "", targets: list[str] | None = None
+) -> QuerySet[DtsenPerson]:
+    """Everyone who should be protected on ``on``, with ``protected`` (whether they are)
+    and the priority annotations: one pass over an extract answers both who the
+    candidates are and how many are protected (the test is run once per row, where
+    ``PostgreSQL`` hashes it)."""
+    flagged = _eligible(user, on, region, targets).annotate(
+        protected=ExpressionWrapper(_protected(on), output_field=BooleanField())
+    )
+    return prioritized(flagged, on)
 
 
 @dataclass(frozen=True)
