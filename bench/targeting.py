@@ -61,16 +61,22 @@ def _people(villages: list[str], n: int, seed: int = 14):
         )
 
 
-def _fill(dsn: str, edition_id: int, villages: list[str], people: int) -> None:
+def _fill(dsn: str, edition, villages: list[str], people: int) -> None:
+    """The edition's people COPYed into its own table, attached as an import does."""
+    from jaring.targeting.partitions import attach_people_table, create_people_table
+
+    edition_id = edition.pk
+    table = create_people_table(edition)
     with psycopg.connect(dsn) as conn, conn.cursor() as cur:
         with cur.copy(
-            "COPY targeting_dtsenperson (row, nik, full_name, birth_date, sex, province_code, village_id,"
+            f"COPY {table} (row, nik, full_name, birth_date, sex, province_code, village_id,"
             " family_id, decile, occupation, working, edition_id) FROM STDIN"
         ) as copy:
             for row in _people(villages, people):
                 copy.write_row((*row, edition_id))
         cur.execute("UPDATE targeting_dtsenedition SET people = %s WHERE id = %s", (people, edition_id))
         conn.commit()
+    attach_people_table(edition)
 
 
 def _enrol(dsn: str, program, enrolled: int, active_list_id: int) -> None:
@@ -242,7 +248,7 @@ def main() -> None:
             quotas={"miskin_ekstrem": 50, "pekerja_rentan": 25},
         )
         started = time.perf_counter()
-        _fill(dsn, edition.pk, villages, args.people)
+        _fill(dsn, edition, villages, args.people)
         _enrol(dsn, program, args.enrolled, active.pk)
         program.refresh_from_db()
         emit(

@@ -196,3 +196,56 @@ def test_two_officers_importing_the_same_edition_at_once_save_it_once_on_postgre
         assert counts == (1, len(GOOD))
     finally:
         empty_committed_tables()
+
+
+def _partitions_of_the_people() -> dict[str, str]:
+    """The partitions of the DTSEN people table and the values each holds."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i"
+            " JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'targeting_dtsenperson'::regclass"
+        )
+        return dict(cursor.fetchall())
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="partitions are PostgreSQL's")
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_each_edition_is_a_partition_of_its_own_and_a_refused_one_leaves_none(demo, tmp_path, kind):
+    rows = GOOD
+    if kind == "xlsx":  # read row by row (sheets.readers), written the same way
+        import xlsxwriter
+
+        path = tmp_path / "dtsen.xlsx"
+        book = xlsxwriter.Workbook(str(path))
+        sheet = book.add_worksheet()
+        for number, line in enumerate([HEADER, *rows]):
+            sheet.write_row(number, 0, line.split(","))
+        book.close()
+        officer = demo.user("jambi.operator")
+        saved = import_dtsen(actor=officer, path=path, edition="2025-03", today=TODAY).saved
+    else:
+        saved = _import(demo, tmp_path, rows).saved
+    table = f"targeting_dtsenperson_e{saved.pk}"
+    assert _partitions_of_the_people()[table] == f"FOR VALUES IN ('{saved.pk}')"
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT count(*) FROM "{table}"')
+        assert cursor.fetchone() == (6,)
+    indexes = {i for (i,) in _indexes_of(table)}
+    assert len(indexes) == 3  # the primary key, one NIK per edition, the village index
+    refused = _import(demo, tmp_path, [*GOOD[:5], GOOD[0]], edition="2025-06")
+    assert refused.saved is None
+    assert set(_partitions_of_the_people()) == {table, "targeting_dtsenperson_default"}
+    assert not [t for t in _tables() if t.startswith("targeting_dtsenperson_e") and t != table]
+
+
+def _indexes_of(table: str):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [table])
+        return cursor.fetchall()
+
+
+def _tables() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        return [name for (name,) in cursor.fetchall()]

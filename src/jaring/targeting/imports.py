@@ -32,9 +32,10 @@ from jaring.sheets.cells import is_blank
 from jaring.sheets.headers import match_header
 from jaring.sheets.readers import FileProblem, read_rows
 from jaring.sheets.rows import RowError
-from jaring.targeting.columnar import ExtractChecker, NotPlain, read_batches, twice_error
+from jaring.targeting.columnar import ExtractChecker, NotPlain, frame_of_records, read_batches, twice_error
 from jaring.targeting.models import BpjsActiveList, BpjsActivePerson, DtsenEdition, DtsenLeaver, DtsenPerson
-from jaring.targeting.rows import ACTIVE_SHEET, SHEET, DtsenRecord, validate_active_row, validate_row
+from jaring.targeting.partitions import attach_people_table, create_people_table
+from jaring.targeting.rows import ACTIVE_SHEET, SHEET, validate_active_row, validate_row
 
 BATCH = 5_000  # rows written at once when read row by row
 ERRORS_KEPT = 1_000  # every refused row is counted; the first ones are listed
@@ -113,18 +114,20 @@ def import_dtsen(*, actor, path: Path, edition: str, file_name: str | None = Non
             file_sha256=file_sha256(path),
         )
         ctx = row_context(actor, today=today)
+        table = create_people_table(saved)  # a table of its own, attached once written
         load_checked(
             path,
             SHEET,
             lambda values, number: validate_row(values, row=number, ctx=ctx),
             result,
-            DtsenPerson,
-            lambda number, record: _person(saved, number, record),
-            columnar=lambda path, header, result: _load_columns(saved, ctx, path, header, result),
+            lambda batch: _write_people(saved, table, frame_of_records(batch)),
+            lambda number, record: (number, record),
+            columnar=lambda path, header, result: _load_columns(saved, table, ctx, path, header, result),
         )
         if result.rejected or not result.accepted:
             transaction.set_rollback(True)  # kept whole: nothing of a refused extract stays
             return result
+        attach_people_table(saved)
         saved.people = result.accepted
         saved.previous = latest
         saved.left_the_list = _record_leavers(saved, latest)
@@ -157,9 +160,9 @@ def _lock_scope(scope: str) -> None:
     list((regions.filter(code=scope) if scope else regions.filter(level="province")).values_list("code")[:1])
 
 
-def load_checked(path: Path, sheet, check, result, model, row_of, *, columnar=None) -> None:
+def load_checked(path: Path, sheet, check, result, write, row_of, *, columnar=None) -> None:
     """Read ``path`` against ``sheet`` and write each good row (``row_of(number,
-    record)``) into ``model`` in batches, while no row has been refused: ``check(values,
+    record)``) in batches (``write(batch)``), while no row has been refused: ``check(values,
     number)`` gives a record with a ``nik`` or the row's errors, and a NIK twice is
     refused naming the row it was first on. ``result`` counts rows, accepted and
     rejected and keeps the first errors. The caller rolls back when any was rejected.
@@ -211,15 +214,15 @@ def load_checked(path: Path, sheet, check, result, model, row_of, *, columnar=No
         if not result.rejected:  # once a row is refused nothing will be saved: stop writing
             batch.append(row_of(number, record))
             if len(batch) >= BATCH:
-                bulk_insert(model, batch)
+                write(batch)
                 batch = []
-    if not result.rejected:
-        bulk_insert(model, batch)
+    if not result.rejected and batch:
+        write(batch)
     if not result.rows:
         raise FileProblem(N_("Berkas hanya berisi baris judul: tidak ada baris data."), code="file_no_rows")
 
 
-def _load_columns(saved: DtsenEdition, ctx, path: Path, header, result: DtsenImport) -> None:
+def _load_columns(saved: DtsenEdition, table: str, ctx, path: Path, header, result: DtsenImport) -> None:
     """The extract checked as columns (``targeting.columnar``), batch by batch, each
     batch's good rows written while no row has been refused."""
     checker = ExtractChecker(ctx, header)
@@ -232,13 +235,13 @@ def _load_columns(saved: DtsenEdition, ctx, path: Path, header, result: DtsenImp
             room = ERRORS_KEPT - len(result.errors)
             result.errors += errors[: max(room, 0)]
         if not result.rejected:
-            _write_people(saved, checked.accepted)
+            _write_people(saved, table, checked.accepted)
 
 
-def _write_people(saved: DtsenEdition, frame: pl.DataFrame) -> None:
-    """Checked rows (``columnar.SCHEMA``) into ``DtsenPerson``: one COPY of the frame
-    written as CSV by polars on PostgreSQL (no Python object per cell), ``bulk_insert``
-    elsewhere."""
+def _write_people(saved: DtsenEdition, table: str, frame: pl.DataFrame) -> None:
+    """Checked rows (``columnar.SCHEMA``) into the edition's ``table``: one COPY of the
+    frame written as CSV by polars on PostgreSQL (no Python object per cell),
+    ``bulk_insert`` elsewhere."""
     frame = frame.select(
         pl.lit(saved.pk, dtype=pl.Int64).alias("edition_id"),
         "row",
@@ -258,28 +261,11 @@ def _write_people(saved: DtsenEdition, frame: pl.DataFrame) -> None:
         return
     quote = connection.ops.quote_name
     columns = ", ".join(quote(DtsenPerson._meta.get_field(name).column) for name in frame.columns)
-    sql = f"COPY {quote(DtsenPerson._meta.db_table)} ({columns}) FROM STDIN (FORMAT csv)"
+    sql = f"COPY {quote(table)} ({columns}) FROM STDIN (FORMAT csv)"
     data = frame.write_csv(include_header=False, date_format="%Y-%m-%d")  # "" quoted, null bare
     connection.ensure_connection()
     with connection.wrap_database_errors, connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
         copy.write(data)
-
-
-def _person(saved: DtsenEdition, row: int, record: DtsenRecord) -> dict:
-    return {
-        "edition_id": saved.pk,
-        "row": row,
-        "nik": record.nik,
-        "full_name": record.full_name,
-        "birth_date": record.birth_date,
-        "sex": record.sex,
-        "province_code": record.village_code[:2],
-        "village_id": record.village_code,
-        "family_id": record.family_id,
-        "decile": record.decile,
-        "occupation": record.occupation,
-        "working": record.working,
-    }
 
 
 def _record_leavers(saved: DtsenEdition, previous: DtsenEdition | None) -> int:
@@ -366,7 +352,7 @@ def import_bpjs_active(
             ACTIVE_SHEET,
             lambda values, number: validate_active_row(values, row=number, ctx=ctx, listed_on=listed_on),
             result,
-            BpjsActivePerson,
+            lambda batch: bulk_insert(BpjsActivePerson, batch),
             lambda _number, record: {
                 "active_list_id": saved.pk,
                 "nik": record.nik,
