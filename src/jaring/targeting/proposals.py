@@ -215,8 +215,9 @@ def _reachable(
     pass_ = _pass_in_sql if connection.vendor == "postgresql" else _pass_in_frames
     kept, per_village, protected = pass_(flagged, poor, workers)
     people: list[DtsenPerson] = []
-    for start in range(0, len(kept), 50_000):
-        chosen = DtsenPerson.objects.filter(Among("id", kept[start : start + 50_000]))
+    step = max(len(kept), 1) if connection.vendor == "postgresql" else 30_000  # one array, or placeholders
+    for start in range(0, len(kept), step):
+        chosen = DtsenPerson.objects.filter(Among("id", kept[start : start + step]))
         people += prioritized(chosen, on).values_list(*_PERSON, named=True)
     people.sort(key=attrgetter(*PRIORITY))
     return people, per_village, protected
@@ -236,28 +237,31 @@ _PASS = {
 
 
 def _pass_in_sql(flagged: QuerySet, poor: int, workers: int):
-    """PostgreSQL: one grouped query over the flagged people, each village's first
-    candidates as arrays in priority order (1,585 rows back for a province, not the
-    million of its people)."""
+    """PostgreSQL: one query grouping the flagged people by village and protection,
+    each group's first people of each kind as arrays in priority order (about 1,800
+    rows back for a province, not the million of its people). Grouped by the flag, the
+    protection test is run once per person (as a ``FILTER`` it is run once per use)."""
     try:
         inner, params = flagged.query.sql_with_params()
     except EmptyResultSet:  # no edition in force there
         return [], {}, {}
-    quote = connection.ops.quote_name
-    order = ", ".join(quote(name) for name in PRIORITY)
+    order = ", ".join(connection.ops.quote_name(name) for name in PRIORITY)
     sql = (
-        "SELECT village_id, count(*) FILTER (WHERE NOT protected), count(*) FILTER (WHERE protected),"  # noqa: S608
-        f" (array_agg(id ORDER BY {order}) FILTER (WHERE NOT protected AND decile = %s))[1:%s],"
-        f" (array_agg(id ORDER BY {order}) FILTER (WHERE NOT protected AND working_first = 0))[1:%s]"
-        f" FROM ({inner} OFFSET 0) AS flagged GROUP BY village_id"
+        "SELECT village_id, protected, count(*),"  # noqa: S608 (names from the code)
+        f" (array_agg(id ORDER BY {order}) FILTER (WHERE decile = %s))[1:%s],"
+        f" (array_agg(id ORDER BY {order}) FILTER (WHERE working_first = 0))[1:%s]"
+        f" FROM ({inner}) AS flagged GROUP BY village_id, protected"
     )
     kept: list[int] = []
     per_village, protected = {}, {}
     with connection.cursor() as cursor:
         cursor.execute(sql, [rules.EXTREME_POOR_DECILE, poor, workers, *params])
-        for village, waiting, covered, first_poor, first_workers in cursor.fetchall():
-            _count(per_village, protected, village, waiting, covered)
-            kept += {*(first_poor or []), *(first_workers or [])}
+        for village, covered, people, first_poor, first_workers in cursor.fetchall():
+            if covered:
+                _count(per_village, protected, village, 0, people)
+            else:
+                _count(per_village, protected, village, people, 0)
+                kept += {*(first_poor or []), *(first_workers or [])}
     return kept, per_village, protected
 
 
@@ -303,6 +307,10 @@ def seekers_of(program: Program, people: list[DtsenPerson]) -> list[rules.Seeker
     }
     occupation = {p.nik: _occupation(p, known.get(p.nik)) for p in people}
     rates = monthly_rates(program, set(occupation.values()))
+    costs = {
+        kind: program_rules.enrolment_cost(months=program.coverage_months, monthly_rupiah=rupiah)
+        for kind, rupiah in rates.items()
+    }
     found = []
     for person in people:
         registered = known.get(person.nik)
@@ -315,9 +323,7 @@ def seekers_of(program: Program, people: list[DtsenPerson]) -> list[rules.Seeker
                 categories=rules.categories_of(
                     decile=person.decile, working=person.working, occupation=person.occupation
                 ),
-                cost=program_rules.enrolment_cost(
-                    months=program.coverage_months, monthly_rupiah=rates[occupation[person.nik]]
-                ),
+                cost=costs[occupation[person.nik]],
             )
         )
     return found

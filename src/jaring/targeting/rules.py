@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from jaring.programs.rules import QuotaState
 from jaring.registry.vocab import VULNERABLE_OCCUPATIONS, Category
@@ -35,6 +36,7 @@ def birth_dates_of_age(on: date, minimum: int, maximum: int) -> tuple[date, date
     return years_before(on, maximum + 1), years_before(on, minimum)
 
 
+@cache  # a province's proposal asks it for a hundred thousand people, of a few dozen kinds
 def categories_of(*, decile: int, working: bool | None, occupation: str) -> tuple[Category, ...]:
     """The program categories a candidate may fill, the first preferred: extreme poor
     (decile 1), then vulnerable worker (working in a vulnerable occupation). A candidate
