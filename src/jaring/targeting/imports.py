@@ -12,6 +12,7 @@ having left the list (``DtsenLeaver``), never silently dropped. BPJS's list of p
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
+from psycopg.copy import QueuedLibpqWriter
 
 from jaring.access.permissions import author, require_editor
 from jaring.audit.services import audit_record
@@ -32,7 +34,14 @@ from jaring.sheets.cells import is_blank
 from jaring.sheets.headers import match_header
 from jaring.sheets.readers import FileProblem, read_rows
 from jaring.sheets.rows import RowError
-from jaring.targeting.columnar import ExtractChecker, NotPlain, frame_of_records, read_batches, twice_error
+from jaring.targeting.columnar import (
+    SCHEMA,
+    ExtractChecker,
+    NotPlain,
+    frame_of_records,
+    read_batches,
+    twice_error,
+)
 from jaring.targeting.models import BpjsActiveList, BpjsActivePerson, DtsenEdition, DtsenLeaver, DtsenPerson
 from jaring.targeting.partitions import attach_people_table, create_people_table
 from jaring.targeting.rows import ACTIVE_SHEET, SHEET, validate_active_row, validate_row
@@ -224,48 +233,67 @@ def load_checked(path: Path, sheet, check, result, write, row_of, *, columnar=No
 
 def _load_columns(saved: DtsenEdition, table: str, ctx, path: Path, header, result: DtsenImport) -> None:
     """The extract checked as columns (``targeting.columnar``), batch by batch, each
-    batch's good rows written while no row has been refused."""
+    batch's good rows written while no row has been refused, through one COPY for the
+    whole file."""
     checker = ExtractChecker(ctx, header)
-    for frame, cells_of in read_batches(path, header):
-        checked = checker.check(frame, cells_of)
-        result.rows += checked.rows
-        result.accepted += len(checked.accepted)
-        result.rejected += len(checked.errors)
-        for errors in checked.errors:
-            room = ERRORS_KEPT - len(result.errors)
-            result.errors += errors[: max(room, 0)]
-        if not result.rejected:
-            _write_people(saved, table, checked.accepted)
+    with _people_writer(saved, table, queued=True) as write:
+        for frame, cells_of in read_batches(path, header):
+            checked = checker.check(frame, cells_of)
+            result.rows += checked.rows
+            result.accepted += len(checked.accepted)
+            result.rejected += len(checked.errors)
+            for errors in checked.errors:
+                room = ERRORS_KEPT - len(result.errors)
+                result.errors += errors[: max(room, 0)]
+            if not result.rejected:
+                write(checked.accepted)
 
 
 def _write_people(saved: DtsenEdition, table: str, frame: pl.DataFrame) -> None:
-    """Checked rows (``columnar.SCHEMA``) into the edition's ``table``: one COPY of the
-    frame written as CSV by polars on PostgreSQL (no Python object per cell),
+    """One batch of checked rows (``columnar.SCHEMA``) into the edition's ``table``."""
+    with _people_writer(saved, table) as write:
+        write(frame)
+
+
+@contextmanager
+def _people_writer(saved: DtsenEdition, table: str, *, queued: bool = False):
+    """``write(frame)``: checked rows (``columnar.SCHEMA``) into the edition's ``table``.
+    On PostgreSQL one COPY, each frame written as CSV by polars (no Python object per
+    cell); ``queued``: sent by psycopg's writer thread, so the server stores a batch
+    while the next one is checked (nothing else may use the connection meanwhile).
     ``bulk_insert`` elsewhere."""
-    frame = frame.select(
-        pl.lit(saved.pk, dtype=pl.Int64).alias("edition_id"),
-        "row",
-        "nik",
-        "full_name",
-        "birth_date",
-        "sex",
-        pl.col("village_id").str.slice(0, 2).alias("province_code"),
-        "village_id",
-        "family_id",
-        "decile",
-        "occupation",
-        "working",
-    )
+
+    def rows(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.select(
+            pl.lit(saved.pk, dtype=pl.Int64).alias("edition_id"),
+            "row",
+            "nik",
+            "full_name",
+            "birth_date",
+            "sex",
+            pl.col("village_id").str.slice(0, 2).alias("province_code"),
+            "village_id",
+            "family_id",
+            "decile",
+            "occupation",
+            "working",
+        )
+
     if connection.vendor != "postgresql":
-        bulk_insert(DtsenPerson, frame.to_dicts())
+        yield lambda frame: bulk_insert(DtsenPerson, rows(frame).to_dicts())
         return
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(DtsenPerson._meta.get_field(name).column) for name in frame.columns)
+    names = rows(pl.DataFrame(schema=SCHEMA)).columns
+    columns = ", ".join(quote(DtsenPerson._meta.get_field(name).column) for name in names)
     sql = f"COPY {quote(table)} ({columns}) FROM STDIN (FORMAT csv)"
-    data = frame.write_csv(include_header=False, date_format="%Y-%m-%d")  # "" quoted, null bare
     connection.ensure_connection()
-    with connection.wrap_database_errors, connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
-        copy.write(data)
+    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+        writer = QueuedLibpqWriter(cursor) if queued else None
+        with cursor.copy(sql, writer=writer) as copy:
+            # "" quoted, null bare: polars tells an empty text from a missing one
+            yield lambda frame: copy.write(
+                rows(frame).write_csv(include_header=False, date_format="%Y-%m-%d")
+            )
 
 
 def _record_leavers(saved: DtsenEdition, previous: DtsenEdition | None) -> int:

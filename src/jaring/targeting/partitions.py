@@ -17,6 +17,8 @@ from django.db import connection
 
 from jaring.targeting.models import DtsenEdition, DtsenPerson
 
+INDEX_BUILD_MEMORY = "512MB"
+
 
 def _partitioned() -> bool:
     return connection.vendor == "postgresql"
@@ -52,6 +54,8 @@ def attach_people_table(edition: DtsenEdition) -> None:
     quote = connection.ops.quote_name
     table = quote(people_table(edition))
     with connection.cursor() as cursor:
+        # The index builds sort millions of rows: in memory, for this transaction only.
+        cursor.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
         cursor.execute(
             f"ALTER TABLE {quote(DtsenPerson._meta.db_table)} ATTACH PARTITION {table}"
             f" FOR VALUES IN ({int(edition.pk)})"

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
+from typing import NamedTuple
 
 import polars as pl
 from django.core.exceptions import EmptyResultSet
@@ -52,9 +53,9 @@ from jaring.targeting.selectors import (
 FILLED = (Category.MISKIN_EKSTREM, Category.PEKERJA_RENTAN)  # the categories candidates fill
 
 
-@dataclass(frozen=True)
-class Proposed:
-    """A candidate the program should enrol, in the category they would fill."""
+class Proposed(NamedTuple):
+    """A candidate the program should enrol, in the category they would fill (a named
+    tuple: a province's proposal makes a hundred thousand)."""
 
     person_id: int  # the DtsenPerson
     nik: str

@@ -74,7 +74,11 @@ def fill(
         if left is None:
             category = seeker.categories[0] if seeker.categories else None
         else:
-            category = next((c for c in seeker.categories if left.get((seeker.village, c), 0) > 0), None)
+            category = None
+            for kind in seeker.categories:
+                if left.get((seeker.village, kind), 0) > 0:
+                    category = kind
+                    break
         if category is None or (state is not None and state.refusal(cost=seeker.cost) is not None):
             continue
         if state is not None:
