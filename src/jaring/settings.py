@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "jaring.billing",
     "jaring.claims",
     "jaring.targeting",
+    "jaring.ops",
     "jaring.demo",
 ]
 
@@ -180,6 +181,8 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Health checks come over plain HTTP from the machine itself (systemd, the container).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
