@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "jaring.ops.observe.RequestLogMiddleware",  # outermost: times and logs the whole answer
     "django.middleware.security.SecurityMiddleware",
     "jaring.api_input.ControlCharacterGuard",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -224,10 +225,27 @@ STORAGES = {
     },
 }
 
+# One JSON line per request and per task (jaring.ops.observe) at INFO in production;
+# elsewhere only the slow ones (WARNING). Slow: above these thresholds.
+JARING_SLOW_REQUEST_MS = env.int("JARING_SLOW_REQUEST_MS", default=1000)
+JARING_SLOW_QUERY_MS = env.int("JARING_SLOW_QUERY_MS", default=500)
+JARING_METRICS_TOKEN = env.str("JARING_METRICS_TOKEN", default="")  # /metrics answers 404 without it
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "json": {"class": "logging.StreamHandler", "formatter": "line"},
+    },
+    "loggers": {
+        name: {
+            "handlers": ["json"],
+            "level": env.str("JARING_REQUEST_LOG_LEVEL", default="INFO" if PRODUCTION else "WARNING"),
+            "propagate": False,
+        }
+        for name in ("jaring.request", "jaring.task", "jaring.slow")
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 

@@ -4,7 +4,7 @@ from django.urls import include, path
 from jaring.accounts import views as accounts
 from jaring.api import api
 from jaring.audit import views as audit
-from jaring.ops import health
+from jaring.ops import health, observe
 from jaring.regions import views as regions
 from jaring.registry import views as registry
 from jaring.web import views as web
@@ -13,6 +13,7 @@ urlpatterns = [
     path("", web.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", observe.metrics, name="metrics"),
     path("favicon.ico", web.favicon, name="favicon"),
     path("masuk/", accounts.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),

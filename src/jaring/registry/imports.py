@@ -25,6 +25,7 @@ from jaring.bulk import bulk_insert
 from jaring.errors import DomainError, InvalidInput
 from jaring.formats import figures
 from jaring.i18n import N_
+from jaring.metrics import imported
 from jaring.regions.models import Region
 from jaring.registry.columnar import BatchChecker, records_of
 from jaring.registry.merge import MergeResult, merge_participants
@@ -254,6 +255,8 @@ def _finish(actor, run: ImportRun, *, dry_run: bool) -> None:
         run.failure = run.failure[: limit - 1] + "…"
     run.finished_at = timezone.now()
     run.save()
+    if run.started_at:
+        imported("participants", run.processed_rows, (run.finished_at - run.started_at).total_seconds())
     if not dry_run:
         audit_record(
             actor=actor,

@@ -12,6 +12,7 @@ having left the list (``DtsenLeaver``), never silently dropped. BPJS's list of p
 from __future__ import annotations
 
 import re
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,6 +29,7 @@ from jaring.bulk import bulk_insert
 from jaring.errors import Conflict, DomainError, InvalidInput
 from jaring.formats import figures
 from jaring.i18n import N_
+from jaring.metrics import imported
 from jaring.regions.models import Region
 from jaring.registry.imports import file_sha256, row_context
 from jaring.sheets.cells import is_blank
@@ -101,6 +103,7 @@ def import_dtsen(*, actor, path: Path, edition: str, file_name: str | None = Non
     organization, scope = _importer(actor)
     path = Path(path)
     result = DtsenImport(edition=f"{on:%Y-%m}")
+    started = time.perf_counter()
     with transaction.atomic():
         _lock_scope(scope)  # two imports for one jurisdiction: one after the other
         latest = DtsenEdition.objects.filter(scope_code=scope).order_by("-edition").first()
@@ -151,6 +154,7 @@ def import_dtsen(*, actor, path: Path, edition: str, file_name: str | None = Non
             region_code=scope,
         )
     result.saved = saved
+    imported("dtsen", result.rows, time.perf_counter() - started)
     return result
 
 

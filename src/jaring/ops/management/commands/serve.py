@@ -1,6 +1,8 @@
 """``jaring serve``: Jaring's production web server (gunicorn, ARCHITECTURE.md says why)."""
 
 import multiprocessing
+import os
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -12,6 +14,27 @@ from jaring.wsgi import application
 # (nginx is set to the same), a worker is given as long again to finish its requests on
 # SIGTERM, and an idle kept-alive connection from nginx is closed after this.
 TIMEOUT, GRACEFUL_TIMEOUT, KEEPALIVE = 60, 30, 5
+
+
+def _alive(pid: str) -> bool:
+    """Whether the process of a metrics file (``counter_1234.db``) still runs."""
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it runs, as another user
+        return True
+    return True
+
+
+def _child_exit(server, worker) -> None:
+    """A worker process ended: its live figures leave /metrics (its counters stay)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
 
 
 class JaringServer(BaseApplication):
@@ -46,6 +69,16 @@ class Command(BaseCommand):
             raise CommandError("workers_invalid: --workers dan --threads paling sedikit 1.")
         if settings.DEBUG:
             self.stderr.write("Peringatan: DEBUG aktif; untuk produksi setel JARING_ENV=production.")
+        metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+        if metrics_dir:  # shared with the task workers: only dead processes' files go
+            Path(metrics_dir).mkdir(parents=True, exist_ok=True)
+            for stale in Path(metrics_dir).glob("*.db"):
+                if not _alive(stale.stem.rsplit("_", 1)[-1]):
+                    stale.unlink(missing_ok=True)
+        elif workers > 1:
+            self.stderr.write(
+                "Peringatan: PROMETHEUS_MULTIPROC_DIR kosong; /metrics hanya memuat angka satu pekerja."
+            )
         JaringServer(
             {
                 "bind": options["bind"],
@@ -58,7 +91,8 @@ class Command(BaseCommand):
                 "max_requests": 2000,  # a worker is replaced now and then: no slow leak grows for ever
                 "max_requests_jitter": 200,
                 "forwarded_allow_ips": "127.0.0.1,::1",  # nginx on the same machine
-                "accesslog": "-",
+                "accesslog": None,  # one JSON line per request comes from jaring.ops.observe
                 "errorlog": "-",
+                "child_exit": _child_exit,
             }
         ).run()
