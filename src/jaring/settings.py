@@ -65,8 +65,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "jaring.ops.observe.RequestLogMiddleware",  # outermost: times and logs the whole answer
     "django.middleware.security.SecurityMiddleware",
+    # Times and logs each answer; in production after WhiteNoise (inserted below), so a
+    # static file served from the collected folder is not a log line.
+    "jaring.ops.observe.RequestLogMiddleware",
     "jaring.api_input.ControlCharacterGuard",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jaring.web.middleware.ChosenLanguageMiddleware",
