@@ -41,7 +41,8 @@ slow_log = logging.getLogger("jaring.slow")
 
 
 def _json_line(logger: logging.Logger, level: int, **fields) -> None:
-    logger.log(level, json.dumps(fields, ensure_ascii=False, default=str))
+    if logger.isEnabledFor(level):  # every request passes here: no JSON for a line not kept
+        logger.log(level, json.dumps(fields, ensure_ascii=False, default=str))
 
 
 class RequestLogMiddleware:

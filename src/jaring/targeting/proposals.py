@@ -253,31 +253,25 @@ def _pass_in_sql(flagged: QuerySet, poor: int, workers: int):
         f" (array_agg(id ORDER BY {order}) FILTER (WHERE working_first = 0))[1:%s]"
         f" FROM ({inner}) AS flagged GROUP BY village_id, protected"
     )
-    kept: list[int] = []
-    per_village, protected = {}, {}
     with connection.cursor() as cursor:
         cursor.execute(sql, [rules.EXTREME_POOR_DECILE, poor, workers, *params])
-        for village, covered, people, first_poor, first_workers in cursor.fetchall():
-            if covered:
-                _count(per_village, protected, village, 0, people)
-            else:
-                _count(per_village, protected, village, people, 0)
-                kept += {*(first_poor or []), *(first_workers or [])}
-    return kept, per_village, protected
+        groups = cursor.fetchall()
+    kept = [
+        pk
+        for _village, covered, _people, first_poor, first_workers in groups
+        if not covered
+        for pk in {*(first_poor or []), *(first_workers or [])}
+    ]
+    return kept, *_counted([group[:3] for group in groups])
 
 
 def _pass_in_frames(flagged: QuerySet, poor: int, workers: int):
     """Elsewhere (SQLite): the same pass, the flagged people ranked as a polars frame."""
     frame = pl.DataFrame(list(flagged), schema=_PASS, orient="row")
-    kept_ = pl.col("protected").not_()
-    per_village, protected = {}, {}
-    for village, waiting, covered in (
-        frame.group_by("village_id").agg(waiting=kept_.sum(), covered=pl.col("protected").sum()).iter_rows()
-    ):
-        _count(per_village, protected, village, waiting, covered)
+    groups = frame.group_by("village_id", "protected").len().iter_rows()
     is_poor, is_worker = pl.col("decile") == rules.EXTREME_POOR_DECILE, pl.col("working_first") == 0
     kept = (
-        frame.filter(kept_)
+        frame.filter(~pl.col("protected"))
         .sort("village_id", *PRIORITY)
         .with_columns(
             poor_rank=is_poor.cast(pl.Int32).cum_sum().over("village_id"),
@@ -287,14 +281,16 @@ def _pass_in_frames(flagged: QuerySet, poor: int, workers: int):
         .get_column("id")
         .to_list()
     )
-    return kept, per_village, protected
+    return kept, *_counted(groups)
 
 
-def _count(per_village: dict, protected: dict, village: str, waiting: int, covered: int) -> None:
-    if waiting:
-        per_village[village] = waiting
-    if covered:
-        protected[village] = covered
+def _counted(groups) -> tuple[dict[str, int], dict[str, int]]:
+    """(village, protected, people) groups -> the candidates and the protected per village."""
+    per_village: dict[str, int] = {}
+    protected: dict[str, int] = {}
+    for village, covered, people in groups:
+        (protected if covered else per_village)[village] = people
+    return per_village, protected
 
 
 def seekers_of(program: Program, people: list[DtsenPerson]) -> list[rules.Seeker]:
