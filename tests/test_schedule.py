@@ -81,12 +81,17 @@ def test_the_scheduler_command_runs_the_projects_schedule_once(monkeypatch):
         lambda owner: schedule.run_due(owner=owner, jobs=jobs),
     )
     call_command("scheduler", "--once")
-    assert set(ran) == {"heartbeat", "alerts", "summaries", "digests"}
+    assert set(ran) == {"heartbeat", "alerts", "summaries", "digests", "partitions"}
 
 
 def test_the_schedule_runs_the_real_jobs():
     ran = schedule.run_due(owner="a", jobs=[j for j in schedule.SCHEDULE if j.name != "digests"])
-    assert {r.job: r.ok for r in ran} == {"heartbeat": True, "alerts": True, "summaries": True}, ran
+    assert {r.job: r.ok for r in ran} == {
+        "heartbeat": True,
+        "alerts": True,
+        "summaries": True,
+        "partitions": True,
+    }, ran
 
 
 @pytest.mark.postgres

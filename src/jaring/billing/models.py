@@ -216,7 +216,11 @@ class PaidMonths(models.Model):
     participant = models.ForeignKey(
         "registry.Participant", on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    line = models.ForeignKey(BillLine, on_delete=models.PROTECT, related_name="paid_months", db_index=False)
+    # Bill lines are partitioned by year on PostgreSQL (jaring.partitioning), which no
+    # foreign key may point at: the allocation writes a line's spans with the line.
+    line = models.ForeignKey(
+        BillLine, on_delete=models.PROTECT, related_name="paid_months", db_index=False, db_constraint=False
+    )
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="paid_months", db_index=False)
     first_month = models.IntegerField()
     last_month = models.IntegerField()

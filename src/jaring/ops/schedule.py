@@ -26,6 +26,7 @@ from jaring.alerts.digests import digests_send
 from jaring.alerts.services import alerts_refresh
 from jaring.monitoring.summaries import summaries_refresh
 from jaring.ops.models import ScheduledJob
+from jaring.ops.partitions import partitions_ensure
 from jaring.ops.tasks import heartbeat
 
 log = logging.getLogger("jaring.schedule")
@@ -63,6 +64,10 @@ def _digests() -> dict:
     return {"sent": len(run.digests), "failures": len(run.failures)}
 
 
+def _partitions() -> dict:
+    return {table: names for table, names in partitions_ensure().items() if names}
+
+
 def _heartbeat() -> dict:
     return {"task": str(heartbeat.enqueue().id)}
 
@@ -72,6 +77,7 @@ SCHEDULE = (
     Job("alerts", _alerts, every=timedelta(minutes=15)),
     Job("summaries", _summaries, every=timedelta(minutes=15)),
     Job("digests", _digests, at=time(6, 0), lease=timedelta(hours=1)),
+    Job("partitions", _partitions, at=time(1, 0)),
 )
 
 
