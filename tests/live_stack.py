@@ -208,10 +208,14 @@ def jaring_database(var_dir: Path, *, label: str = "e2e", demo_users: bool = Tru
 
 
 @contextlib.contextmanager
-def live_stack(var_dir: Path) -> Iterator[LiveStack]:
+def live_stack(var_dir: Path, *, prepare=None) -> Iterator[LiveStack]:
     """A migrated Jaring with the regions of the demo provinces and the demo users (no
-    demo people), served on a free port with its background worker running."""
+    demo people), served on a free port with its background worker running.
+    ``prepare(stack)``, if given, runs on the ready database before anything is served
+    (and may add to ``stack.env``)."""
     with jaring_database(var_dir) as stack:
+        if prepare is not None:
+            prepare(stack)
         port = _free_port()
         stack.base_url = f"http://127.0.0.1:{port}"
         server = worker = None

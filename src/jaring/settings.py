@@ -69,6 +69,7 @@ MIDDLEWARE = [
     # Times and logs each answer; in production after WhiteNoise (inserted below), so a
     # static file served from the collected folder is not a log line.
     "jaring.ops.observe.RequestLogMiddleware",
+    "jaring.replica.WroteMiddleware",
     "jaring.api_input.ControlCharacterGuard",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jaring.web.middleware.ChosenLanguageMiddleware",
@@ -129,6 +130,20 @@ else:
     # PostgreSQL to compile it, which took 0.3-0.5 s of each such query and gained nothing
     # (bench/targeting.py); the rest are short queries JIT never helps.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# A read replica (a PostgreSQL hot standby of the primary): dashboard, report and
+# export reads only, never a read right after a write (jaring.replica).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db_url("DATABASE_REPLICA_URL"),
+        **{
+            key: DATABASES["default"][key]
+            for key in ("OPTIONS", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS")
+            if key in DATABASES["default"]
+        },
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["jaring.replica.ReplicaRouter"]
+JARING_REPLICA_STICKY_SECONDS = env.int("JARING_REPLICA_STICKY_SECONDS", default=30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

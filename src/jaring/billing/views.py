@@ -33,6 +33,7 @@ from jaring.guards import require
 from jaring.paging import date_param, paginate, querystring_without_page
 from jaring.programs.selectors import programs_visible_to
 from jaring.registry.selectors import mask_text, nik_for, participant_get, participants_visible_to
+from jaring.replica import from_replica
 from jaring.sheets.cells import compact
 from jaring.sheets.uploads import saved_upload
 
@@ -193,6 +194,7 @@ def bill_detail(request, pk: int):
 
 
 @login_required
+@from_replica
 def bill_export(request, pk: int):
     bill = selectors.bill_get(request.user, pk)
     lines = selectors.bill_lines(request.user, bill).order_by("village_id", "id").iterator(chunk_size=5000)
@@ -273,6 +275,7 @@ def payment_list(request):
 
 
 @login_required
+@from_replica
 def payment_export(request):
     return _xlsx(
         workbooks.payments_xlsx(_payments(request)), f"pembayaran-iuran-{timezone.localdate():%Y%m%d}.xlsx"
@@ -489,6 +492,7 @@ def alerts(request):
 
 
 @login_required
+@from_replica
 def alerts_export(request):
     key, kind, title = _alert_kind(request)
     on = timezone.localdate()

@@ -33,6 +33,7 @@ from jaring.errors import DomainError, add_domain_error
 from jaring.guards import require
 from jaring.paging import paginate, querystring_without_page
 from jaring.registry.selectors import nik_for, participants_visible_to
+from jaring.replica import from_replica
 from jaring.sheets.cells import compact
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -91,6 +92,7 @@ def claim_list(request):
 
 
 @login_required
+@from_replica
 def claim_export(request):
     claims = selectors.claims_filtered(request.user, _filters(request))
     content = workbooks.claims_xlsx(claims, nik_for=lambda nik: nik_for(request.user, nik))
@@ -409,6 +411,7 @@ def _report(request) -> selectors.BenefitsReport:
 
 
 @login_required
+@from_replica
 def benefits_report(request):
     error = None
     try:
@@ -439,6 +442,7 @@ def benefits_report(request):
 
 
 @login_required
+@from_replica
 def benefits_report_export(request):
     try:
         report = _report(request)

@@ -21,6 +21,7 @@ from jaring.funds.models import TransferKind
 from jaring.guards import require
 from jaring.paging import paginate, querystring_without_page
 from jaring.programs.selectors import program_get, programs_visible_to
+from jaring.replica import from_replica
 
 EDITORS_ONLY = gettext_lazy("Hanya operator dan admin yang dapat mencatat dana.")
 
@@ -34,6 +35,7 @@ def _programs(request):
 
 
 @login_required
+@from_replica
 def funds_overview(request):
     """The funnel of every visible program, per program and per regency, and the
     villages where money stands idle."""
@@ -86,6 +88,7 @@ def transfer_list(request):
 
 
 @login_required
+@from_replica
 def transfer_export(request):
     response = HttpResponse(workbooks.transfers_xlsx(_transfers(request)), content_type=XLSX)
     response["Content-Disposition"] = (

@@ -29,6 +29,7 @@ from jaring.monitoring.models import ImportSource
 from jaring.monitoring.panel import programs_panel
 from jaring.monitoring.projection import ucj_projection_shown
 from jaring.programs.selectors import programs_visible_to
+from jaring.replica import from_replica
 from jaring.sheets.uploads import saved_upload
 
 EDITORS_ONLY = gettext_lazy("Hanya operator dan admin yang dapat mengimpor angka cakupan.")
@@ -89,6 +90,7 @@ def _funnel_shares(user, report, on: date) -> tuple[dict[str, Decimal], int]:
 
 
 @login_required
+@from_replica
 def coverage_dashboard(request):
     report, problem = _report(request)
     if problem:
@@ -167,6 +169,7 @@ def coverage_dashboard(request):
 
 
 @login_required
+@from_replica
 def coverage_export(request):
     report, _problem = _report(request)
     response = HttpResponse(workbooks.coverage_xlsx(report), content_type=XLSX)
@@ -250,6 +253,7 @@ def _scorecard(request):
 
 
 @login_required
+@from_replica
 def scorecard_page(request):
     card, problem = _scorecard(request)
     if problem:
@@ -273,6 +277,7 @@ def scorecard_page(request):
 
 
 @login_required
+@from_replica
 def scorecard_export(request):
     card, _problem = _scorecard(request)
     response = HttpResponse(workbooks.scorecard_xlsx(card), content_type=XLSX)

@@ -20,6 +20,7 @@ from jaring.registry import exports, selectors, workbooks
 from jaring.registry.duplicates import duplicate_decide
 from jaring.registry.imports import import_commit, import_upload
 from jaring.registry.models import CATEGORY_CHOICES, OCCUPATION_CHOICES, STATUS_CHOICES, ImportStatus
+from jaring.replica import from_replica
 
 EDITORS_ONLY = gettext_lazy("Hanya operator dan admin yang dapat mengimpor peserta.")
 
@@ -83,6 +84,7 @@ def participant_detail(request, pk: int):
 
 
 @login_required
+@from_replica
 def participant_export(request, fmt: str):
     if fmt not in ("xlsx", "csv"):
         raise Http404

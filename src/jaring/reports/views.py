@@ -8,6 +8,7 @@ from jaring import codes
 from jaring.access.permissions import can_edit_data
 from jaring.access.scoping import jurisdiction_of
 from jaring.errors import DomainError, add_domain_error
+from jaring.replica import from_replica
 from jaring.reports.forms import MonevForm
 from jaring.reports.monev import monev_report
 from jaring.reports.render import monev_pdf, monev_xlsx
@@ -19,6 +20,7 @@ CONTENT_TYPES = {
 
 
 @login_required
+@from_replica
 def monev_download(request):
     """The monev report of a region for a month, as PDF or XLSX (a province report
     takes a few seconds: it is built while the officer waits)."""
