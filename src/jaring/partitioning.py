@@ -144,17 +144,23 @@ def partition_table(schema_editor, spec: ByYear, *, today: date) -> None:
         cursor.execute(f"ANALYZE {_quote(table)}")
 
 
-def partitions(spec: ByYear) -> dict[str, int]:
-    """The partitions of ``spec.table`` and the rows each holds, by name."""
+def partition_names(spec: ByYear) -> list[str]:
+    """The partitions of ``spec.table``, from the catalogue."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT child.relname FROM pg_inherits JOIN pg_class child ON child.oid = inhrelid"
             " WHERE inhparent = %s::regclass ORDER BY child.relname",
             [spec.table],
         )
-        names = [name for (name,) in cursor.fetchall()]
-        counts = {}
-        for name in names:
+        return [name for (name,) in cursor.fetchall()]
+
+
+def partitions(spec: ByYear) -> dict[str, int]:
+    """The partitions of ``spec.table`` and the rows each holds (counted: for the
+    command, not the daily job), by name."""
+    counts = {}
+    with connection.cursor() as cursor:
+        for name in partition_names(spec):
             cursor.execute(f"SELECT count(*) FROM {_quote(name)}")  # noqa: S608 (a partition's name)
             counts[name] = cursor.fetchone()[0]
     return counts
@@ -170,7 +176,7 @@ def ensure(spec: ByYear, *, today: date) -> list[str]:
     created = []
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [spec.table])
-        existing = set(partitions(spec))
+        existing = set(partition_names(spec))
         cursor.execute(
             f"SELECT DISTINCT {spec.year_of(_quote(spec.column))} FROM {_quote(spec.default)}"  # noqa: S608
         )
