@@ -68,13 +68,15 @@ def _copy_paid_months(dsn: str, *, bill_id: int) -> int:
         )
         payment_id = cur.fetchone()[0]
         lines = cur.execute(
-            "SELECT id, participant_id FROM billing_billline WHERE bill_id = %s", (bill_id,)
+            "SELECT l.id, l.participant_id, p.province FROM billing_billline l"
+            " JOIN registry_participant p ON p.id = l.participant_id WHERE l.bill_id = %s",
+            (bill_id,),
         ).fetchall()
         with cur.copy(
-            "COPY billing_paidmonths (participant_id, line_id, payment_id, first_month, last_month, paid_on,"
-            " paid_month, amount, void) FROM STDIN"
+            "COPY billing_paidmonths (participant_id, province, line_id, payment_id, first_month, last_month,"
+            " paid_on, paid_month, amount, void) FROM STDIN"
         ) as copy:
-            for line_id, person in lines:
+            for line_id, person, province in lines:
                 draw = rng.random()
                 if draw < 0.60:  # paid the whole year in January
                     spans = [(m(1), m(12), date(2025, 1, 10))]
@@ -90,7 +92,18 @@ def _copy_paid_months(dsn: str, *, bill_id: int) -> int:
                     paid_month = paid_on.year * 12 + paid_on.month - 1
                     amount = (last - first + 1) * 16_800
                     copy.write_row(
-                        (person, line_id, payment_id, first, last, paid_on, paid_month, amount, False)
+                        (
+                            person,
+                            province,
+                            line_id,
+                            payment_id,
+                            first,
+                            last,
+                            paid_on,
+                            paid_month,
+                            amount,
+                            False,
+                        )
                     )
                     rows += 1
         cur.execute("ANALYZE billing_paidmonths")

@@ -239,11 +239,12 @@ def _copy_paid_months(dsn: str) -> int:
             " FROM billing_bill"
         )
         cur.execute(
-            "INSERT INTO billing_paidmonths (participant_id, line_id, payment_id, first_month, last_month,"
-            " paid_on, paid_month, amount, void)"
-            " SELECT l.participant_id, l.id, pay.id, s.first_month, s.last_month, s.paid_on, s.paid_month,"
-            " (s.last_month - s.first_month + 1) * l.monthly_rupiah, false"
+            "INSERT INTO billing_paidmonths (participant_id, province, line_id, payment_id, first_month,"
+            " last_month, paid_on, paid_month, amount, void)"
+            " SELECT l.participant_id, p.province, l.id, pay.id, s.first_month, s.last_month, s.paid_on,"
+            " s.paid_month, (s.last_month - s.first_month + 1) * l.monthly_rupiah, false"
             " FROM billing_billline l JOIN billing_payment pay ON pay.bill_id = l.bill_id"
+            " JOIN registry_participant p ON p.id = l.participant_id"
             f" JOIN (VALUES {patterns}) s(low, high, first_month, last_month, paid_on, paid_month)"
             " ON (l.participant_id::bigint * 2654435761) % 1000 >= s.low"
             " AND (l.participant_id::bigint * 2654435761) % 1000 < s.high"

@@ -111,7 +111,7 @@ def partition_table(schema_editor, spec: ByYear, *, today: date) -> None:
         for number, (name, _) in enumerate(indexes):
             cursor.execute(f"ALTER INDEX {_quote(name)} RENAME TO {_quote(f'{old}_index{number}')}")
         cursor.execute(
-            f"CREATE TABLE {_quote(table)} (LIKE {_quote(old)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
+            f"CREATE TABLE {_quote(table)} (LIKE {_quote(old)} {_INCLUDING})"
             f" PARTITION BY RANGE ({_quote(spec.column)})"
         )
         # PostgreSQL 15 has no identity columns on partitioned tables: a sequence of
@@ -133,7 +133,8 @@ def partition_table(schema_editor, spec: ByYear, *, today: date) -> None:
                 f"CREATE TABLE {_quote(spec.partition(year))} PARTITION OF {_quote(table)}"
                 f" FOR VALUES FROM ({low}) TO ({high})"
             )
-        cursor.execute(f"INSERT INTO {_quote(table)} SELECT * FROM {_quote(old)}")  # noqa: S608
+        columns = _written_columns(cursor, old)
+        cursor.execute(f"INSERT INTO {_quote(table)} ({columns}) SELECT {columns} FROM {_quote(old)}")  # noqa: S608
         cursor.execute(f"DROP TABLE {_quote(old)}")
         for _, definition in indexes:
             cursor.execute(definition)
@@ -191,16 +192,31 @@ def ensure(spec: ByYear, *, today: date) -> list[str]:
     return created
 
 
+# A partition is like its table: defaults, checks, and the stored generated columns (the
+# province, jaring.distribution), which PostgreSQL computes again as the rows go in.
+_INCLUDING = "INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED"
+
+
+def _written_columns(cursor, table: str) -> str:
+    """The columns of ``table`` a row is written with (not the generated ones), quoted."""
+    cursor.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0"
+        " AND NOT attisdropped AND attgenerated = '' ORDER BY attnum",
+        [table],
+    )
+    return ", ".join(_quote(name) for (name,) in cursor.fetchall())
+
+
 def _add_partition(cursor, spec: ByYear, year: int, *, move: bool) -> None:
     table, name, default = _quote(spec.table), _quote(spec.partition(year)), _quote(spec.default)
     low, high = spec.bounds(year)
-    cursor.execute(f"CREATE TABLE {name} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
+    cursor.execute(f"CREATE TABLE {name} (LIKE {table} {_INCLUDING})")
     if move:
-        column = _quote(spec.column)
+        column, columns = _quote(spec.column), _written_columns(cursor, spec.table)
         cursor.execute(f"ALTER TABLE {default} DISABLE TRIGGER USER")
         cursor.execute(
             f"WITH moved AS (DELETE FROM {default} WHERE {column} >= {low} AND {column} < {high}"  # noqa: S608
-            f" RETURNING *) INSERT INTO {name} SELECT * FROM moved"
+            f" RETURNING {columns}) INSERT INTO {name} ({columns}) SELECT {columns} FROM moved"
         )
         cursor.execute(f"ALTER TABLE {default} ENABLE TRIGGER USER")
     cursor.execute(f"ALTER TABLE {table} ATTACH PARTITION {name} FOR VALUES FROM ({low}) TO ({high})")

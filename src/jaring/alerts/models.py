@@ -3,6 +3,8 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from jaring.distribution import province_from
+
 
 class Severity(models.TextChoices):
     INFO = "info", _("Info")
@@ -22,6 +24,7 @@ class Alert(models.Model):
     kind = models.CharField(_("jenis"), max_length=30)
     key = models.CharField(max_length=120, unique=True)  # e.g. "idle_money:12:1504012003"
     region_code = models.CharField(_("kode wilayah"), max_length=10, db_index=True)  # the scope
+    province = province_from("region_code")
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )  # the party responsible (e.g. the payer), who sees it beyond its regions

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jaring.distribution import province_from
 from jaring.errors import DomainError
 from jaring.i18n import N_
 
@@ -43,6 +44,7 @@ class AuditEvent(models.Model):
     target_id = models.CharField(_("ID data"), max_length=64)
     target_repr = models.CharField(_("data"), max_length=255)
     region_code = models.CharField(_("kode wilayah"), max_length=10, blank=True)
+    province = province_from("region_code")
     changes = models.JSONField(_("perubahan"), default=dict)
 
     objects = AuditEventQuerySet.as_manager()

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jaring.billing.rules import BILL_MONTHS
+from jaring.distribution import province_copied, province_from
 
 
 class BillStatus(models.TextChoices):
@@ -46,6 +47,7 @@ class Bill(models.Model):
     paid_rupiah = models.BigIntegerField(_("terbayar (Rp)"), default=0)
     credit_rupiah = models.BigIntegerField(_("lebih bayar (Rp)"), default=0)
     region_code = models.CharField(_("kode wilayah"), max_length=10, blank=True)  # the program's
+    province = province_from("region_code")
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -107,6 +109,7 @@ class BillLine(models.Model):
     village = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
+    province = province_from("village_id")
     first_month = models.IntegerField(_("bulan pertama"))  # month index
     last_month = models.IntegerField(_("bulan terakhir"))
     billed_mask = models.PositiveIntegerField()
@@ -151,6 +154,8 @@ class Payment(models.Model):
     kind = models.CharField(_("jenis"), max_length=10, choices=PaymentKind.choices)
     paid_on = models.DateField(_("tanggal bayar"))
     amount = models.BigIntegerField(_("jumlah (Rp)"))  # negative only for a reversal
+    # The bill credited and the person paid for may lie in another province than the
+    # payment's region after a move: plain ids on Citus (jaring.distribution).
     bill = models.ForeignKey(
         Bill,
         on_delete=models.PROTECT,
@@ -158,6 +163,7 @@ class Payment(models.Model):
         blank=True,
         related_name="payments",
         verbose_name=_("tagihan"),
+        db_constraint=False,
     )
     participant = models.ForeignKey(
         "registry.Participant",
@@ -166,12 +172,14 @@ class Payment(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     first_month = models.IntegerField(_("bulan dari"), null=True, blank=True)
     last_month = models.IntegerField(_("bulan sampai"), null=True, blank=True)
     allocated_rupiah = models.BigIntegerField(_("dialokasikan (Rp)"), default=0)
     unallocated_rupiah = models.BigIntegerField(_("tidak teralokasi (Rp)"), default=0)
     region_code = models.CharField(_("kode wilayah"), max_length=10)
+    province = province_from("region_code")
     channel = models.CharField(_("sumber"), max_length=20, default="manual")  # manual, file name, api
     reverses = models.OneToOneField(
         "self",
@@ -221,7 +229,11 @@ class PaidMonths(models.Model):
     line = models.ForeignKey(
         BillLine, on_delete=models.PROTECT, related_name="paid_months", db_index=False, db_constraint=False
     )
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="paid_months", db_index=False)
+    # Paid months follow their person, the payment stays in its region: a plain id.
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, related_name="paid_months", db_index=False, db_constraint=False
+    )
+    province = province_copied()  # the person's; registry.services moves it with the person
     first_month = models.IntegerField()
     last_month = models.IntegerField()
     paid_on = models.DateField()
@@ -240,6 +252,7 @@ class PaidMonths(models.Model):
             models.CheckConstraint(
                 condition=models.Q(last_month__gte=models.F("first_month")), name="paid_months_ordered"
             ),
+            models.CheckConstraint(condition=~models.Q(province=""), name="paid_months_province_given"),
         ]
 
     def __str__(self) -> str:
@@ -257,8 +270,13 @@ class Refund(models.Model):
     (DOMAIN.md s.4: refunded per its agreement). One per death; months and rupiah are
     computed when the death is recorded. ``details`` breaks them down per bill line."""
 
+    # Refunds stay on the coordinator on Citus: the person is a plain id (jaring.distribution).
     participant = models.OneToOneField(
-        "registry.Participant", on_delete=models.PROTECT, related_name="refund", verbose_name=_("peserta")
+        "registry.Participant",
+        on_delete=models.PROTECT,
+        related_name="refund",
+        verbose_name=_("peserta"),
+        db_constraint=False,
     )
     payer = models.ForeignKey(
         "accounts.Organization",

@@ -156,8 +156,13 @@ class Claim(models.Model):
     (``quote_*``) with the rules that priced it. A verified death is recorded by the
     billing app, whose refund of the months paid beyond it is ``participant.refund``."""
 
+    # Claims stay on the coordinator on Citus: the person is a plain id (jaring.distribution).
     participant = models.ForeignKey(
-        "registry.Participant", on_delete=models.PROTECT, related_name="claims", verbose_name=_("peserta")
+        "registry.Participant",
+        on_delete=models.PROTECT,
+        related_name="claims",
+        verbose_name=_("peserta"),
+        db_constraint=False,
     )
     village = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False, verbose_name=_("desa")

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jaring import formats
+from jaring.distribution import province_from
 
 
 class Allocation(models.Model):
@@ -13,6 +14,7 @@ class Allocation(models.Model):
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("wilayah")
     )
+    province = province_from("region_id")
     amount = models.PositiveBigIntegerField(_("jumlah (Rp)"))
     derived_from_quota = models.BooleanField(_("dihitung dari kuota"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -49,6 +51,7 @@ class Transfer(models.Model):
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("wilayah")
     )
+    province = province_from("region_id")
     stage = models.PositiveSmallIntegerField(_("tahap"), default=1)
     transferred_on = models.DateField(_("tanggal"))
     amount = models.BigIntegerField(_("jumlah (Rp)"))  # negative only for a reversal

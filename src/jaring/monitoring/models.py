@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jaring.distribution import province_from
+
 
 class ImportSource(models.TextChoices):
     UPLOAD = "upload", _("Unggah di web")
@@ -55,6 +57,7 @@ class CoverageFigure(models.Model):
         verbose_name=_("wilayah"),
     )
     level = models.CharField(_("tingkat"), max_length=10)  # the region's, kept for grouped reads
+    province = province_from("region_id")
     on = models.DateField(_("tanggal"))
     participants = models.PositiveBigIntegerField(_("peserta aktif"))
     potential = models.PositiveBigIntegerField(_("potensi pekerja"))
@@ -116,6 +119,7 @@ class ProtectionSummary(models.Model):
     the dashboards read instead of scanning the registry and the paid months."""
 
     region_code = models.CharField(_("kode wilayah"), max_length=10, unique=True)
+    province = province_from("region_code")
     level = models.CharField(_("tingkat"), max_length=10)
     on = models.DateField(_("tanggal"))
     active = models.PositiveIntegerField(_("aktif"), default=0)

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jaring.contributions.vocab import FundingSource, Package
+from jaring.distribution import province_from
 from jaring.registry.models import CATEGORY_CHOICES
 
 
@@ -85,11 +86,14 @@ class Enrolment(models.Model):
     the row (and its history); at most one active enrolment per program and person."""
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="enrolments")
+    # The person may move to another province later, this row stays where it was counted:
+    # a plain id on Citus (jaring.distribution).
     participant = models.ForeignKey(
-        "registry.Participant", on_delete=models.PROTECT, related_name="enrolments"
+        "registry.Participant", on_delete=models.PROTECT, related_name="enrolments", db_constraint=False
     )
     # The person's village and category when enrolled: quotas are counted on them.
     village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
+    province = province_from("village_id")
     category = models.CharField(_("kategori"), max_length=20, choices=CATEGORY_CHOICES)
     starts_on = models.DateField(_("mulai"))
     ends_on = models.DateField(_("berakhir"), null=True, blank=True)
@@ -101,8 +105,14 @@ class Enrolment(models.Model):
     # contribution when enrolled); given back as it was taken when the enrolment ends,
     # so ``Program.committed_rupiah`` is always the sum over the active enrolments.
     committed_rupiah = models.PositiveBigIntegerField(_("anggaran dicadangkan (Rp)"), default=0, db_default=0)
+    # The program funding the person next may pay from another province: a plain id.
     transferred_to = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="transferred_from"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transferred_from",
+        db_constraint=False,
     )
     enrolled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -139,6 +149,7 @@ class VillageEnrolmentCount(models.Model):
     village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
     category = models.CharField(max_length=20, choices=CATEGORY_CHOICES)
     active = models.PositiveIntegerField(default=0)
+    province = province_from("village_id")
 
     class Meta:
         constraints = [

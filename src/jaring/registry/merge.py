@@ -20,6 +20,7 @@ from jaring import codes
 from jaring.access.permissions import author_id
 from jaring.access.scoping import jurisdiction_of, reader_of
 from jaring.audit.models import AuditEvent
+from jaring.distribution import people_moved
 from jaring.errors import InvalidInput
 from jaring.i18n import N_
 from jaring.registry.columnar import SCHEMA
@@ -163,6 +164,12 @@ def _merge(actor, frame: pl.DataFrame, source: str) -> MergeResult:
             # ``p.id = ANY`` keeps the planner on the primary key: the batch is small
             # beside the registry, and a hash join would read all of it.
             cursor.execute(
+                f"SELECT p.id FROM {STAGE} s JOIN {participant} p ON p.id = s.pid WHERE p.id = ANY(%(ids)s)"
+                f" AND {_given('village_id')} AND left(s.village_id, 2) <> p.province",
+                {"ids": matched},
+            )
+            moving = [pk for (pk,) in cursor.fetchall()]
+            cursor.execute(
                 f"""
                 WITH changes AS (
                     SELECT p.id, jsonb_strip_nulls(jsonb_build_object({changed})) AS changes
@@ -184,6 +191,7 @@ def _merge(actor, frame: pl.DataFrame, source: str) -> MergeResult:
                 {"now": now, "actor": actor_id, "username": username, "ids": matched},
             )
             result.updated = cursor.rowcount
+            people_moved(moving)  # their status changes and paid months go with them
         result.unchanged = len(matched) - result.updated
         if len(matched) == frame.height:
             return result
@@ -200,11 +208,11 @@ def _merge(actor, frame: pl.DataFrame, source: str) -> MergeResult:
             inserted AS (
                 INSERT INTO {participant} (nik, {", ".join(columns)}, status, created_at, updated_at)
                 SELECT nik, {", ".join(columns)}, %(status)s, %(now)s, %(now)s FROM fresh ORDER BY row
-                RETURNING id, nik
+                RETURNING id, nik, province
             ),
             history AS (
-                INSERT INTO {history} (participant_id, from_status, to_status, at, actor_id, reason)
-                SELECT id, '', %(status)s, %(now)s, %(actor)s, %(source)s FROM inserted
+                INSERT INTO {history} (participant_id, province, from_status, to_status, at, actor_id, reason)
+                SELECT id, province, '', %(status)s, %(now)s, %(actor)s, %(source)s FROM inserted
             )
             INSERT INTO {audit} ({_AUDIT_COLUMNS})
             SELECT %(now)s, %(actor)s, %(username)s, 'participant.create', 'participant', i.id::text,

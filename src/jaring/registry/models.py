@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jaring.distribution import province_copied, province_from
 from jaring.registry.vocab import (
     CATEGORY_LABELS,
     OCCUPATION_LABELS,
@@ -50,6 +51,8 @@ class Participant(models.Model):
     # Set when a death is recorded (jaring.billing.services.death_record): protection ends
     # from that date on, and the person is no longer billed.
     died_on = models.DateField(_("tanggal meninggal"), null=True, blank=True)
+    # A duplicate may be merged into a person of another province: a plain id on Citus
+    # (jaring.distribution), kept by registry.services.
     merged_into = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -57,7 +60,9 @@ class Participant(models.Model):
         blank=True,
         related_name="merged_from",
         verbose_name=_("digabung ke"),
+        db_constraint=False,
     )
+    province = province_from("village_id")
     created_at = models.DateTimeField(_("didaftarkan"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
 
@@ -83,6 +88,7 @@ class Participant(models.Model):
 
 class StatusChange(models.Model):
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="status_changes")
+    province = province_copied()  # the person's; registry.services moves it with the person
     from_status = models.CharField(max_length=12, choices=STATUS_CHOICES, blank=True)
     to_status = models.CharField(max_length=12, choices=STATUS_CHOICES)
     at = models.DateTimeField(auto_now_add=True)
@@ -93,6 +99,9 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(province=""), name="status_change_province_given")
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant_id}: {self.from_status or '-'} -> {self.to_status}"
@@ -169,8 +178,9 @@ class DuplicateCandidate(models.Model):
     """Two people under different NIKs who may be one: same birth date, same district,
     very similar names. An officer decides."""
 
-    first = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
-    second = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    # Kept on the coordinator on Citus, so the two people are plain ids (jaring.distribution).
+    first = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    second = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     district_code = models.CharField(max_length=6, db_index=True)
     score = models.FloatField()
     status = models.CharField(max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN)

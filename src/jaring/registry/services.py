@@ -14,6 +14,7 @@ from jaring.access.scoping import jurisdiction_of, reader_of
 from jaring.audit.models import AuditEvent
 from jaring.audit.services import audit_record, audit_values, diff
 from jaring.bulk import bulk_insert
+from jaring.distribution import people_moved
 from jaring.errors import InvalidInput, NotFound
 from jaring.i18n import N_
 from jaring.registry.models import Participant, StatusChange
@@ -184,6 +185,11 @@ def _upsert(actor, records: list[ParticipantRecord], source: str) -> UpsertResul
             Participant.objects.bulk_update(
                 [p for p, _c in updates], fields=[*FIELDS.values(), "updated_at"], batch_size=1000
             )
+            people_moved(
+                p.pk
+                for p, changes in updates
+                if "village_id" in changes and changes["village_id"][0][:2] != changes["village_id"][1][:2]
+            )
         if creates:
             ids = dict(
                 Participant.objects.filter(nik__in=[r["nik"] for r in creates]).values_list("nik", "id")
@@ -196,6 +202,7 @@ def _upsert(actor, records: list[ParticipantRecord], source: str) -> UpsertResul
             [
                 {
                     "participant_id": row["id"],
+                    "province": row["village_id"][:2],
                     "from_status": "",
                     "to_status": Status.REGISTERED.value,
                     "at": now,
@@ -239,6 +246,7 @@ def participant_set_status(*, actor, participant: Participant, status: str, reas
     check_transition(Status(current.status), new)
     StatusChange.objects.create(
         participant=current,
+        province=current.province,
         from_status=current.status,
         to_status=new,
         actor=actor if actor and actor.pk else None,

@@ -65,6 +65,7 @@ class _Lines:
     by_person: dict[int, list[_Line]]
     bill_first: dict[int, int]  # bill id -> month index of its first month
     died_month: dict[int, int]  # participant id -> month index of his death
+    province: dict[int, str]  # participant id -> province (paid months carry it: jaring.distribution)
 
     def states(self, lines: list[_Line]) -> list[rules.LineState]:
         return [_line_state(line, self.died_month, self.bill_first) for line in lines]
@@ -96,7 +97,7 @@ def _allocate_and_write(
         payments.append(_Posted(row, allocation, credit_bill.number))
         _credit_bills(allocation, credit_bill, lines, bills, touched_bills, result)
     _insert_payments(payments)
-    _insert_paid_months(payments)
+    _insert_paid_months(payments, lines.province)
     changed = {line_id: lines.by_id[line_id] for p in payments for line_id in p.allocation.newly_paid}
     bulk_set(BillLine, list(changed.values()), ["paid_mask", "paid_rupiah"])
     _insert_audit(actor, payments)
@@ -116,12 +117,13 @@ def _lines_in_play(requests: list[PaymentRequest], bills: dict[int, Bill]) -> _L
         mine = lines_of_people(people).filter(bill_id__in=list(bills)).order_by()
         for values in mine.values_list(*LINE_FIELDS):
             found[values[0]] = _Line(*values)
-    died_month = {
-        pk: month_index(died_on)
-        for pk, died_on in Participant.objects.filter(
-            Among("pk", {line.participant_id for line in found.values()}), died_on__isnull=False
-        ).values_list("pk", "died_on")
-    }
+    died_month, province = {}, {}
+    for pk, died_on, home in Participant.objects.filter(
+        Among("pk", {line.participant_id for line in found.values()})
+    ).values_list("pk", "died_on", "province"):
+        province[pk] = home
+        if died_on is not None:
+            died_month[pk] = month_index(died_on)
     by_bill: dict[int, list[_Line]] = defaultdict(list)
     by_person: dict[int, list[_Line]] = defaultdict(list)
     for line in sorted(found.values(), key=lambda x: (x.bill_id, x.village_id, x.pk)):
@@ -133,6 +135,7 @@ def _lines_in_play(requests: list[PaymentRequest], bills: dict[int, Bill]) -> _L
         by_person=by_person,
         bill_first={pk: month_index(b.period_start) for pk, b in bills.items()},
         died_month=died_month,
+        province=province,
     )
 
 
@@ -245,12 +248,13 @@ def _insert_payments(payments: list[_Posted]) -> None:
         payment.row["id"] = ids[payment.row["reference"]]
 
 
-def _insert_paid_months(payments: list[_Posted]) -> None:
+def _insert_paid_months(payments: list[_Posted], province: dict[int, str]) -> None:
     bulk_insert(
         PaidMonths,
         [
             {
                 "participant_id": part.participant_id,
+                "province": province[part.participant_id],
                 "line_id": part.line_id,
                 "payment_id": payment.row["id"],
                 "first_month": part.first,
