@@ -6,10 +6,11 @@ line (PDF text) and point for point (its coverage trend chart)."""
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from jaring.alerts.services import alerts_refresh
@@ -160,3 +161,25 @@ def test_a_past_report_names_its_period_end_and_its_own_alerts(demo):
     shown = {f.label: f.value for f in report.figures}
     idle = [row for row in tables["Peringatan"].rows if row[1] == "Dana mengendap di desa"]
     assert shown["Desa dengan dana mengendap"] == len(tables["Dana mengendap"].rows) == len(idle)
+
+
+@pytest.mark.parametrize("region", ["1504", "17", "1571"])
+def test_each_alert_source_read_for_a_region_finds_what_the_country_has_there(demo, region):
+    """A monev report asks the alert sources for its region only (a province's report
+    no longer computes the country's villages): each source, read for the region, yields
+    inside it exactly the drafts of the country's reading there (the caller keeps those
+    inside, as ``conditions_on`` does), on a past day, a day of the live year and today."""
+    from jaring.alerts.sources import SOURCES
+    from jaring.demo.seed import seed_demo
+
+    seed_demo()
+    today = timezone.localdate()  # the kept summary's day: protection_lapsed reads it
+    days = [date(2025, 4, 15), today - timedelta(days=20), today]
+    found_any = False
+    for day in days:
+        for kind, source in sorted(SOURCES.items()):
+            everywhere = [d for d in source.collect(day, "") if d.region_code.startswith(region)]
+            inside = [d for d in source.collect(day, region) if d.region_code.startswith(region)]
+            assert sorted(inside, key=lambda d: d.key) == sorted(everywhere, key=lambda d: d.key), (kind, day)
+            found_any = found_any or bool(inside)
+    assert found_any  # the demo has alerts in each of these regions

@@ -73,7 +73,7 @@ def conditions_on(user, on: date, *, region: str = "") -> list[Condition]:
     code = codes.try_normalize(region) if region else ""
     found = []
     for kind, source in sorted(SOURCES.items()):
-        for draft in source.collect(on):
+        for draft in source.collect(on, code or ""):
             if code and not draft.region_code.startswith(code):
                 continue
             if sees_region_or_own(user, draft.region_code, draft.organization_id):

@@ -1,13 +1,16 @@
 """The registry of alert sources. Each app declares its own in ``<app>/alerts.py``:
 
     @source("idle_money", "Dana mengendap di desa")
-    def idle_money(today: date) -> Iterable[Draft]: ...
+    def idle_money(today: date, region: str = "") -> Iterable[Draft]: ...
 
 Title and detail are catalogue messages with named figures in ``params``
 (``jaring.formats.figures``), so each reader gets them in their own language.
 A source reads everything (``jaring.access.scoping.SYSTEM``) and yields one draft
 per condition that holds today, with a stable key; the sweep (``alerts_refresh``)
-raises, updates and resolves the stored alerts from them.
+raises, updates and resolves the stored alerts from them. ``region`` (a normalized
+code, "" for the country) lets a source read only that subtree, as a monev report of a
+regency asks (``alerts.selectors.conditions_on``); the caller keeps the drafts inside it
+either way, so a source whose reading is small may read everything.
 """
 
 from __future__ import annotations
@@ -47,16 +50,16 @@ class Draft:
 class Source:
     kind: str
     label: str
-    collect: Callable[[date], Iterable[Draft]]
+    collect: Callable[[date, str], Iterable[Draft]]
 
 
 SOURCES: dict[str, Source] = {}
 
 
 def source(kind: str, label: str):
-    """Register ``collect(today) -> Iterable[Draft]`` as the source of ``kind``."""
+    """Register ``collect(today, region="") -> Iterable[Draft]`` as the source of ``kind``."""
 
-    def register(collect: Callable[[date], Iterable[Draft]]):
+    def register(collect: Callable[[date, str], Iterable[Draft]]):
         if kind in SOURCES and SOURCES[kind].collect is not collect:
             raise ValueError(f"alert kind {kind!r} is registered twice")
         SOURCES[kind] = Source(kind, label, collect)

@@ -25,10 +25,10 @@ def list_url(kind: str, village: str) -> str:
 
 
 @source("protection_ending", N_("Masa iuran terbayar segera berakhir"))
-def protection_ending(today: date) -> Iterator[Draft]:
+def protection_ending(today: date, region: str = "") -> Iterator[Draft]:
     """Villages with people whose paid period ends within 30 days: pay the next
     period before they fall into arrears."""
-    counts = ending_counts_by_village(today)
+    counts = ending_counts_by_village(today, region=region)
     names = names_of(counts)
     for village, people in counts.items():
         yield Draft(
@@ -44,9 +44,9 @@ def protection_ending(today: date) -> Iterator[Draft]:
 
 
 @source("deceased_billed", N_("Peserta meninggal masih ditagih"))
-def deceased_still_billed(today: date) -> Iterator[Draft]:
+def deceased_still_billed(today: date, region: str = "") -> Iterator[Draft]:
     """Villages where a standing bill still charges people for months after their death."""
-    rows = list(deceased_billed(today))
+    rows = list(deceased_billed(today, region=region))
     names = names_of(row["village_id"] for row in rows)
     for row in rows:
         village = row["village_id"]

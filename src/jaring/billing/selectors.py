@@ -272,12 +272,16 @@ def protection_counts(user, on: date, *, region: str = "") -> dict[str, int]:
     return counts
 
 
-def protection_counts_by_village(on: date) -> dict[str, dict[str, int]]:
-    """``protection_counts`` of everybody, per village, in the same two set-based
-    queries grouped by village: what the dashboards' kept summary is built from."""
+def protection_counts_by_village(on: date, *, region: str = "") -> dict[str, dict[str, int]]:
+    """``protection_counts`` of everybody (or of the ``region`` subtree), per village, in
+    the same two set-based queries grouped by village: what the dashboards' kept
+    summary is built from."""
     counts: dict[str, dict[str, int]] = {}
+    everybody = (
+        Participant.objects.filter(region_subtree_q("village_id", region)) if region else Participant.objects
+    )
     people = (
-        Participant.objects.values_list("village_id")
+        everybody.values_list("village_id")
         .annotate(
             total=Count("id"),
             deceased=Count("id", filter=deceased_q(on)),
@@ -290,7 +294,7 @@ def protection_counts_by_village(on: date) -> dict[str, dict[str, int]]:
         row[ProtectionStatus.DECEASED] = deceased
         row[ProtectionStatus.EXITED] = exited
         row["total"] = total
-    per_person = _per_person(None, on, "").values("participant_id", "participant__village_id", "status")
+    per_person = _per_person(None, on, region).values("participant_id", "participant__village_id", "status")
     sql, params = per_person.query.sql_with_params()
     village_column = connection.ops.quote_name("participant__village_id")
     with connection.cursor() as cursor:
@@ -341,9 +345,10 @@ def _ending_rows(user, on: date, region: str) -> QuerySet:
     return rows.filter(next=0)
 
 
-def ending_counts_by_village(on: date) -> dict[str, int]:
-    """People whose paid period ends within 30 days of ``on``, per village (everybody)."""
-    rows = _ending_rows(None, on, "").values("participant_id", "participant__village_id")
+def ending_counts_by_village(on: date, *, region: str = "") -> dict[str, int]:
+    """People whose paid period ends within 30 days of ``on``, per village (everybody,
+    or of the ``region`` subtree)."""
+    rows = _ending_rows(None, on, region).values("participant_id", "participant__village_id")
     sql, params = rows.query.sql_with_params()
     village = connection.ops.quote_name("participant__village_id")
     with connection.cursor() as cursor:
@@ -351,11 +356,13 @@ def ending_counts_by_village(on: date) -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
-def deceased_billed(on: date) -> QuerySet:
+def deceased_billed(on: date, *, region: str = "") -> QuerySet:
     """Bill lines still standing (the bill not corrected) that bill a deceased person
-    for months after the month of death, per village: count of people and rupiah."""
+    for months after the month of death, per village (of the ``region`` subtree when
+    given): count of people and rupiah."""
+    lines = BillLine.objects.filter(region_subtree_q("village_id", region)) if region else BillLine.objects
     return (
-        BillLine.objects.filter(
+        lines.filter(
             bill__status=BillStatus.ISSUED,
             participant__status=Status.DECEASED,
             participant__died_on__isnull=False,

@@ -21,11 +21,11 @@ URGENT_IDLE_DAYS = 90
 
 
 @source("idle_money", N_("Dana mengendap di desa"))
-def idle_money(today: date) -> Iterator[Draft]:
+def idle_money(today: date, region: str = "") -> Iterator[Draft]:
     """A village holding program money longer than JARING_IDLE_MONEY_DAYS with no
     contribution paid since: one alert per program and village."""
     programs = list(Program.objects.filter(transfers__kind="to_village").distinct())
-    for village in idle_villages(SYSTEM, programs, today=today).villages:
+    for village in idle_villages(SYSTEM, programs, today=today, region=region).villages:
         program = village.program
         waiting = village.received - village.paid
         yield Draft(

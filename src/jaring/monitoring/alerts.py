@@ -8,9 +8,11 @@ from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.db.models import Q
 from django.urls import reverse
 
 from jaring import codes
+from jaring.access.scoping import region_subtree_q
 from jaring.alerts.models import Severity
 from jaring.alerts.sources import Draft, source
 from jaring.billing.alerts import list_url, names_of
@@ -26,12 +28,13 @@ URGENT_POINTS = Decimal(5)  # behind the path by this many percentage points or 
 
 
 @source("coverage_behind", N_("Cakupan di bawah lintasan target"))
-def coverage_behind(today: date) -> Iterator[Draft]:
+def coverage_behind(today: date, region: str = "") -> Iterator[Draft]:
     """Provinces and regencies whose latest coverage lies below the straight path
     from the year's baseline to the year's target (own or inherited)."""
     history: dict[str, list[Figure]] = defaultdict(list)
     rows = (
         CoverageFigure.objects.filter(level__in=("province", "regency"), on__lte=today)
+        .filter(region_subtree_q("region_id", region) if region else Q())
         .order_by("region_id", "on")
         .values_list("region_id", "on", "participants", "potential")
     )
@@ -79,21 +82,21 @@ def coverage_behind(today: date) -> Iterator[Draft]:
 
 
 @source("protection_lapsed", N_("Perlindungan berhenti"))
-def protection_lapsed(today: date) -> Iterator[Draft]:
+def protection_lapsed(today: date, region: str = "") -> Iterator[Draft]:
     """Villages with people whose membership lapsed (more than 3 months unpaid), from
     the kept protection summary when it was computed for that day (rebuilt by its own
     background task), else counted from the paid months as of the day."""
     last = last_refresh()
     if last is not None and last.on == today:
         rows = list(
-            ProtectionSummary.objects.filter(level="village", lapsed__gt=0).values_list(
-                "region_code", "lapsed"
-            )
+            ProtectionSummary.objects.filter(level="village", lapsed__gt=0)
+            .filter(region_subtree_q("region_code", region) if region else Q())
+            .values_list("region_code", "lapsed")
         )
     else:
         rows = sorted(
             (village, counts["lapsed"])
-            for village, counts in protection_counts_by_village(today).items()
+            for village, counts in protection_counts_by_village(today, region=region).items()
             if counts.get("lapsed")
         )
     names = names_of(code for code, _n in rows)

@@ -18,7 +18,7 @@ from jaring.programs.selectors import ALERT_DAYS, active_enrolments_on
 
 
 @source("agreement_ending", N_("PKS akan berakhir"))
-def agreements_ending(today: date) -> Iterator[Draft]:
+def agreements_ending(today: date, region: str = "") -> Iterator[Draft]:
     """Agreements ending within 90 days with no renewal yet (urgent within 30)."""
     ending = Agreement.objects.filter(
         ends_on__gte=today, ends_on__lte=today + timedelta(days=ALERT_DAYS[0]), renewed_by__isnull=True
@@ -48,7 +48,7 @@ def agreements_ending(today: date) -> Iterator[Draft]:
 
 
 @source("agreement_ended", N_("PKS berakhir dan belum diperpanjang"))
-def agreements_ended(today: date) -> Iterator[Draft]:
+def agreements_ended(today: date, region: str = "") -> Iterator[Draft]:
     """Agreements that ended, were not renewed, and cover a program that runs on."""
     ended = (
         Agreement.objects.filter(ends_on__lt=today, renewed_by__isnull=True, programs__ends_on__gte=today)
@@ -73,7 +73,7 @@ def agreements_ended(today: date) -> Iterator[Draft]:
 
 
 @source("program_over_limit", N_("Program melebihi kuota atau pagu"))
-def programs_over_limit(today: date) -> Iterator[Draft]:
+def programs_over_limit(today: date, region: str = "") -> Iterator[Draft]:
     """Running programs whose active people exceed the total quota or a village
     quota, or whose commitment exceeds the ceiling (after a quota or ceiling was
     lowered, or corrected data)."""
