@@ -88,3 +88,67 @@ def test_readyz_reveals_no_personal_data(demo):
     for person in Participant.objects.all()[:50]:
         assert person.nik not in text and person.full_name not in text
     assert "@" not in text  # no user or e-mail either
+
+
+def _ready_now():
+    _beat(timedelta(seconds=30))
+    alerts_refresh()
+    summaries_refresh()
+
+
+def test_readyz_answers_503_naming_an_unreachable_shared_cache(settings):
+    """With REDIS_URL pointing at a Redis that does not answer, every page's cache call
+    would fail: readyz says so (a port nothing listens on)."""
+    _ready_now()
+    assert Client().get("/readyz").json()["checks"]["cache"] == {"ok": True, "backend": "LocMemCache"}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: refused
+        }
+    }
+    answer = Client().get("/readyz")
+    assert answer.status_code == 503
+    cache_check = answer.json()["checks"]["cache"]
+    assert cache_check["ok"] is False and cache_check["backend"] == "RedisCache"
+    assert cache_check["problem"].startswith("cache unreachable: ")
+
+
+def _redis_answers() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_answers(), reason="no Redis on 127.0.0.1:6379 (CI has one)")
+def test_with_redis_url_two_processes_share_one_cache(tmp_path):
+    """REDIS_URL makes every process read the same cache: what one process (a web
+    worker) keeps, another (a second worker, a second server) finds; readyz is ready."""
+    import os
+    import secrets
+    import subprocess
+    import sys
+
+    key, value = f"test:{secrets.token_hex(8)}", secrets.token_hex(8)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "jaring.settings",
+        "REDIS_URL": "redis://127.0.0.1:6379/15",
+    }
+
+    def run(code: str) -> str:
+        script = f"import django; django.setup(); from django.core.cache import cache; {code}"
+        return subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    run(f"cache.set({key!r}, {value!r}, timeout=60)")
+    assert run(f"print(cache.get({key!r}))") == value
+    assert run("from jaring.ops.health import _cache_check; print(_cache_check())") == str(
+        {"ok": True, "backend": "RedisCache"}
+    )
+    run(f"cache.delete({key!r})")

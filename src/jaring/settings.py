@@ -144,6 +144,18 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     }
 DATABASE_ROUTERS = ["jaring.replica.ReplicaRouter"]
 JARING_REPLICA_STICKY_SECONDS = env.int("JARING_REPLICA_STICKY_SECONDS", default=30)
+# One cache for every process (the web server's workers, the task workers, a second
+# server): the projection panel's counts, the "rebuild already queued" flags, the menu's
+# alert badge. Without REDIS_URL each process keeps its own (one process: make demo, tests).
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "jaring",
+        }
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -5,14 +5,17 @@ only. ``/healthz`` says the process answers. ``/readyz`` says whether this Jarin
 serve and keep itself current, and answers 503 naming what is wrong: the database is
 unreachable, migrations are not applied, no task worker has finished a heartbeat for 5
 minutes (the scheduler enqueues one a minute), a queued task has waited more than 30
-minutes, or the alert sweep or summary rebuild is older than twice its allowed age.
+minutes, the shared cache (REDIS_URL) does not answer, or the alert sweep or summary
+rebuild is older than twice its allowed age.
 """
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
@@ -56,6 +59,7 @@ def readiness() -> tuple[bool, dict]:
     except DatabaseError as exc:
         checks["database"] = {"ok": False, "problem": f"database unreachable: {type(exc).__name__}"}
         return False, checks
+    checks["cache"] = _cache_check()
     plan = MigrationExecutor(connection).migration_plan(
         MigrationExecutor(connection).loader.graph.leaf_nodes()
     )
@@ -106,6 +110,22 @@ def readiness() -> tuple[bool, dict]:
         },
     }
     return all(check["ok"] for check in checks.values()), checks
+
+
+def _cache_check() -> dict:
+    """The shared cache (REDIS_URL) answers a write and a read; a process's own memory
+    always does."""
+    backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    probe = f"jaring:readyz:{uuid.uuid4().hex}"
+    try:
+        cache.set(probe, 1, timeout=10)
+        answered = cache.get(probe) == 1
+        cache.delete(probe)
+    except Exception as exc:  # the client's own errors (redis.ConnectionError, timeouts)
+        return {"ok": False, "backend": backend, "problem": f"cache unreachable: {type(exc).__name__}"}
+    if not answered:
+        return {"ok": False, "backend": backend, "problem": "cache kept no value"}
+    return {"ok": True, "backend": backend}
 
 
 def _iso(moment) -> str | None:
