@@ -1,5 +1,5 @@
 # Jaring: two commands for a newcomer.
-#   make demo   install everything, load regions and demo data, serve http://127.0.0.1:8000
+#   make demo   install everything, load regions and demo data, serve http://127.0.0.1:8000 (jaring serve)
 #   make test   the whole suite (SQLite by default; PostgreSQL when DATABASE_URL says so)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -31,7 +31,8 @@ demo: install
 	@echo "Jaring berjalan di http://$(HOST)  (Ctrl-C untuk berhenti)"
 	DEBUG=false $(JARING) db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	DEBUG=false $(JARING) runserver --insecure $(HOST)
+	DEBUG=false JARING_SERVE_STATIC=true PROMETHEUS_MULTIPROC_DIR=var/metrics \
+	$(JARING) serve --bind $(HOST) --workers 2
 
 serve: install
 	$(JARING) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -119,3 +119,55 @@ def test_favicon_ico_sends_browsers_to_the_svg_icon_without_login():
     assert answer["Location"] == "/static/jaring/favicon.svg"
     icon = Path(finders.find("jaring/favicon.svg")).read_text(encoding="utf-8")
     assert icon.lstrip().startswith("<svg")
+
+
+def test_the_demo_server_serves_static_files_from_the_finders_without_collecting(tmp_path):
+    """``make demo`` runs ``jaring serve`` (gunicorn) with JARING_SERVE_STATIC outside
+    production: WhiteNoise serves the app's and the vendor files straight from the
+    finders, with nothing collected into the empty var folder."""
+    import socket
+    import time
+
+    import requests
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DJANGO_SETTINGS_MODULE", "JARING_ENV", "DATABASE_URL", "PROMETHEUS_MULTIPROC_DIR"}
+    }
+    env.update(DEBUG="false", JARING_SERVE_STATIC="true", JARING_VAR_DIR=str(tmp_path))
+    jaring = Path(sys.executable).parent / "jaring"
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen(
+        [str(jaring), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
+            time.sleep(0.2)
+        own = requests.get(f"{base}/static/jaring/jaring.css", timeout=5)
+        assert own.status_code == 200 and "text/css" in own.headers["Content-Type"]
+        assert (
+            own.content
+            == (Path(__file__).parent.parent / "src/jaring/web/static/jaring/jaring.css").read_bytes()
+        )
+        vendor = requests.get(f"{base}/static/vendor/htmx/htmx.min.js", timeout=5)
+        assert vendor.status_code == 200 and len(vendor.content) > 10_000
+        assert requests.get(f"{base}/static/jaring/missing.css", timeout=5).status_code == 404
+        assert not (tmp_path / "static").exists()  # nothing collected
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()

@@ -82,10 +82,13 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-if PRODUCTION:
-    # Static files are collected to STATIC_ROOT and served by WhiteNoise in production;
-    # in development `runserver` serves them from the finders.
+# Static files are served by WhiteNoise under `jaring serve`: in production from
+# STATIC_ROOT (collected, hashed, compressed); for `make demo` (JARING_SERVE_STATIC, not
+# production) straight from the finders, nothing collected. `runserver` serves them
+# itself in development.
+if env.bool("JARING_SERVE_STATIC", default=PRODUCTION):
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    WHITENOISE_USE_FINDERS = not PRODUCTION
 
 ROOT_URLCONF = "jaring.urls"
 WSGI_APPLICATION = "jaring.wsgi.application"
