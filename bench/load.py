@@ -1,7 +1,8 @@
 """A bounded load test of the production server: a hundred officers at once on loopback.
 
     .venv/bin/python bench/load.py [--people 1000000] [--users 100] [--seconds 60] [--warmup 10]
-        [--think 5,15] [--workers 3] [--threads 8] [--conn-max-age 0] [--keep] [--database NAME]
+        [--think 5,15] [--no-reports] [--workers 3] [--threads 8] [--conn-max-age 0]
+        [--keep] [--database NAME]
 
 The issue's goal: 100 concurrent users of mixed roles (village operators registering
 and paying, officers reading dashboards, lists, exports and reports) against
@@ -556,6 +557,7 @@ class Clock:
     measure_from: float = 0.0
     end: float = float("inf")
     think: tuple[float, float] = THINK
+    reports: bool = True  # province officers download a monev report every third round
 
 
 @dataclass
@@ -737,7 +739,7 @@ async def _province(user: Simulated, today: date) -> None:
             user, {"wilayah": data["province"], "status": "active", "kategori": "miskin_ekstrem"}
         )
         await user.get("scorecard", "/monev/skor/")
-        if rounds % 3 == 0:
+        if rounds % 3 == 0 and user.clock.reports:
             fmt = rng.choice(["pdf", "xlsx"])
             await user.get(
                 f"monev_report_{fmt}",
@@ -787,7 +789,7 @@ async def _load(base: str, accounts: list[Account], args, today: date) -> tuple[
     from jaring.demo.seed import DEMO_PASSWORD
 
     rng = random.Random(args.seed)
-    clock, recorder = Clock(think=args.think), Recorder()
+    clock, recorder = Clock(think=args.think, reports=not args.no_reports), Recorder()
     users = [
         Simulated(i, a, base, random.Random(rng.random()), clock, recorder) for i, a in enumerate(accounts)
     ]
@@ -871,6 +873,11 @@ def main() -> None:
         default=THINK,
         help="LOW,HIGH seconds on a page before the next (default 5,15: an officer reads it)",
     )
+    parser.add_argument(
+        "--no-reports",
+        action="store_true",
+        help="province officers download no monev report (what the reports cost the other pages)",
+    )
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--keep", action="store_true", help="keep the database (debugging, --database)")
     parser.add_argument("--database", help="run again on a database kept by --keep (no data setup)")
@@ -892,6 +899,7 @@ def main() -> None:
         "users": args.users,
         "seconds": args.seconds,
         "think_s": list(args.think),
+        "reports": not args.no_reports,
     }
     try:
         import django
