@@ -259,6 +259,10 @@ STORAGES = {
 
 # One JSON line per request and per task (jaring.ops.observe) at INFO in production;
 # elsewhere only the slow ones (WARNING). Slow: above these thresholds.
+# Monev reports built at once across the servers of one database (jaring.reports.slots),
+# and how long a build waits for a free slot (under the web server's 60 s timeout).
+JARING_REPORT_BUILDS = env.int("JARING_REPORT_BUILDS", default=1)
+JARING_REPORT_WAIT_SECONDS = env.float("JARING_REPORT_WAIT_SECONDS", default=45.0)
 JARING_SLOW_REQUEST_MS = env.int("JARING_SLOW_REQUEST_MS", default=1000)
 JARING_SLOW_QUERY_MS = env.int("JARING_SLOW_QUERY_MS", default=500)
 JARING_METRICS_TOKEN = env.str("JARING_METRICS_TOKEN", default="")  # /metrics answers 404 without it
