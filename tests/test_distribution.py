@@ -57,11 +57,11 @@ def test_every_table_is_classed_once():
 def test_every_distributed_table_stores_its_province():
     for label, column in distribution.DISTRIBUTED.items():
         field = apps.get_model(label)._meta.get_field(column)
-        assert field.max_length == 2 if not isinstance(field, models.GeneratedField) else True, label
         if isinstance(field, models.GeneratedField):
             assert field.db_persist, f"{label}.{column} is computed on read, not stored"
+            assert field.output_field.max_length == 2, label
         else:
-            assert field.concrete and not field.null, label
+            assert field.concrete and not field.null and field.max_length == 2, label
     for label in distribution.COPIED_FROM_PERSON:
         field = apps.get_model(label)._meta.get_field(distribution.PROVINCE)
         assert not isinstance(field, models.GeneratedField)
@@ -238,3 +238,76 @@ def test_a_row_without_its_province_is_refused(db, label):
     row.province = person.province
     row.save()
     assert apps.get_model(label).objects.filter(participant=person, province="15").count() == 1
+
+
+@pytest.fixture
+def committed(db, settings, tmp_path):
+    from jaring.demo.seed import seed_demo
+
+    from .concurrency import empty_committed_tables, in_own_connection
+
+    settings.MEDIA_ROOT = tmp_path
+    try:
+        in_own_connection(lambda: seed_demo(people=False))
+        yield in_own_connection
+    finally:
+        empty_committed_tables()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="committed data on real connections")
+def test_a_committed_move_carries_the_rows_along_on_both_registry_paths(committed):
+    """The moves commit on connections of their own (as a request or an import does):
+    the province of the person, the status history and the paid months change together."""
+    from datetime import date
+
+    from .factories import participant_record
+
+    run = committed
+    jambi, bengkulu = "1504012003", Region.objects.filter(level="village", code__startswith="17").first().code
+
+    def register():
+        records = [participant_record(serial, village=jambi) for serial in (1, 2)]
+        participants_upsert(actor=None, records=records, source="uji")
+        people = list(Participant.objects.filter(nik__in=[r.nik for r in records]).order_by("nik"))
+        for person in people:
+            PaidMonths.objects.create(
+                participant=person,
+                province=person.province,
+                line_id=1,  # plain ids: no row needed here
+                payment_id=1,
+                first_month=24300,
+                last_month=24311,
+                paid_on=date(2025, 1, 10),
+                paid_month=24300,
+                amount=12 * 16_800,
+            )
+        return [(p.nik, p.province) for p in people]
+
+    (first, was), (second, _was) = run(register)
+    assert was == "15"
+
+    run(
+        lambda: participants_upsert(
+            actor=None, records=[participant_record(1, village=bengkulu, nik=first)], source="pindah"
+        )
+    )
+    run(
+        lambda: merge_participants(
+            actor=None,
+            frame=frame_of_records([(1, participant_record(2, village=bengkulu, nik=second))]),
+            source="pindah",
+        )
+    )
+
+    def provinces():
+        return {
+            nik: (
+                Participant.objects.get(nik=nik).province,
+                set(StatusChange.objects.filter(participant__nik=nik).values_list("province", flat=True)),
+                set(PaidMonths.objects.filter(participant__nik=nik).values_list("province", flat=True)),
+            )
+            for nik in (first, second)
+        }
+
+    assert run(provinces) == {first: ("17", {"17"}, {"17"}), second: ("17", {"17"}, {"17"})}

@@ -18,7 +18,8 @@ between two distributed tables joins rows of one province by construction
 (``CO_LOCATED``, each with its reason); every other reference across the classes below
 is a plain id (``db_constraint=False``), kept by the services that write it.
 ``tests/test_distribution.py`` checks every model and foreign key against these lists,
-and on PostgreSQL that the co-located pairs hold in the data the real services wrote.
+and that the co-located pairs hold in the data the real services wrote (after moves by
+both registry paths, with committed data on PostgreSQL).
 """
 
 from __future__ import annotations
